@@ -1,0 +1,154 @@
+import { parseArgs } from 'node:util';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { createPool } from './db.ts';
+import { createLogger, type Logger } from './log.ts';
+
+interface Command {
+  readonly summary: string;
+  readonly help: string;
+  run(config: Config, log: Logger): Promise<void>;
+}
+
+const ROLE_HELP = `
+Reads its settings from the environment and from .env (see .env.example).
+Without DATABASE_URL, it starts an embedded PostgreSQL under DATA_DIR on EMBEDDED_PG_PORT.
+SIGTERM or SIGINT drains requests and running jobs (up to SHUTDOWN_TIMEOUT), then exits 0.`;
+
+const COMMANDS: Record<string, Command> = {
+  start: {
+    summary: 'migrate, then run the GraphQL server and the worker in one process',
+    help: `Usage: schoolbell start
+
+Applies pending migrations, then serves GraphQL on HOST:PORT and runs the
+worker (tasks/ and the crontab) in the same process. The default role.
+${ROLE_HELP}`,
+    run: (config, log) => serve('start', config, log),
+  },
+  server: {
+    summary: 'run only the GraphQL server (needs DATABASE_URL)',
+    help: `Usage: schoolbell server
+
+Serves GraphQL on HOST:PORT. Runs no jobs; start workers separately.
+Requires DATABASE_URL and a migrated database (schoolbell migrate).`,
+    run: (config, log) => serve('server', config, log),
+  },
+  worker: {
+    summary: 'run only the job worker (needs DATABASE_URL)',
+    help: `Usage: schoolbell worker
+
+Runs the tasks in tasks/ and the schedules in the crontab. Run as many as you
+like against one database; Postgres coordinates them.
+Requires DATABASE_URL and a migrated database (schoolbell migrate).`,
+    run: (config, log) => serve('worker', config, log),
+  },
+  migrate: {
+    summary: 'apply pending migrations from sql/ and exit',
+    help: `Usage: schoolbell migrate
+
+Installs graphile-worker's schema, then applies each pending file in sql/ in its
+own transaction. Safe to run from several replicas at once. Refuses to run when
+a file that was already applied has been edited.`,
+    run: async (config, log) => {
+      const { openDatabase, runMigrations } = await import('./service.ts');
+      const database = await openDatabase('migrate', config, log);
+      const pool = createPool(database.url, 2, log, 'migrate');
+      try {
+        await runMigrations(pool, log);
+      } finally {
+        await pool.end();
+        await database.embedded?.stop();
+      }
+    },
+  },
+};
+
+const USAGE = `Usage: schoolbell <command> [--help]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name.padEnd(9)} ${command.summary}`)
+  .join('\n')}
+
+With no command, \`start\` runs.`;
+
+/** serve runs a long-lived role until SIGTERM or SIGINT, then drains it and exits 0. */
+async function serve(
+  role: 'start' | 'server' | 'worker',
+  config: Config,
+  log: Logger,
+): Promise<void> {
+  const { startService } = await import('./service.ts');
+  const service = await startService(role, config, log);
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log.warn({ signal }, 'second signal: exiting now');
+        process.exit(1);
+      }
+      stopping = true;
+      service.stop(signal).then(resolve);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+/** main parses argv, runs one command and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  const name = positionals[0] ?? 'start';
+  if (name === 'help') {
+    const topic = positionals[1] && COMMANDS[positionals[1]];
+    console.log(topic ? topic.help : USAGE);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`schoolbell: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(command.help);
+    return 0;
+  }
+  const unknown = argv.filter((arg) => arg.startsWith('-'));
+  if (unknown.length > 0) {
+    console.error(`schoolbell ${name}: unknown option ${unknown[0]}\n\n${command.help}`);
+    return 2;
+  }
+  if (positionals.length > 1) {
+    console.error(`schoolbell ${name}: unexpected argument "${positionals[1]}"\n\n${command.help}`);
+    return 2;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`schoolbell: ${error.message}`);
+      return 78; // EX_CONFIG
+    }
+    throw error;
+  }
+  const log = createLogger(config);
+  // Grafast reads GRAPHILE_ENV when it loads, hence the service modules are imported only now.
+  process.env.GRAPHILE_ENV ??= config.production ? 'production' : 'development';
+  try {
+    await command.run(config, log);
+    return 0;
+  } catch (error) {
+    log.fatal({ err: error }, `${name} failed: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

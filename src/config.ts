@@ -1,0 +1,112 @@
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+import { type Duration, parseDuration } from './duration.ts';
+
+const duration = () =>
+  z.string().transform((value, ctx): Duration => {
+    try {
+      return parseDuration(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
+    message: 'must be a postgres:// URL, e.g. postgres://user@127.0.0.1:5432/schoolbell',
+  });
+
+const DEV_JWT_SECRET = 'schoolbell-development-secret-do-not-use-in-production';
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_URL: postgresUrl.optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(5678),
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_PG_PORT: port
+      .refine((value) => value !== 5432, {
+        message: 'must not be 5432, where a system Postgres may already run',
+      })
+      .default(54329),
+    LOG_LEVEL: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+      .default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+    SHUTDOWN_TIMEOUT: duration().default(parseDuration('30 seconds')),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  })
+  .transform((env, ctx) => {
+    const production = env.NODE_ENV === 'production';
+    if (production && env.JWT_SECRET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'is required when NODE_ENV=production',
+      });
+      return z.NEVER;
+    }
+    return {
+      env: env.NODE_ENV,
+      production,
+      databaseUrl: env.DATABASE_URL,
+      databasePoolSize: env.DATABASE_POOL_SIZE,
+      host: env.HOST,
+      port: env.PORT,
+      dataDir: path.resolve(env.DATA_DIR),
+      embeddedPgPort: env.EMBEDDED_PG_PORT,
+      logLevel: env.LOG_LEVEL,
+      logFormat: env.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
+      workerConcurrency: env.WORKER_CONCURRENCY,
+      shutdownTimeout: env.SHUTDOWN_TIMEOUT,
+      jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+      /** GraphiQL, seed data and other conveniences that production must not have. */
+      devConveniences: !production,
+    };
+  });
+
+/** Config is the service's settings, read once from the environment and frozen. */
+export type Config = Readonly<z.output<typeof schema>>;
+
+/** ConfigError says which environment variables are wrong, one line each. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * parseConfig validates an environment (process.env by default) and returns the frozen
+ * settings, or throws a ConfigError naming every bad variable.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as in a .env file with `PORT=`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const value = env[name];
+      const shown = value === undefined || /SECRET|URL/.test(name) ? '' : ` (got "${value}")`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(result.data);
+}
+
+/** loadConfig reads .env (without overriding the real environment), then parses it. */
+export function loadConfig(): Config {
+  dotenv.config({ quiet: true });
+  return parseConfig(process.env);
+}

@@ -1,0 +1,94 @@
+/**
+ * Durations are written the way Postgres writes intervals ("24 hours", "15 minutes",
+ * "1 day 2 hours", "00:15:00"), so one value reads the same in .env, in SQL and in the README.
+ * Months and years are refused: they have no fixed length, and a deadline must.
+ */
+
+const UNIT_MS: Record<string, number> = {
+  microsecond: 0.001,
+  millisecond: 1,
+  second: 1_000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+};
+
+const UNIT_ALIASES: Record<string, string> = {
+  us: 'microsecond',
+  usec: 'microsecond',
+  usecs: 'microsecond',
+  microseconds: 'microsecond',
+  ms: 'millisecond',
+  msec: 'millisecond',
+  msecs: 'millisecond',
+  milliseconds: 'millisecond',
+  s: 'second',
+  sec: 'second',
+  secs: 'second',
+  seconds: 'second',
+  m: 'minute',
+  min: 'minute',
+  mins: 'minute',
+  minutes: 'minute',
+  h: 'hour',
+  hr: 'hour',
+  hrs: 'hour',
+  hours: 'hour',
+  d: 'day',
+  days: 'day',
+  w: 'week',
+  weeks: 'week',
+};
+
+/** Duration is a parsed interval: the text as given (safe to cast to `interval`) and its length. */
+export interface Duration {
+  readonly text: string;
+  readonly ms: number;
+}
+
+/**
+ * parseDuration reads a Postgres-style interval and returns its length, or throws an Error
+ * whose message says what is wrong with it.
+ */
+export function parseDuration(input: string): Duration {
+  const text = input.trim();
+  if (text === '') throw new Error('is empty; write an interval such as "15 minutes"');
+  let ms = 0;
+  const tokens = text.toLowerCase().split(/\s+/);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    const clock = /^(\d+):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?$/.exec(token);
+    if (clock) {
+      const [, h, m, s] = clock;
+      ms += Number(h) * 3_600_000 + Number(m) * 60_000 + Number(s ?? 0) * 1_000;
+      continue;
+    }
+    // "15 minutes" or "15minutes"
+    const joined = /^(\d+(?:\.\d+)?)([a-z]+)$/.exec(token);
+    let amount: string;
+    let unitWord: string | undefined;
+    if (joined) {
+      amount = joined[1] as string;
+      unitWord = joined[2];
+    } else if (/^\d+(?:\.\d+)?$/.test(token)) {
+      amount = token;
+      unitWord = tokens[++i];
+    } else {
+      throw new Error(
+        `cannot read "${token}" in "${text}"; write an interval such as "15 minutes"`,
+      );
+    }
+    if (unitWord === undefined) {
+      throw new Error(`"${amount}" in "${text}" has no unit; write e.g. "${amount} minutes"`);
+    }
+    const unit = UNIT_ALIASES[unitWord] ?? unitWord;
+    if (/^(mon|month|months|y|yr|yrs|year|years)$/.test(unit)) {
+      throw new Error(`"${text}" uses ${unitWord}, which has no fixed length; use days or weeks`);
+    }
+    const factor = UNIT_MS[unit];
+    if (factor === undefined) throw new Error(`"${unitWord}" in "${text}" is not a unit of time`);
+    ms += Number(amount) * factor;
+  }
+  return Object.freeze({ text, ms });
+}

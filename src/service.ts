@@ -1,0 +1,153 @@
+import type { Runner } from 'graphile-worker';
+import type pg from 'pg';
+import type { Config } from './config.ts';
+import { createPool } from './db.ts';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
+import type { Logger } from './log.ts';
+import { MigrationError, migrate, pendingMigrations, readMigrations } from './migrate.ts';
+import { type HttpServer, startServer } from './server.ts';
+import { startWorker } from './worker.ts';
+
+/** Role is what one schoolbell process does. */
+export type Role = 'start' | 'server' | 'worker' | 'migrate';
+
+/** DatabaseHandle is a connection string and, when we started the server ourselves, a way to stop it. */
+interface DatabaseHandle {
+  readonly url: string;
+  readonly embedded?: EmbeddedPostgres;
+}
+
+/**
+ * openDatabase returns DATABASE_URL when it is set. Otherwise `start` and `migrate` start the
+ * embedded server under DATA_DIR; `server` and `worker` are meant to scale out against a shared
+ * database, so they refuse to guess.
+ */
+export async function openDatabase(
+  role: Role,
+  config: Config,
+  log: Logger,
+): Promise<DatabaseHandle> {
+  if (config.databaseUrl !== undefined) return { url: config.databaseUrl };
+  if (role === 'server' || role === 'worker') {
+    throw new Error(
+      `DATABASE_URL is required for the ${role} role (replicas must share one database); \`schoolbell start\` runs everything on an embedded database`,
+    );
+  }
+  const embedded = await startEmbeddedPostgres({
+    dataDir: config.dataDir,
+    port: config.embeddedPgPort,
+    database: 'schoolbell',
+    log: log.child({ component: 'embedded-postgres' }),
+  });
+  return { url: embedded.url, embedded };
+}
+
+/** Service is a running schoolbell process; stop() drains it in order and never throws. */
+export interface Service {
+  readonly http?: HttpServer;
+  readonly worker?: Runner;
+  stop(reason: string): Promise<void>;
+}
+
+/**
+ * startService brings up a role: database (embedded if need be), migrations (for `start`) or a
+ * check that they are current (for `server` and `worker`), then the HTTP server and/or the
+ * worker. Anything already started is stopped again if a later step fails.
+ */
+export async function startService(
+  role: Exclude<Role, 'migrate'>,
+  config: Config,
+  log: Logger,
+): Promise<Service> {
+  // Undo steps, pushed as each part starts and run last-in first-out: the HTTP server stops
+  // taking requests first, the embedded database goes last.
+  const undo: Array<[string, () => Promise<unknown>]> = [];
+  const stop = async (reason: string) => {
+    log.info({ reason }, 'shutting down');
+    for (const [name, step] of undo.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log.error({ err: error }, `stopping the ${name} failed`);
+      }
+    }
+    log.info('stopped');
+  };
+
+  let http: HttpServer | undefined;
+  let worker: Runner | undefined;
+  try {
+    const database = await openDatabase(role, config, log);
+    const { embedded } = database;
+    if (embedded) undo.push(['embedded PostgreSQL', () => embedded.stop()]);
+    const servicePool = createPool(database.url, config.databasePoolSize, log, role);
+    undo.push(['service pool', () => servicePool.end()]);
+    if (role === 'start') {
+      await runMigrations(servicePool, log);
+    } else {
+      await assertMigrated(servicePool);
+    }
+    if (role === 'start' || role === 'worker') {
+      const runner = await startWorker({ config, pool: servicePool, log });
+      undo.push(['worker', () => stopWorker(runner, config, log)]);
+      worker = runner;
+    }
+    if (role === 'start' || role === 'server') {
+      // The API gets a pool of its own so that busy jobs cannot starve requests, nor the reverse.
+      const apiPool = createPool(database.url, config.databasePoolSize, log, 'graphql');
+      undo.push(['GraphQL pool', () => apiPool.end()]);
+      const server = await startServer({
+        config,
+        pool: apiPool,
+        log: log.child({ component: 'http' }),
+      });
+      undo.push(['HTTP server', () => server.close()]);
+      http = server;
+    }
+  } catch (error) {
+    await stop('startup failed');
+    throw error;
+  }
+  return { http, worker, stop };
+}
+
+/** runMigrations applies pending migrations and logs what it did. */
+export async function runMigrations(pool: pg.Pool, log: Logger): Promise<void> {
+  const applied = await migrate(pool, log.child({ component: 'migrate' }));
+  log.info(
+    { applied: applied.length },
+    applied.length ? 'migrations applied' : 'database schema is current',
+  );
+}
+
+async function assertMigrated(pool: pg.Pool): Promise<void> {
+  const pending = await pendingMigrations(pool, await readMigrations());
+  if (pending.length > 0) {
+    throw new MigrationError(
+      `the database lacks ${pending.length} migration(s), starting with sql/${pending[0]?.filename}: run \`schoolbell migrate\` first`,
+    );
+  }
+}
+
+/** stopWorker lets running jobs finish within SHUTDOWN_TIMEOUT; past it, they are abandoned to be retried. */
+async function stopWorker(worker: Runner, config: Config, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), config.shutdownTimeout.ms + 1_000);
+  });
+  try {
+    const outcome = await Promise.race([
+      worker.stop('shutdown').then(() => 'stopped' as const),
+      timeout,
+    ]);
+    if (outcome === 'timeout') {
+      log.warn(
+        { timeout: config.shutdownTimeout.text },
+        'jobs still running after SHUTDOWN_TIMEOUT; abandoning them',
+      );
+      await worker.kill('shutdown timeout');
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
