@@ -103,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     options: { help: { type: 'boolean', short: 'h' } },
   });
   const name = positionals[0] ?? 'start';
-  if (name === 'help') {
+  if (name === 'help' || (positionals.length === 0 && values.help)) {
     const topic = positionals[1] && COMMANDS[positionals[1]];
     console.log(topic ? topic.help : USAGE);
     return 0;

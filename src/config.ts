@@ -105,8 +105,11 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze(result.data);
 }
 
-/** loadConfig reads .env (without overriding the real environment), then parses it. */
+/**
+ * loadConfig reads .env (or the file named by DOTENV_PATH) without overriding the real
+ * environment, then parses it.
+ */
 export function loadConfig(): Config {
-  dotenv.config({ quiet: true });
+  dotenv.config({ path: process.env.DOTENV_PATH ?? '.env', quiet: true });
   return parseConfig(process.env);
 }

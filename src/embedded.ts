@@ -46,9 +46,25 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const runAs = await postgresUser();
   const pgdata = path.join(path.resolve(options.dataDir), 'postgres');
 
-  await fs.mkdir(path.dirname(pgdata), { recursive: true });
+  const dataDir = path.dirname(pgdata);
+  await fs.mkdir(dataDir, { recursive: true });
+  if (runAs.uid !== undefined) {
+    // The postgres user must be able to pass through DATA_DIR (search only, not list it).
+    const { mode } = await fs.stat(dataDir);
+    if ((mode & 0o011) !== 0o011) await fs.chmod(dataDir, mode | 0o011);
+  }
   if (!(await exists(path.join(pgdata, 'PG_VERSION')))) {
-    await initialise(bin, pgdata, runAs, log);
+    try {
+      await initialise(bin, pgdata, runAs, log);
+    } catch (error) {
+      const hint =
+        runAs.uid === undefined
+          ? ''
+          : ` (as root, PostgreSQL runs as the "postgres" user, which must be able to reach ${dataDir})`;
+      throw new Error(
+        `could not create the embedded PostgreSQL cluster${hint}: ${(error as Error).message.trim()}`,
+      );
+    }
   }
   await recover(bin, pgdata, runAs, log);
 

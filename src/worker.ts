@@ -1,6 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { type Runner, run, Logger as WorkerLogger } from 'graphile-worker';
+import { pathToFileURL } from 'node:url';
+import {
+  type Runner,
+  run,
+  type Task,
+  type TaskList,
+  Logger as WorkerLogger,
+} from 'graphile-worker';
 import type pg from 'pg';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
@@ -8,6 +15,33 @@ import { crontabPath } from './paths.ts';
 
 /** tasksDir holds one task per file, named after its identifier (tasks/ or dist/tasks/). */
 export const tasksDir = path.join(import.meta.dirname, '..', 'tasks');
+
+const TASK_FILE = /^([a-z][a-z0-9_]*)\.(ts|js)$/;
+
+/**
+ * loadTaskList imports every task file in `dir` (its default export is the task) and returns
+ * them keyed by identifier. A task that fails to load stops startup: a worker missing a task
+ * would leave its jobs to fail one retry after another.
+ */
+export async function loadTaskList(dir = tasksDir): Promise<TaskList> {
+  const files = await fs.readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  const tasks: TaskList = {};
+  for (const file of files.sort()) {
+    const match = TASK_FILE.exec(file);
+    if (!match || file.endsWith('.d.ts')) continue;
+    const module = (await import(pathToFileURL(path.join(dir, file)).href)) as {
+      default?: unknown;
+    };
+    if (typeof module.default !== 'function') {
+      throw new Error(`tasks/${file} must export a task function as its default export`);
+    }
+    tasks[match[1] as string] = module.default as Task;
+  }
+  return tasks;
+}
 
 /** workerLogger routes graphile-worker's log lines into our structured logger. */
 export function workerLogger(log: Logger): WorkerLogger {
@@ -38,7 +72,7 @@ export async function startWorker({ config, pool, log }: WorkerOptions): Promise
     pgPool: pool,
     concurrency: config.workerConcurrency,
     noHandleSignals: true,
-    taskDirectory: tasksDir,
+    taskList: await loadTaskList(),
     crontab,
     logger: workerLogger(log.child({ component: 'worker' })),
     gracefulShutdownAbortTimeout: config.shutdownTimeout.ms,

@@ -1,0 +1,111 @@
+// Runs the test suite against a real PostgreSQL:
+//   TEST_DATABASE_URL if set, else the server in DATABASE_URL, else an embedded one under
+//   .data/test. It builds one migrated template database, runs tap (each test file clones
+//   the template into a database of its own), then drops the template.
+// Arguments are passed to tap, e.g. `npm test -- test/migrate.test.ts`.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { Parser } from 'tap-parser';
+import { createPool } from '../src/db.ts';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/embedded.ts';
+import { createLogger } from '../src/log.ts';
+import { migrate } from '../src/migrate.ts';
+import { root } from '../src/paths.ts';
+import { databaseUrl } from '../test/helpers/database.ts';
+
+const log = createLogger({ logLevel: 'warn', logFormat: 'pretty' });
+const template = `schoolbell_template_${process.pid}`;
+
+let embedded: EmbeddedPostgres | undefined;
+let serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+if (serverUrl === undefined) {
+  embedded = await startEmbeddedPostgres({
+    dataDir: path.join(root, '.data', 'test'),
+    port: 54339,
+    database: 'postgres',
+    log,
+  });
+  serverUrl = embedded.url;
+}
+console.log(`# tests run against ${new URL(serverUrl).host}${embedded ? ' (embedded)' : ''}`);
+
+let code = 1;
+try {
+  await withAdmin(serverUrl, (client) => client.query(`create database ${template}`));
+  const pool = createPool(databaseUrl(serverUrl, template), 2, log, 'template');
+  try {
+    await migrate(pool, log);
+  } finally {
+    await pool.end();
+  }
+  await fs.rm(path.join(root, '.tap', 'test-results'), { recursive: true, force: true });
+  code = await runTap(process.argv.slice(2), {
+    ...process.env,
+    SCHOOLBELL_TEST_SERVER_URL: serverUrl,
+    SCHOOLBELL_TEST_TEMPLATE: template,
+  });
+  await printTotals();
+} finally {
+  await withAdmin(serverUrl, (client) =>
+    client.query(`drop database if exists ${template} with (force)`),
+  );
+  await embedded?.stop();
+}
+process.exitCode = code;
+
+async function withAdmin(url: string, fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function runTap(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(root, 'node_modules', '.bin', 'tap'), args, {
+      stdio: 'inherit',
+      env,
+      cwd: root,
+    });
+    child.on('error', reject);
+    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+  });
+}
+
+// tap keeps each file's raw TAP under .tap/test-results; count its assertions once more (the
+// leaves, not the subtests that group them) so the run ends on one plain line any CI can read.
+async function printTotals(): Promise<void> {
+  const dir = path.join(root, '.tap', 'test-results');
+  const files = (await fs.readdir(dir, { recursive: true }).catch(() => [] as string[])).filter(
+    (f) => f.endsWith('.tap'),
+  );
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  const count = (parser: Parser) => {
+    let subtests = 0;
+    parser.on('child', () => subtests++);
+    parser.on('assert', (result: { ok: boolean; skip?: unknown; todo?: unknown }) => {
+      // A subtest's own closing line comes after its child parser; it is not an assertion.
+      if (subtests > 0) {
+        subtests--;
+        return;
+      }
+      if (result.skip || result.todo) totals.skipped++;
+      else if (result.ok) totals.passed++;
+      else totals.failed++;
+    });
+    parser.on('child', count);
+  };
+  for (const file of files) {
+    const parser = new Parser();
+    count(parser);
+    const done = new Promise((resolve) => parser.on('complete', resolve));
+    parser.end(await fs.readFile(path.join(dir, file), 'utf8'));
+    await done;
+  }
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+}

@@ -1,0 +1,97 @@
+import t from 'tap';
+import { createTestDatabase } from './helpers/database.ts';
+import { freePort, postGraphql, runCli } from './helpers/process.ts';
+
+t.test('schoolbell start serves GraphQL and stops cleanly on SIGTERM', async (t) => {
+  const db = await createTestDatabase(t, { empty: true });
+  const port = await freePort();
+  const cli = runCli(t, ['start'], { DATABASE_URL: db.url, PORT: String(port) });
+  await cli.waitFor(/GraphQL server listening/);
+  const base = `http://127.0.0.1:${port}`;
+
+  // A fresh database was migrated on the way up.
+  t.match(cli.output(), /"file":"0001_schemas.sql".*applying migration/);
+
+  const { status, body } = await postGraphql(base, '{ __typename }');
+  t.equal(status, 200);
+  t.same(body, { data: { __typename: 'Query' } });
+
+  const page = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
+  t.equal(page.status, 200, 'GraphiQL is served in development');
+  t.match(await page.text(), /ruru|graphiql/i);
+
+  const health = await fetch(`${base}/healthz`);
+  t.same(await health.json(), { status: 'ok' });
+
+  cli.child.kill('SIGTERM');
+  t.equal(await cli.exited, 0, 'exits 0');
+  t.match(cli.output(), /"reason":"SIGTERM".*shutting down/);
+  t.match(cli.output(), /"msg":"stopped"/);
+  await t.rejects(fetch(`${base}/healthz`), 'no longer listening');
+});
+
+t.test('production has no GraphiQL', async (t) => {
+  const db = await createTestDatabase(t);
+  const port = await freePort();
+  const cli = runCli(t, ['server'], {
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    NODE_ENV: 'production',
+    JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+  });
+  await cli.waitFor(/GraphQL server listening/);
+  const page = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    headers: { accept: 'text/html' },
+  });
+  t.not(page.status, 200);
+  t.notMatch(await page.text(), /ruru|graphiql/i);
+  cli.child.kill('SIGINT');
+  t.equal(await cli.exited, 0, 'SIGINT drains like SIGTERM');
+});
+
+t.test('server and worker refuse an unmigrated database', async (t) => {
+  const db = await createTestDatabase(t, { empty: true });
+  for (const role of ['server', 'worker']) {
+    const cli = runCli(t, [role], { DATABASE_URL: db.url, PORT: String(await freePort()) });
+    t.equal(await cli.exited, 1, `${role} exits 1`);
+    t.match(cli.output(), /run `schoolbell migrate` first/);
+  }
+});
+
+t.test('migrate, then worker, on one database', async (t) => {
+  const db = await createTestDatabase(t, { empty: true });
+  const migrate = runCli(t, ['migrate'], { DATABASE_URL: db.url });
+  t.equal(await migrate.exited, 0);
+  t.match(migrate.output(), /migrations applied/);
+
+  const worker = runCli(t, ['worker'], { DATABASE_URL: db.url });
+  await worker.waitFor(/Worker connected and looking for jobs/);
+  worker.child.kill('SIGTERM');
+  t.equal(await worker.exited, 0);
+});
+
+t.test('the CLI explains itself and its mistakes', async (t) => {
+  const help = runCli(t, ['--help'], {});
+  t.equal(await help.exited, 0);
+  for (const role of ['start', 'server', 'worker', 'migrate'])
+    t.match(help.output(), new RegExp(`\\n  ${role} `));
+
+  for (const role of ['start', 'server', 'worker', 'migrate']) {
+    const roleHelp = runCli(t, [role, '--help'], {});
+    t.equal(await roleHelp.exited, 0);
+    t.match(roleHelp.output(), `Usage: schoolbell ${role}`);
+  }
+
+  const unknown = runCli(t, ['launch'], {});
+  t.equal(await unknown.exited, 2);
+  t.match(unknown.output(), /unknown command "launch"/);
+
+  const badConfig = runCli(t, ['start'], { PORT: '99999', DATABASE_URL: 'nope' });
+  t.equal(await badConfig.exited, 78, 'a bad config exits with EX_CONFIG before touching anything');
+  t.match(badConfig.output(), /PORT: must be between 1 and 65535/);
+  t.match(badConfig.output(), /DATABASE_URL: must be a postgres:\/\/ URL/);
+
+  const noDatabase = runCli(t, ['server'], {});
+  t.equal(await noDatabase.exited, 1);
+  t.match(noDatabase.output(), /DATABASE_URL is required for the server role/);
+});

@@ -1,0 +1,53 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { freePort, postGraphql, runCli } from './helpers/process.ts';
+
+// The default with no DATABASE_URL: a real PostgreSQL from npm, under DATA_DIR.
+t.test(
+  'without DATABASE_URL, start runs on an embedded PostgreSQL that survives kill -9',
+  async (t) => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'schoolbell-embedded-'));
+    t.teardown(() => fs.rm(dataDir, { recursive: true, force: true }));
+    const pgPort = await freePort();
+    const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+
+    const startOnce = async () => {
+      const port = await freePort();
+      const cli = runCli(t, ['start'], { ...env, PORT: String(port) });
+      await cli.waitFor(/GraphQL server listening/, 90_000);
+      const { body } = await postGraphql(`http://127.0.0.1:${port}`, '{ __typename }');
+      t.same(body, { data: { __typename: 'Query' } }, 'GraphQL answers');
+      return cli;
+    };
+
+    // First start: the cluster is created and migrated.
+    const first = await startOnce();
+    t.match(first.output(), /creating embedded PostgreSQL cluster/);
+    t.match(first.output(), new RegExp(`"port":${pgPort}`));
+
+    // kill -9 leaves an orphaned postgres holding the port and the data directory.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const orphan = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
+    t.doesNotThrow(() => process.kill(orphan, 0), 'the orphaned postgres is still running');
+
+    const second = await startOnce();
+    t.match(second.output(), /still running from an earlier process; restarting it/);
+    t.notMatch(second.output(), /creating embedded PostgreSQL cluster/, 'the data is kept');
+
+    // A clean stop shuts postgres down too.
+    second.child.kill('SIGTERM');
+    t.equal(await second.exited, 0);
+    await t.rejects(fs.access(pidFile), 'postgres stopped with the service');
+
+    // A postmaster.pid naming a process that is gone (or reused) does not block the next start.
+    await fs.writeFile(pidFile, `${2 ** 22 - 7}\n${dataDir}\n`);
+    const third = await startOnce();
+    t.match(third.output(), /removing stale postmaster.pid/);
+    third.child.kill('SIGTERM');
+    t.equal(await third.exited, 0);
+  },
+);

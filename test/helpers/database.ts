@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** databaseUrl returns `url` pointing at another database on the same server. */
+export function databaseUrl(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+function serverUrl(): string {
+  const url = process.env.SCHOOLBELL_TEST_SERVER_URL;
+  if (!url) throw new Error('SCHOOLBELL_TEST_SERVER_URL is not set: run the tests with `npm test`');
+  return url;
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** TestDatabase is a database of one test's own, dropped when the test ends. */
+export interface TestDatabase {
+  readonly name: string;
+  readonly url: string;
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+/**
+ * createTestDatabase clones the migrated template (or, with `empty`, creates a bare database)
+ * and drops it in the test's teardown.
+ */
+export async function createTestDatabase(
+  t: Teardown,
+  options: { empty?: boolean } = {},
+): Promise<TestDatabase> {
+  const name = `schoolbell_test_${randomBytes(5).toString('hex')}`;
+  const template = options.empty ? 'template0' : process.env.SCHOOLBELL_TEST_TEMPLATE;
+  if (!template)
+    throw new Error('SCHOOLBELL_TEST_TEMPLATE is not set: run the tests with `npm test`');
+  await admin((client) => client.query(`create database ${name} template ${template}`));
+  t.teardown(() => admin((client) => client.query(`drop database if exists ${name} with (force)`)));
+  return { name, url: databaseUrl(serverUrl(), name) };
+}
