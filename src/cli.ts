@@ -1,12 +1,23 @@
 import { parseArgs } from 'node:util';
+import { signToken } from './auth.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { createPool } from './db.ts';
+import { createDb, createPool } from './db.ts';
+import { type Duration, parseDuration } from './duration.ts';
 import { createLogger, type Logger } from './log.ts';
+import { findUserRole } from './users.ts';
+
+type Options = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
 interface Command {
   readonly summary: string;
   readonly help: string;
-  run(config: Config, log: Logger): Promise<void>;
+  readonly options?: Record<string, { type: 'string' | 'boolean' }>;
+  run(config: Config, log: Logger, options: Options): Promise<void>;
+}
+
+/** UsageError is a mistake on the command line: printed without a stack, exit status 2. */
+class UsageError extends Error {
+  override name = 'UsageError';
 }
 
 const ROLE_HELP = `
@@ -49,11 +60,44 @@ Installs graphile-worker's schema, then applies each pending file in sql/ in its
 own transaction. Safe to run from several replicas at once. Refuses to run when
 a file that was already applied has been edited.`,
     run: async (config, log) => {
-      const { openDatabase, runMigrations } = await import('./service.ts');
+      const { openDatabase, prepareDatabase } = await import('./service.ts');
       const database = await openDatabase('migrate', config, log);
       const pool = createPool(database.url, 2, log, 'migrate');
       try {
-        await runMigrations(pool, log);
+        await prepareDatabase(pool, config, log, true);
+      } finally {
+        await pool.end();
+        await database.embedded?.stop();
+      }
+    },
+  },
+  token: {
+    summary: 'print a bearer token for a user (development and tests)',
+    options: { user: { type: 'string' }, ttl: { type: 'string' } },
+    help: `Usage: schoolbell token --user <id> [--ttl <interval>]
+
+Prints an HS256 token (signed with JWT_SECRET) for the user with that id, carrying
+the user's role, valid for --ttl (default "12 hours"). Use it as
+  Authorization: Bearer <token>
+In development, \`npm start\` seeds users whose ids the README lists.`,
+    run: async (config, log, options) => {
+      const user = options.user;
+      if (typeof user !== 'string' || !/^[0-9a-f-]{36}$/i.test(user)) {
+        throw new UsageError('--user <id> is required and must be a user id (a UUID)');
+      }
+      let ttl: Duration;
+      try {
+        ttl = parseDuration(typeof options.ttl === 'string' ? options.ttl : '12 hours');
+      } catch (error) {
+        throw new UsageError(`--ttl ${(error as Error).message}`);
+      }
+      const { openDatabase } = await import('./service.ts');
+      const database = await openDatabase('token', config, log);
+      const pool = createPool(database.url, 1, log, 'token');
+      try {
+        const found = await findUserRole(createDb(pool), user);
+        if (!found) throw new UsageError(`no user with id ${user}`);
+        console.log(await signToken(found, config.jwtSecret, Math.round(ttl.ms / 1000)));
       } finally {
         await pool.end();
         await database.embedded?.stop();
@@ -96,12 +140,20 @@ async function serve(
 
 /** main parses argv, runs one command and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: false,
-    options: { help: { type: 'boolean', short: 'h' } },
-  });
+  const first = argv.find((arg) => !arg.startsWith('-'));
+  const declared = (first !== undefined && COMMANDS[first]?.options) || {};
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { help: { type: 'boolean', short: 'h' }, ...declared },
+    });
+  } catch (error) {
+    console.error(`schoolbell: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
   const name = positionals[0] ?? 'start';
   if (name === 'help' || (positionals.length === 0 && values.help)) {
     const topic = positionals[1] && COMMANDS[positionals[1]];
@@ -116,11 +168,6 @@ export async function main(argv: string[]): Promise<number> {
   if (values.help) {
     console.log(command.help);
     return 0;
-  }
-  const unknown = argv.filter((arg) => arg.startsWith('-'));
-  if (unknown.length > 0) {
-    console.error(`schoolbell ${name}: unknown option ${unknown[0]}\n\n${command.help}`);
-    return 2;
   }
   if (positionals.length > 1) {
     console.error(`schoolbell ${name}: unexpected argument "${positionals[1]}"\n\n${command.help}`);
@@ -141,9 +188,13 @@ export async function main(argv: string[]): Promise<number> {
   // Grafast reads GRAPHILE_ENV when it loads, hence the service modules are imported only now.
   process.env.GRAPHILE_ENV ??= config.production ? 'production' : 'development';
   try {
-    await command.run(config, log);
+    await command.run(config, log, values);
     return 0;
   } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`schoolbell ${name}: ${error.message}`);
+      return 2;
+    }
     log.fatal({ err: error }, `${name} failed: ${(error as Error).message}`);
     return 1;
   }

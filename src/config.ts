@@ -47,6 +47,8 @@ const schema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
     SHUTDOWN_TIMEOUT: duration().default(parseDuration('30 seconds')),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    REQUEST_TTL: duration().default(parseDuration('24 hours')),
+    END_GRACE: duration().default(parseDuration('10 minutes')),
   })
   .transform((env, ctx) => {
     const production = env.NODE_ENV === 'production';
@@ -72,6 +74,8 @@ const schema = z
       workerConcurrency: env.WORKER_CONCURRENCY,
       shutdownTimeout: env.SHUTDOWN_TIMEOUT,
       jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+      requestTtl: env.REQUEST_TTL,
+      endGrace: env.END_GRACE,
       /** GraphiQL, seed data and other conveniences that production must not have. */
       devConveniences: !production,
     };

@@ -1,13 +1,73 @@
+import type { ColumnType, Generated } from 'kysely';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from './log.ts';
 
-/**
- * Database maps schema-qualified table names to their row types for kysely. Tables are added
- * here as migrations create them.
- */
-// biome-ignore lint/suspicious/noEmptyInterface: filled in as tables arrive
-export interface Database {}
+/** UserRole mirrors app_public.user_role. */
+export type UserRole = 'student' | 'tutor' | 'admin';
+
+/** BookingState mirrors app_public.booking_state. */
+export type BookingState =
+  | 'requested'
+  | 'scheduled'
+  | 'active'
+  | 'ended'
+  | 'expired'
+  | 'declined'
+  | 'cancelled';
+
+type Timestamps = {
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, never>;
+};
+
+/** UsersTable is app_public.users. */
+export interface UsersTable extends Timestamps {
+  id: Generated<string>;
+  name: string;
+  email: string;
+  phone: string | null;
+  role: UserRole;
+  time_zone: Generated<string>;
+}
+
+/** BookingsTable is app_public.bookings. */
+export interface BookingsTable extends Timestamps {
+  id: Generated<string>;
+  student_id: string;
+  tutor_id: string;
+  subject: string;
+  starts_at: Date;
+  ends_at: Date;
+  state: Generated<BookingState>;
+  expires_at: Generated<Date>;
+}
+
+/** BookingEventsTable is app_public.booking_events. */
+export interface BookingEventsTable {
+  id: Generated<string>;
+  booking_id: string;
+  from_state: BookingState | null;
+  to_state: BookingState;
+  actor: string;
+  reason: string | null;
+  created_at: Generated<Date>;
+}
+
+/** SettingsTable is app_private.settings. */
+export interface SettingsTable {
+  name: string;
+  value: string;
+  updated_at: Generated<Date>;
+}
+
+/** Database maps schema-qualified table names to their row types for kysely. */
+export interface Database {
+  'app_public.users': UsersTable;
+  'app_public.bookings': BookingsTable;
+  'app_public.booking_events': BookingEventsTable;
+  'app_private.settings': SettingsTable;
+}
 
 /**
  * createPool opens a connection pool. A connection that breaks (Postgres restarted, network

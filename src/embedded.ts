@@ -22,6 +22,11 @@ export interface EmbeddedOptions {
   readonly port: number;
   readonly database: string;
   readonly log: Logger;
+  /**
+   * shared: use the server that a running `schoolbell start` owns instead of refusing, and when
+   * none runs, start one just for this process (for short commands: migrate, token).
+   */
+  readonly shared?: boolean;
 }
 
 interface Binaries {
@@ -45,6 +50,20 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const bin = await loadBinaries();
   const runAs = await postgresUser();
   const pgdata = path.join(path.resolve(options.dataDir), 'postgres');
+  const url = `postgres://postgres@127.0.0.1:${port}/${options.database}`;
+
+  // A live schoolbell that owns the server is not an orphan: never restart it under its feet.
+  const ownerFile = path.join(path.resolve(options.dataDir), 'owner.pid');
+  const owner = Number((await fs.readFile(ownerFile, 'utf8').catch(() => '')).trim());
+  if (owner > 0 && owner !== process.pid && (await isAlive(owner, 'node'))) {
+    if (options.shared) {
+      log.debug({ owner }, 'using the embedded PostgreSQL of a running schoolbell');
+      return { url, stop: async () => {} };
+    }
+    throw new Error(
+      `another schoolbell (pid ${owner}) is running the embedded PostgreSQL in ${options.dataDir}; stop it, or point DATA_DIR elsewhere`,
+    );
+  }
 
   const dataDir = path.dirname(pgdata);
   await fs.mkdir(dataDir, { recursive: true });
@@ -94,8 +113,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     );
   }
 
-  const url = `postgres://postgres@127.0.0.1:${port}/${options.database}`;
   await ensureDatabase(port, options.database);
+  if (!options.shared) await fs.writeFile(ownerFile, `${process.pid}\n`);
   return {
     url,
     async stop() {
@@ -104,6 +123,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         ...runAs,
         cwd: pgdata,
       });
+      if (!options.shared) await fs.rm(ownerFile, { force: true });
     },
   };
 }
@@ -162,7 +182,7 @@ async function recover(bin: Binaries, pgdata: string, runAs: RunAs, log: Logger)
   const content = await fs.readFile(pidFile, 'utf8').catch(() => undefined);
   if (content === undefined) return;
   const pid = Number(content.split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && (await isPostgres(pid))) {
+  if (Number.isInteger(pid) && pid > 0 && (await isAlive(pid, 'postgres'))) {
     log.warn(
       { pid },
       'embedded PostgreSQL is still running from an earlier process; restarting it',
@@ -177,15 +197,15 @@ async function recover(bin: Binaries, pgdata: string, runAs: RunAs, log: Logger)
   }
 }
 
-async function isPostgres(pid: number): Promise<boolean> {
+/** isAlive says whether pid runs, and (where /proc tells) runs `program`, not a reuse of the pid. */
+async function isAlive(pid: number, program: string): Promise<boolean> {
   try {
     process.kill(pid, 0);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  // The pid is alive; on Linux make sure it was not reused by an unrelated process.
   const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
-  return cmdline === undefined || cmdline.includes('postgres');
+  return cmdline === undefined || cmdline.includes(program);
 }
 
 async function ensureDatabase(port: number, database: string): Promise<void> {

@@ -1,31 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type pg from 'pg';
 import { postgraphile } from 'postgraphile';
-import { makePgService } from 'postgraphile/adaptors/pg';
 import { grafserv } from 'postgraphile/grafserv/node';
-import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import type { Config } from './config.ts';
+import { graphqlPreset } from './graphql.ts';
 import type { Logger } from './log.ts';
-
-/** MAX_REQUEST_BYTES bounds a GraphQL request body; larger ones are refused with 413. */
-export const MAX_REQUEST_BYTES = 100_000;
-
-/** graphqlPreset is the PostGraphile configuration: app_public only, conveniences off in production. */
-export function graphqlPreset(config: Config, pool: pg.Pool): GraphileConfig.Preset {
-  return {
-    extends: [PostGraphileAmberPreset],
-    pgServices: [makePgService({ pool, schemas: ['app_public'] })],
-    grafserv: {
-      graphqlPath: '/graphql',
-      graphiql: config.devConveniences,
-      graphiqlOnGraphQLGET: config.devConveniences,
-      graphiqlPath: '/graphiql',
-      watch: false,
-      websockets: false,
-      maxRequestLength: MAX_REQUEST_BYTES,
-    },
-  };
-}
 
 /** HttpServer is the listening GraphQL server. */
 export interface HttpServer {
@@ -83,6 +62,7 @@ export async function startServer({ config, pool, log }: ServerOptions): Promise
         server.closeIdleConnections();
       });
       await pgl.release(); // also releases serv
+      for (const service of pgl.getResolvedPreset().pgServices ?? []) await service.release?.();
     },
   };
 }

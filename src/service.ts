@@ -1,15 +1,17 @@
 import type { Runner } from 'graphile-worker';
 import type pg from 'pg';
 import type { Config } from './config.ts';
-import { createPool } from './db.ts';
+import { createDb, createPool } from './db.ts';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
 import type { Logger } from './log.ts';
 import { MigrationError, migrate, pendingMigrations, readMigrations } from './migrate.ts';
+import { seedDevelopmentUsers } from './seed.ts';
 import { type HttpServer, startServer } from './server.ts';
+import { writeSettings } from './settings.ts';
 import { startWorker } from './worker.ts';
 
-/** Role is what one schoolbell process does. */
-export type Role = 'start' | 'server' | 'worker' | 'migrate';
+/** Role is what one schoolbell process does (`token` only reads the database). */
+export type Role = 'start' | 'server' | 'worker' | 'migrate' | 'token';
 
 /** DatabaseHandle is a connection string and, when we started the server ourselves, a way to stop it. */
 interface DatabaseHandle {
@@ -18,9 +20,10 @@ interface DatabaseHandle {
 }
 
 /**
- * openDatabase returns DATABASE_URL when it is set. Otherwise `start` and `migrate` start the
- * embedded server under DATA_DIR; `server` and `worker` are meant to scale out against a shared
- * database, so they refuse to guess.
+ * openDatabase returns DATABASE_URL when it is set. Otherwise `start` runs the embedded server
+ * under DATA_DIR (and owns it until it stops); `migrate` and `token` use the one a running
+ * `start` owns, or start it just for themselves. `server` and `worker` are meant to scale out
+ * against a shared database, so they refuse to guess.
  */
 export async function openDatabase(
   role: Role,
@@ -38,6 +41,7 @@ export async function openDatabase(
     port: config.embeddedPgPort,
     database: 'schoolbell',
     log: log.child({ component: 'embedded-postgres' }),
+    shared: role !== 'start',
   });
   return { url: embedded.url, embedded };
 }
@@ -82,11 +86,7 @@ export async function startService(
     if (embedded) undo.push(['embedded PostgreSQL', () => embedded.stop()]);
     const servicePool = createPool(database.url, config.databasePoolSize, log, role);
     undo.push(['service pool', () => servicePool.end()]);
-    if (role === 'start') {
-      await runMigrations(servicePool, log);
-    } else {
-      await assertMigrated(servicePool);
-    }
+    await prepareDatabase(servicePool, config, log, role === 'start');
     if (role === 'start' || role === 'worker') {
       const runner = await startWorker({ config, pool: servicePool, log });
       undo.push(['worker', () => stopWorker(runner, config, log)]);
@@ -111,13 +111,31 @@ export async function startService(
   return { http, worker, stop };
 }
 
-/** runMigrations applies pending migrations and logs what it did. */
-export async function runMigrations(pool: pg.Pool, log: Logger): Promise<void> {
-  const applied = await migrate(pool, log.child({ component: 'migrate' }));
-  log.info(
-    { applied: applied.length },
-    applied.length ? 'migrations applied' : 'database schema is current',
-  );
+/**
+ * prepareDatabase migrates (or, for replicas that must not, checks that the schema is current),
+ * writes the settings the SQL reads, and in development adds the seed users.
+ */
+export async function prepareDatabase(
+  pool: pg.Pool,
+  config: Config,
+  log: Logger,
+  runMigrations: boolean,
+): Promise<void> {
+  if (runMigrations) {
+    const applied = await migrate(pool, log.child({ component: 'migrate' }));
+    log.info(
+      { applied: applied.length },
+      applied.length ? 'migrations applied' : 'database schema is current',
+    );
+  } else {
+    await assertMigrated(pool);
+  }
+  const db = createDb(pool);
+  await writeSettings(db, config);
+  if (config.devConveniences) {
+    const added = await seedDevelopmentUsers(db);
+    if (added > 0) log.info({ added }, 'added development users (see README: Trying it out)');
+  }
 }
 
 async function assertMigrated(pool: pg.Pool): Promise<void> {

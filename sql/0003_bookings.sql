@@ -1,0 +1,294 @@
+-- Bookings and their state machine, enforced by the database for every writer: the API, the
+-- jobs, and a DBA at a psql prompt.
+--
+--   requested -> scheduled | declined | cancelled | expired
+--   scheduled -> active | cancelled
+--   active    -> ended
+--   ended, expired, declined, cancelled are final.
+
+create extension if not exists btree_gist;
+
+create type app_public.booking_state as enum (
+  'requested', 'scheduled', 'active', 'ended', 'expired', 'declined', 'cancelled'
+);
+comment on type app_public.booking_state is 'Where a booking is in its life.';
+
+create table app_public.bookings (
+  id uuid primary key default gen_random_uuid(),
+  student_id uuid not null references app_public.users on delete cascade,
+  tutor_id uuid not null references app_public.users on delete cascade,
+  subject text not null constraint bookings_subject_length check (length(btrim(subject)) between 1 and 200),
+  starts_at timestamptz not null,
+  ends_at timestamptz not null,
+  state app_public.booking_state not null default 'requested',
+  expires_at timestamptz not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint bookings_ends_after_start check (ends_at > starts_at),
+  constraint bookings_at_most_a_day check (ends_at - starts_at <= interval '24 hours'),
+  constraint bookings_not_with_self check (student_id <> tutor_id),
+  -- A tutor cannot hold two overlapping sessions that are going ahead.
+  constraint bookings_tutor_no_overlap exclude using gist (
+    tutor_id with =,
+    tstzrange(starts_at, ends_at) with &&
+  ) where (state in ('scheduled', 'active'))
+);
+
+create index bookings_student_idx on app_public.bookings (student_id, starts_at);
+create index bookings_tutor_idx on app_public.bookings (tutor_id, starts_at);
+create index bookings_starts_at_idx on app_public.bookings (starts_at);
+-- What the sweeps look for: each time-driven move's candidates, by deadline.
+create index bookings_requested_expires_idx on app_public.bookings (expires_at) where state = 'requested';
+create index bookings_scheduled_starts_idx on app_public.bookings (starts_at) where state = 'scheduled';
+create index bookings_active_ends_idx on app_public.bookings (ends_at) where state = 'active';
+
+comment on table app_public.bookings is
+  E'@behavior -insert -update -delete\nA tutoring session: requested by a student, accepted or declined by the tutor, then started and ended on time.';
+comment on column app_public.bookings.id is 'The booking''s id.';
+comment on column app_public.bookings.student_id is 'The student who asked for the session.';
+comment on column app_public.bookings.tutor_id is 'The tutor who gives it.';
+comment on column app_public.bookings.subject is 'What the session is about.';
+comment on column app_public.bookings.starts_at is 'When the session starts; it becomes active then.';
+comment on column app_public.bookings.ends_at is 'When the session ends; it becomes ended END_GRACE later.';
+comment on column app_public.bookings.state is 'Where the booking is in its life.';
+comment on column app_public.bookings.expires_at is
+  'When an unanswered request expires: REQUEST_TTL after it was made, or at starts_at if that is sooner.';
+comment on column app_public.bookings.created_at is 'When the booking was requested.';
+comment on column app_public.bookings.updated_at is 'When the booking last changed.';
+comment on constraint bookings_student_id_fkey on app_public.bookings is
+  E'@fieldName student\n@foreignFieldName bookingsAsStudent';
+comment on constraint bookings_tutor_id_fkey on app_public.bookings is
+  E'@fieldName tutor\n@foreignFieldName bookingsAsTutor';
+comment on constraint bookings_tutor_no_overlap on app_public.bookings is
+  'A tutor cannot hold two overlapping scheduled or active sessions.';
+
+create table app_public.booking_events (
+  id bigint generated always as identity primary key,
+  booking_id uuid not null references app_public.bookings on delete cascade,
+  from_state app_public.booking_state,
+  to_state app_public.booking_state not null,
+  actor text not null,
+  reason text,
+  created_at timestamptz not null default now()
+);
+create index booking_events_booking_idx on app_public.booking_events (booking_id, id);
+comment on constraint booking_events_booking_id_fkey on app_public.booking_events is
+  E'@fieldName booking\n@foreignFieldName events';
+
+comment on table app_public.booking_events is
+  E'@behavior -insert -update -delete\nThe audit trail: one row per change of a booking, written in the same transaction as the change.';
+comment on column app_public.booking_events.id is 'Order of events.';
+comment on column app_public.booking_events.booking_id is 'The booking that changed.';
+comment on column app_public.booking_events.from_state is 'The state before; null when the booking was created.';
+comment on column app_public.booking_events.to_state is 'The state after (the same as before for a reschedule).';
+comment on column app_public.booking_events.actor is
+  'Who or what made the change: user:<id>, job:<task> (an exact-time job), sweep:<task>, or sql:<database user>.';
+comment on column app_public.booking_events.reason is 'Why, when known: a decline or cancel reason, or what was rescheduled.';
+comment on column app_public.booking_events.created_at is 'When it happened.';
+
+-- The legal moves. Everything else is refused.
+create function app_private.booking_transition_allowed(from_state app_public.booking_state, to_state app_public.booking_state)
+  returns boolean
+  language sql immutable
+  set search_path = pg_catalog
+as $$
+  select (from_state, to_state) in (
+    ('requested'::app_public.booking_state, 'scheduled'::app_public.booking_state),
+    ('requested', 'declined'),
+    ('requested', 'cancelled'),
+    ('requested', 'expired'),
+    ('scheduled', 'active'),
+    ('scheduled', 'cancelled'),
+    ('active', 'ended')
+  )
+$$;
+comment on function app_private.booking_transition_allowed(app_public.booking_state, app_public.booking_state) is
+  'Whether the state machine allows moving a booking from one state to the other.';
+
+-- Who is changing bookings in this transaction, for the audit trail. Functions that change
+-- bookings set it; a change made without it is attributed to the database user.
+create function app_private.set_actor(actor text, reason text default null) returns void
+  language sql volatile
+  set search_path = pg_catalog
+as $$
+  select set_config('schoolbell.actor', coalesce(actor, ''), true), set_config('schoolbell.reason', coalesce(reason, ''), true);
+$$;
+comment on function app_private.set_actor(text, text) is
+  'Names the actor (and reason) that the audit trail records for the next booking changes in this transaction.';
+
+create function app_private.tg_bookings__guard() returns trigger
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_student_role app_public.user_role;
+  v_tutor_role app_public.user_role;
+begin
+  if tg_op = 'INSERT' then
+    select role into v_student_role from app_public.users where id = new.student_id;
+    select role into v_tutor_role from app_public.users where id = new.tutor_id;
+    if v_student_role is distinct from 'student' then
+      raise exception 'user % is not a student', new.student_id using errcode = 'BADIN';
+    end if;
+    if v_tutor_role is distinct from 'tutor' then
+      raise exception 'user % is not a tutor', new.tutor_id using errcode = 'BADIN';
+    end if;
+    if new.state = 'requested' and new.starts_at <= now() then
+      raise exception 'a booking must start in the future (starts_at % is past)', new.starts_at using errcode = 'BADIN';
+    end if;
+    if new.expires_at is null then
+      new.expires_at := least(now() + app_private.setting_interval('request_ttl'), new.starts_at);
+    end if;
+    return new;
+  end if;
+
+  if new.id <> old.id or new.student_id <> old.student_id or new.tutor_id <> old.tutor_id then
+    raise exception 'a booking''s id, student and tutor cannot change' using errcode = 'BADIN';
+  end if;
+
+  if new.state <> old.state then
+    if not app_private.booking_transition_allowed(old.state, new.state) then
+      raise exception 'cannot move booking % from % to %', old.id, old.state, new.state using errcode = 'ILLTR';
+    end if;
+    if old.state = 'requested' and new.state = 'scheduled' and now() >= old.starts_at then
+      raise exception 'cannot move booking % from requested to scheduled: its start (%) has passed', old.id, old.starts_at
+        using errcode = 'ILLTR';
+    elsif old.state = 'scheduled' and new.state = 'cancelled' and now() >= old.starts_at then
+      raise exception 'cannot move booking % from scheduled to cancelled: it started at %', old.id, old.starts_at
+        using errcode = 'ILLTR';
+    elsif old.state = 'scheduled' and new.state = 'active' and now() < old.starts_at then
+      raise exception 'cannot move booking % from scheduled to active before it starts at %', old.id, old.starts_at
+        using errcode = 'ILLTR';
+    elsif old.state = 'active' and new.state = 'ended'
+      and now() < old.ends_at + app_private.setting_interval('end_grace') then
+      raise exception 'cannot move booking % from active to ended before % (ends_at plus END_GRACE)',
+        old.id, old.ends_at + app_private.setting_interval('end_grace') using errcode = 'ILLTR';
+    elsif old.state = 'requested' and new.state = 'expired' and now() < old.expires_at then
+      raise exception 'cannot move booking % from requested to expired before it expires at %', old.id, old.expires_at
+        using errcode = 'ILLTR';
+    end if;
+  end if;
+
+  if new.starts_at <> old.starts_at or new.ends_at <> old.ends_at then
+    if old.state <> 'scheduled' or new.state <> 'scheduled' then
+      raise exception 'only a scheduled booking can be rescheduled; booking % is %', old.id, old.state
+        using errcode = 'ILLTR';
+    end if;
+    if now() >= old.starts_at then
+      raise exception 'booking % started at % and can no longer be rescheduled', old.id, old.starts_at
+        using errcode = 'ILLTR';
+    end if;
+    if new.starts_at <= now() then
+      raise exception 'a booking must start in the future (starts_at % is past)', new.starts_at using errcode = 'BADIN';
+    end if;
+  end if;
+  return new;
+end;
+$$;
+comment on function app_private.tg_bookings__guard() is
+  'Enforces the booking state machine and its deadlines, and what may change, for every writer.';
+
+create function app_private.tg_bookings__audit() returns trigger
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_actor text := coalesce(nullif(current_setting('schoolbell.actor', true), ''), 'sql:' || session_user);
+  v_reason text := nullif(current_setting('schoolbell.reason', true), '');
+begin
+  if tg_op = 'INSERT' then
+    insert into app_public.booking_events (booking_id, from_state, to_state, actor, reason)
+    values (new.id, null, new.state, v_actor, v_reason);
+  elsif new.state <> old.state then
+    insert into app_public.booking_events (booking_id, from_state, to_state, actor, reason)
+    values (new.id, old.state, new.state, v_actor, v_reason);
+  elsif new.starts_at <> old.starts_at or new.ends_at <> old.ends_at then
+    insert into app_public.booking_events (booking_id, from_state, to_state, actor, reason)
+    values (
+      new.id, old.state, new.state, v_actor,
+      format('rescheduled from %s–%s to %s–%s', old.starts_at, old.ends_at, new.starts_at, new.ends_at)
+        || coalesce(': ' || v_reason, '')
+    );
+  end if;
+  return null;
+end;
+$$;
+comment on function app_private.tg_bookings__audit() is 'Writes booking_events for every creation, transition and reschedule.';
+
+create trigger _100_timestamps before insert or update on app_public.bookings
+  for each row execute function app_private.tg__timestamps();
+create trigger _200_guard before insert or update on app_public.bookings
+  for each row execute function app_private.tg_bookings__guard();
+create trigger _800_audit after insert or update on app_public.bookings
+  for each row execute function app_private.tg_bookings__audit();
+
+-- transition_booking is the one guarded move: lock the row, succeed quietly when the booking is
+-- already in the target state, otherwise update it (the trigger refuses illegal moves) with the
+-- actor and reason recorded in booking_events. The API, the jobs and the sweeps all call it.
+create function app_private.transition_booking(
+  booking_id uuid,
+  to_state app_public.booking_state,
+  actor text,
+  reason text default null
+) returns app_public.bookings
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_booking app_public.bookings;
+begin
+  select b.* into v_booking from app_public.bookings b where b.id = transition_booking.booking_id for update;
+  if not found then
+    raise exception 'booking % not found', transition_booking.booking_id using errcode = 'NTFND';
+  end if;
+  if v_booking.state = transition_booking.to_state then
+    return v_booking;
+  end if;
+  perform app_private.set_actor(transition_booking.actor, transition_booking.reason);
+  begin
+    update app_public.bookings b set state = transition_booking.to_state
+      where b.id = transition_booking.booking_id
+      returning b.* into v_booking;
+  exception when exclusion_violation then
+    raise exception 'the tutor already has a session overlapping % – %', v_booking.starts_at, v_booking.ends_at
+      using errcode = 'OVLAP';
+  end;
+  perform app_private.set_actor(null);
+  return v_booking;
+end;
+$$;
+comment on function app_private.transition_booking(uuid, app_public.booking_state, text, text) is
+  'Moves a booking to a state if the state machine allows it; idempotent; audited with the given actor.';
+
+-- Row-level security: students see their bookings, tutors the bookings made with them, admins
+-- all. Nobody writes the tables directly through the API: the mutations are functions.
+alter table app_public.users enable row level security;
+alter table app_public.bookings enable row level security;
+alter table app_public.booking_events enable row level security;
+
+create policy select_visible on app_public.bookings for select to schoolbell_visitor using (
+  student_id = (select app_hidden.current_user_id())
+  or tutor_id = (select app_hidden.current_user_id())
+  or (select app_hidden.current_user_is_admin())
+);
+
+create policy select_visible on app_public.booking_events for select to schoolbell_visitor using (
+  exists (select 1 from app_public.bookings b where b.id = booking_id)
+);
+
+-- Everyone signed in sees the tutors (to book them); otherwise yourself, the other party of
+-- your bookings, and for admins everybody.
+create policy select_visible on app_public.users for select to schoolbell_visitor using (
+  id = (select app_hidden.current_user_id())
+  or (role = 'tutor' and (select app_hidden.current_user_id()) is not null)
+  or (select app_hidden.current_user_is_admin())
+  or exists (
+    select 1 from app_public.bookings b
+    where (b.student_id = users.id and b.tutor_id = (select app_hidden.current_user_id()))
+       or (b.tutor_id = users.id and b.student_id = (select app_hidden.current_user_id()))
+  )
+);
+
+grant select on app_public.users to schoolbell_visitor;
+grant select on app_public.bookings to schoolbell_visitor;
+grant select on app_public.booking_events to schoolbell_visitor;

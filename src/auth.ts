@@ -1,0 +1,76 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+
+/** ROLES are the roles a token may carry; they match app_public.user_role. */
+export const ROLES = ['student', 'tutor', 'admin'] as const;
+
+/** Claims are what a schoolbell token asserts: who (sub) and as what (role). */
+export type Claims = z.output<typeof claimsSchema>;
+
+const claimsSchema = z.object({
+  sub: z.uuid({ error: 'sub must be a user id (a UUID)' }),
+  role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
+  iat: z.number({ error: 'iat must be a number' }),
+  exp: z.number({ error: 'exp must be a number' }),
+});
+
+/** AuthError is a token problem the client must fix; it becomes an HTTP 401. */
+export class AuthError extends Error {
+  override name = 'AuthError';
+  readonly statusCode = 401;
+}
+
+const key = (secret: string) => new TextEncoder().encode(secret);
+
+/**
+ * verifyAuthorization reads an `Authorization: Bearer <JWT>` header value and returns its
+ * claims, or undefined when there is no header (an anonymous caller). A token that is
+ * malformed, forged (bad HS256 signature), expired, or missing a claim throws an AuthError
+ * saying which.
+ */
+export async function verifyAuthorization(
+  header: string | undefined,
+  secret: string,
+): Promise<Claims | undefined> {
+  if (header === undefined || header.trim() === '') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new AuthError('the Authorization header must be "Bearer <token>"');
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(match[1] as string, key(secret), {
+      algorithms: ['HS256'],
+      requiredClaims: ['sub', 'iat', 'exp'],
+    }));
+  } catch (error) {
+    throw new AuthError(describeJoseError(error));
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) {
+    throw new AuthError(
+      `token claims are invalid: ${claims.error.issues.map((issue) => issue.message).join('; ')}`,
+    );
+  }
+  return claims.data;
+}
+
+function describeJoseError(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'token has expired';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature is invalid';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'token must be signed with HS256';
+  if (error instanceof errors.JWTClaimValidationFailed) return `token is invalid: ${error.message}`;
+  return 'token is malformed: expected a JWT signed with HS256';
+}
+
+/** signToken makes a token for a user, valid for `ttlSeconds` (used by `schoolbell token`). */
+export async function signToken(
+  user: { id: string; role: Claims['role'] },
+  secret: string,
+  ttlSeconds: number,
+): Promise<string> {
+  return new SignJWT({ role: user.role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(user.id)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .sign(key(secret));
+}

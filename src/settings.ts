@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { Config } from './config.ts';
+import type { Database } from './db.ts';
+
+/**
+ * writeSettings copies the durations the SQL needs (REQUEST_TTL, END_GRACE) from the config into
+ * app_private.settings, where triggers and functions read them. Every process writes them at
+ * startup, so replicas should share one configuration.
+ */
+export async function writeSettings(db: Kysely<Database>, config: Config): Promise<void> {
+  const rows = [
+    { name: 'request_ttl', value: config.requestTtl.text },
+    { name: 'end_grace', value: config.endGrace.text },
+  ];
+  await db
+    .insertInto('app_private.settings')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .column('name')
+        .doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: new Date() })),
+    )
+    .execute();
+}
