@@ -3,11 +3,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { signToken } from '../src/auth.ts';
+import type { BookingState } from '../src/db.ts';
 import { createPool } from '../src/db.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';
-import { createUser, events, type User } from './helpers/factories.ts';
+import { createUser, events, importBooking, type User } from './helpers/factories.ts';
 import { freePort, type GraphqlBody, postGraphql, runCli } from './helpers/process.ts';
 
 const SECRET = 'api-test-secret-that-is-long-enough-0123456789';
@@ -147,6 +148,55 @@ t.test('declining, and what each party may not do', async (t) => {
   );
   t.equal(reschedule.code, 'ILLTR');
   t.match(reschedule.message, /only a scheduled booking can be rescheduled/);
+});
+
+t.test('every user action on a booking in every state, through GraphQL', async (t) => {
+  // What the tutor's accept and decline and the student's cancel do to a future booking in each
+  // state: the move the machine allows, or ILLTR naming both states.
+  const outcomes: Record<BookingState, Record<string, BookingState | 'ILLTR'>> = {
+    requested: {
+      acceptBooking: 'scheduled',
+      declineBooking: 'declined',
+      cancelBooking: 'cancelled',
+    },
+    scheduled: { acceptBooking: 'scheduled', declineBooking: 'ILLTR', cancelBooking: 'cancelled' },
+    active: { acceptBooking: 'ILLTR', declineBooking: 'ILLTR', cancelBooking: 'ILLTR' },
+    ended: { acceptBooking: 'ILLTR', declineBooking: 'ILLTR', cancelBooking: 'ILLTR' },
+    expired: { acceptBooking: 'ILLTR', declineBooking: 'ILLTR', cancelBooking: 'ILLTR' },
+    declined: { acceptBooking: 'ILLTR', declineBooking: 'declined', cancelBooking: 'ILLTR' },
+    cancelled: { acceptBooking: 'ILLTR', declineBooking: 'ILLTR', cancelBooking: 'cancelled' },
+  };
+  const mutations: Record<string, [string, User]> = {
+    acceptBooking: [ACCEPT, tutor],
+    declineBooking: [DECLINE, tutor],
+    cancelBooking: [CANCEL, student],
+  };
+  let hour = 2000;
+  for (const [state, row] of Object.entries(outcomes) as Array<
+    [BookingState, Record<string, string>]
+  >) {
+    for (const [name, expected] of Object.entries(row)) {
+      hour += 2;
+      const booking = await importBooking(pool, student, tutor, {
+        state,
+        startsAt: new Date(Date.now() + hour * 3_600_000),
+        endsAt: new Date(Date.now() + (hour + 1) * 3_600_000),
+      });
+      const [mutation, user] = mutations[name] as [string, User];
+      const { body } = await gql(user, mutation, { bookingId: booking.id });
+      if (expected === 'ILLTR') {
+        const error = errorOf(body);
+        t.equal(error.code, 'ILLTR', `${name} on ${state}: refused`);
+        t.match(error.message, new RegExp(`from ${state} to |only`), 'naming the states');
+      } else {
+        t.match(
+          body.data?.[name],
+          { booking: { state: expected } },
+          `${name} on ${state}: ${expected}`,
+        );
+      }
+    }
+  }
 });
 
 t.test('row-level security over HTTP', async (t) => {
