@@ -25,6 +25,32 @@ const postgresUrl = z
     message: 'must be a postgres:// URL, e.g. postgres://user@127.0.0.1:5432/schoolbell',
   });
 
+const durationList = () =>
+  z.string().transform((value, ctx): Duration[] => {
+    const parts = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+    const durations: Duration[] = [];
+    for (const part of parts) {
+      try {
+        durations.push(parseDuration(part));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }
+    return durations;
+  });
+
+const httpUrl = z.string().refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
+  message: 'must be an http:// or https:// URL',
+});
+
+const smtpUrl = z.string().refine((value) => /^smtps?:\/\//.test(value) && URL.canParse(value), {
+  message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587',
+});
+
 const DEV_JWT_SECRET = 'schoolbell-development-secret-do-not-use-in-production';
 
 const schema = z
@@ -49,6 +75,19 @@ const schema = z
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     REQUEST_TTL: duration().default(parseDuration('24 hours')),
     END_GRACE: duration().default(parseDuration('10 minutes')),
+    REMINDER_LEADS: durationList().default([
+      parseDuration('24 hours'),
+      parseDuration('15 minutes'),
+    ]),
+    REMINDER_CHANNEL: z.enum(['log', 'webhook', 'email']).default('log'),
+    WEBHOOK_URL: httpUrl.optional(),
+    WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    SMTP_URL: smtpUrl.optional(),
+    SMTP_FROM: z.string().min(3).default('schoolbell <reminders@schoolbell.invalid>'),
+    NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(5),
+    NOTIFICATION_RETRY_DELAY: duration().default(parseDuration('10 seconds')),
+    SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(500),
+    WORKER_POLL_INTERVAL: duration().default(parseDuration('2 seconds')),
   })
   .transform((env, ctx) => {
     const production = env.NODE_ENV === 'production';
@@ -59,6 +98,34 @@ const schema = z
         message: 'is required when NODE_ENV=production',
       });
       return z.NEVER;
+    }
+    if (env.WEBHOOK_URL !== undefined && env.WEBHOOK_SECRET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_SECRET'],
+        message: 'is required when WEBHOOK_URL is set',
+      });
+    }
+    if (env.REMINDER_CHANNEL === 'webhook' && env.WEBHOOK_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_URL'],
+        message: 'is required when REMINDER_CHANNEL=webhook',
+      });
+    }
+    if (env.REMINDER_CHANNEL === 'email' && env.SMTP_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message: 'is required when REMINDER_CHANNEL=email',
+      });
+    }
+    if (env.WORKER_POLL_INTERVAL.ms < 100) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKER_POLL_INTERVAL'],
+        message: 'must be at least 100 milliseconds',
+      });
     }
     return {
       env: env.NODE_ENV,
@@ -76,6 +143,16 @@ const schema = z
       jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
       requestTtl: env.REQUEST_TTL,
       endGrace: env.END_GRACE,
+      reminderLeads: env.REMINDER_LEADS,
+      reminderChannel: env.REMINDER_CHANNEL,
+      webhookUrl: env.WEBHOOK_URL,
+      webhookSecret: env.WEBHOOK_SECRET,
+      smtpUrl: env.SMTP_URL,
+      smtpFrom: env.SMTP_FROM,
+      notificationMaxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
+      notificationRetryDelay: env.NOTIFICATION_RETRY_DELAY,
+      sweepBatchSize: env.SWEEP_BATCH_SIZE,
+      pollInterval: env.WORKER_POLL_INTERVAL,
       /** GraphiQL, seed data and other conveniences that production must not have. */
       devConveniences: !production,
     };

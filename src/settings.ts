@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db.ts';
 
 /**
- * writeSettings copies the durations the SQL needs (REQUEST_TTL, END_GRACE) from the config into
+ * writeSettings copies what the SQL needs (REQUEST_TTL, END_GRACE, REMINDER_LEADS, REMINDER_CHANNEL, ...) from the config into
  * app_private.settings, where triggers and functions read them. Every process writes them at
  * startup, so replicas should share one configuration.
  */
@@ -11,6 +11,8 @@ export async function writeSettings(db: Kysely<Database>, config: Config): Promi
   const rows = [
     { name: 'request_ttl', value: config.requestTtl.text },
     { name: 'end_grace', value: config.endGrace.text },
+    { name: 'reminder_leads', value: config.reminderLeads.map((lead) => lead.text).join(',') },
+    { name: 'reminder_channel', value: config.reminderChannel },
   ];
   await db
     .insertInto('app_private.settings')

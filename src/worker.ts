@@ -1,44 +1,56 @@
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  type Runner,
-  run,
-  type Task,
-  type TaskList,
-  Logger as WorkerLogger,
-} from 'graphile-worker';
+import { type Runner, run, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
 import type pg from 'pg';
+import { createChannels } from './channels.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { crontabPath } from './paths.ts';
+import { bindTask, type TaskContext, type TaskDefinition } from './task.ts';
+import { startWakeup } from './wakeup.ts';
 
 /** tasksDir holds one task per file, named after its identifier (tasks/ or dist/tasks/). */
 export const tasksDir = path.join(import.meta.dirname, '..', 'tasks');
 
+/** WAKEUP_REFRESH_MS is how often an idle worker asks for the next future job regardless. */
+const WAKEUP_REFRESH_MS = 30_000;
+
 const TASK_FILE = /^([a-z][a-z0-9_]*)\.(ts|js)$/;
 
 /**
- * loadTaskList imports every task file in `dir` (its default export is the task) and returns
- * them keyed by identifier. A task that fails to load stops startup: a worker missing a task
- * would leave its jobs to fail one retry after another.
+ * loadTaskDefinitions imports every task file in `dir` (its default export is a TaskDefinition)
+ * keyed by identifier. A task that fails to load stops startup: a worker missing a task would
+ * leave its jobs to fail one retry after another.
  */
-export async function loadTaskList(dir = tasksDir): Promise<TaskList> {
+export async function loadTaskDefinitions(dir = tasksDir): Promise<Map<string, TaskDefinition>> {
   const files = await fs.readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
     throw error;
   });
-  const tasks: TaskList = {};
+  const tasks = new Map<string, TaskDefinition>();
   for (const file of files.sort()) {
     const match = TASK_FILE.exec(file);
     if (!match || file.endsWith('.d.ts')) continue;
     const module = (await import(pathToFileURL(path.join(dir, file)).href)) as {
-      default?: unknown;
+      default?: Partial<TaskDefinition>;
     };
-    if (typeof module.default !== 'function') {
-      throw new Error(`tasks/${file} must export a task function as its default export`);
+    if (typeof module.default?.run !== 'function' || module.default.payload === undefined) {
+      throw new Error(
+        `tasks/${file} must export a task made with defineTask() as its default export`,
+      );
     }
-    tasks[match[1] as string] = module.default as Task;
+    tasks.set(match[1] as string, module.default as TaskDefinition);
+  }
+  return tasks;
+}
+
+/** loadTaskList binds every task in tasks/ to the context graphile-worker cannot give them. */
+export async function loadTaskList(context: TaskContext, dir = tasksDir): Promise<TaskList> {
+  const tasks: TaskList = {};
+  for (const [identifier, definition] of await loadTaskDefinitions(dir)) {
+    tasks[identifier] = bindTask(identifier, definition, context);
   }
   return tasks;
 }
@@ -63,18 +75,38 @@ export interface WorkerOptions {
 
 /**
  * startWorker runs graphile-worker on the pool: the tasks in tasks/ and the schedules in the
- * crontab. Signals are ours to handle, so the service can drain the HTTP server and the worker
+ * crontab, woken at each future job's run_at (see wakeup.ts). Signals are ours to handle, so the service can drain the HTTP server and the worker
  * in order; running jobs get SHUTDOWN_TIMEOUT to finish before they are aborted.
  */
 export async function startWorker({ config, pool, log }: WorkerOptions): Promise<Runner> {
   const crontab = await fs.readFile(crontabPath, 'utf8');
-  return run({
+  const workerLog = log.child({ component: 'worker' });
+  const taskList = await loadTaskList({
+    config,
+    log: workerLog,
+    channels: createChannels(config, workerLog),
+  });
+  const events = new EventEmitter();
+  const wakeup = startWakeup({
+    pool,
+    events,
+    concurrency: config.workerConcurrency,
+    log: workerLog,
+    refreshMs: WAKEUP_REFRESH_MS,
+  });
+  const runner = await run({
     pgPool: pool,
     concurrency: config.workerConcurrency,
+    pollInterval: config.pollInterval.ms,
+    // "Due" must mean the same clock to the wake-up timer and to the job query.
+    useNodeTime: true,
     noHandleSignals: true,
-    taskList: await loadTaskList(),
+    taskList,
     crontab,
-    logger: workerLogger(log.child({ component: 'worker' })),
+    events,
+    logger: workerLogger(workerLog),
     gracefulShutdownAbortTimeout: config.shutdownTimeout.ms,
   });
+  events.on('stop', () => wakeup.stop());
+  return runner;
 }

@@ -1,0 +1,129 @@
+// The raw SQL the worker runs, one query per function. Each takes the client (or pool) to run
+// on first; the rules themselves live in sql/, these only call them.
+import type pg from 'pg';
+import type { BookingState } from './db.ts';
+
+type Queryable = pg.Pool | pg.ClientBase;
+
+/** fireBookingTimer runs one exact-time transition if it is still due; returns what happened. */
+export async function fireBookingTimer(
+  db: Queryable,
+  bookingId: string,
+  to: BookingState,
+  actor: string,
+): Promise<'moved' | 'moved on' | 'not due' | 'gone'> {
+  const { rows } = await db.query<{ outcome: 'moved' | 'moved on' | 'not due' | 'gone' }>(
+    'select app_private.fire_booking_timer($1, $2, $3) as outcome',
+    [bookingId, to, actor],
+  );
+  return (rows[0] as { outcome: 'moved' | 'moved on' | 'not due' | 'gone' }).outcome;
+}
+
+/** sweepBatch moves one bounded batch of overdue bookings in its own transaction; returns how many. */
+export async function sweepBatch(
+  db: Queryable,
+  to: BookingState,
+  batchSize: number,
+  actor: string,
+): Promise<number> {
+  const { rows } = await db.query<{ moved: number }>(
+    'select app_private.sweep_bookings($1, $2, $3) as moved',
+    [to, batchSize, actor],
+  );
+  return (rows[0] as { moved: number }).moved;
+}
+
+/** giveUpJob makes the running job's coming failure permanent. */
+export async function giveUpJob(db: Queryable, jobId: string): Promise<void> {
+  await db.query('select app_private.give_up_job($1)', [jobId]);
+}
+
+/** nextJobRunAt is the run_at of the earliest job that is not due yet, if any (times by `now`). */
+export async function nextJobRunAt(db: Queryable, now: Date): Promise<Date | undefined> {
+  const { rows } = await db.query<{ next: Date | null }>(
+    'select min(run_at) as next from graphile_worker._private_jobs where is_available and run_at > $1',
+    [now],
+  );
+  return rows[0]?.next ?? undefined;
+}
+
+/** PendingNotification is an outbox row ready to send, with what its message needs. */
+export interface PendingNotification {
+  id: string;
+  channel: 'log' | 'webhook' | 'email';
+  message: string | null;
+  run_at: Date;
+  attempts: number;
+  booking_id: string | null;
+  lead_seconds: number | null;
+  recipient_id: string;
+  recipient_name: string;
+  recipient_email: string;
+  recipient_phone: string | null;
+  recipient_time_zone: string;
+  subject: string | null;
+  starts_at: Date | null;
+  other_party_name: string | null;
+}
+
+/**
+ * lockPendingNotification locks a pending notification for sending, in the caller's
+ * transaction. Undefined when it is gone, no longer pending, or another sender holds it.
+ */
+export async function lockPendingNotification(
+  client: pg.ClientBase,
+  id: string,
+): Promise<PendingNotification | undefined> {
+  const { rows } = await client.query<PendingNotification>(
+    `select n.id, n.channel, n.message, n.run_at, n.attempts, n.booking_id,
+            extract(epoch from n.lead)::float8 as lead_seconds,
+            r.id as recipient_id, r.name as recipient_name, r.email as recipient_email,
+            r.phone as recipient_phone, r.time_zone as recipient_time_zone,
+            b.subject, b.starts_at, other.name as other_party_name
+       from app_public.notifications n
+       join app_public.users r on r.id = n.recipient_id
+       left join app_public.bookings b on b.id = n.booking_id
+       left join app_public.users other
+         on other.id = case when b.student_id = n.recipient_id then b.tutor_id else b.student_id end
+      where n.id = $1 and n.state = 'pending'
+      for update of n skip locked`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** markNotificationSent records a delivery. */
+export async function markNotificationSent(client: pg.ClientBase, id: string): Promise<void> {
+  await client.query(
+    `update app_public.notifications
+        set state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = null
+      where id = $1`,
+    [id],
+  );
+}
+
+/**
+ * markNotificationFailed records a failed attempt. With `retryAt` the notification stays
+ * pending and its job is moved there (the running job is superseded); without, it has failed
+ * for good.
+ */
+export async function markNotificationFailed(
+  client: pg.ClientBase,
+  id: string,
+  error: string,
+  retryAt: Date | undefined,
+): Promise<void> {
+  await client.query(
+    `update app_public.notifications
+        set attempts = attempts + 1, last_error = $2, state = case when $3::timestamptz is null then 'failed' else 'pending' end::app_public.notification_state
+      where id = $1`,
+    [id, error, retryAt ?? null],
+  );
+  if (retryAt) {
+    await client.query(
+      `select graphile_worker.add_job('send_notification', json_build_object('notificationId', $1::uuid),
+         run_at := $2, job_key := 'notification:' || $1, max_attempts := 25)`,
+      [id, retryAt],
+    );
+  }
+}

@@ -1,0 +1,54 @@
+import type { JobHelpers, Task } from 'graphile-worker';
+import type { z } from 'zod';
+import type { Channels } from './channels.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { giveUpJob } from './queries.ts';
+
+/** TaskContext is what a task gets besides its payload: the service's config, log and channels. */
+export interface TaskContext {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly channels: Channels;
+}
+
+/** TaskDefinition is what a file in tasks/ exports by default. */
+export interface TaskDefinition<Schema extends z.ZodType = z.ZodType> {
+  readonly payload: Schema;
+  run(payload: z.output<Schema>, helpers: JobHelpers, context: TaskContext): Promise<void>;
+}
+
+/** PayloadError says which field of a job's payload is wrong; such a job fails for good at once. */
+export class PayloadError extends Error {
+  override name = 'PayloadError';
+}
+
+/**
+ * defineTask declares a task: its payload schema and what it does. The payload arrives as
+ * `unknown` and is parsed first; a payload that cannot parse will never parse, so the job is
+ * failed permanently at once, with an error naming the field, instead of being retried.
+ */
+export function defineTask<Schema extends z.ZodType>(
+  definition: TaskDefinition<Schema>,
+): TaskDefinition<Schema> {
+  return definition;
+}
+
+/** bindTask turns a definition into the function graphile-worker calls. */
+export function bindTask(
+  identifier: string,
+  definition: TaskDefinition,
+  context: TaskContext,
+): Task {
+  return async (raw, helpers) => {
+    const parsed = definition.payload.safeParse(raw);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .map((issue) => `${issue.path.length ? issue.path.join('.') : 'payload'}: ${issue.message}`)
+        .join('; ');
+      await helpers.withPgClient((client) => giveUpJob(client, helpers.job.id));
+      throw new PayloadError(`invalid ${identifier} payload (${problems}); not retried`);
+    }
+    await definition.run(parsed.data, helpers, context);
+  };
+}

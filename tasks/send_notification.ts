@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { Delivery } from '../src/channels.ts';
+import {
+  giveUpJob,
+  lockPendingNotification,
+  markNotificationFailed,
+  markNotificationSent,
+  type PendingNotification,
+} from '../src/queries.ts';
+import { reminderText } from '../src/reminder.ts';
+import { defineTask } from '../src/task.ts';
+
+/** RETRY_CAP_MS bounds the backoff between two delivery attempts. */
+const RETRY_CAP_MS = 3_600_000;
+
+/**
+ * send_notification delivers one outbox row through its channel, at least once: the row is
+ * locked for the attempt, marked sent in the same transaction once the channel accepted it, and
+ * a row already sent (or cancelled) is never sent again. The channel sees the same idempotency
+ * key on every attempt. A failure is retried with exponential backoff and jitter up to
+ * NOTIFICATION_MAX_ATTEMPTS; after the last, the row is failed and so is this job.
+ */
+export default defineTask({
+  payload: z.object({ notificationId: z.uuid() }),
+  async run({ notificationId }, helpers, { config, channels }) {
+    await helpers.withPgClient(async (client) => {
+      await client.query('begin');
+      try {
+        const notification = await lockPendingNotification(client, notificationId);
+        // Gone, sent, cancelled, or being sent by another job: nothing to do. Likewise when the
+        // reminder was moved later by a reschedule: its new job will send it.
+        if (!notification || notification.run_at.getTime() > Date.now() + 1_000) {
+          await client.query('commit');
+          return;
+        }
+        const delivery = toDelivery(notification);
+        try {
+          await channels[notification.channel](delivery);
+        } catch (error) {
+          const message = (error as Error).message;
+          const attempt = notification.attempts + 1;
+          const last = attempt >= config.notificationMaxAttempts;
+          const retryAt = last
+            ? undefined
+            : new Date(Date.now() + backoff(attempt, config.notificationRetryDelay.ms));
+          await markNotificationFailed(client, notificationId, message, retryAt);
+          await client.query('commit');
+          if (last) {
+            await giveUpJob(client, helpers.job.id);
+            throw new Error(
+              `${notification.channel} delivery failed ${attempt} times, giving up: ${message}`,
+            );
+          }
+          helpers.logger.warn(
+            `delivery attempt ${attempt} failed, retrying at ${retryAt?.toISOString()}: ${message}`,
+          );
+          return;
+        }
+        await markNotificationSent(client, notificationId);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      }
+    });
+  },
+});
+
+/** backoff doubles from `base` per attempt, capped, with "equal jitter": half fixed, half random. */
+function backoff(attempt: number, base: number): number {
+  const ceiling = Math.min(RETRY_CAP_MS, base * 2 ** (attempt - 1));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+function toDelivery(n: PendingNotification): Delivery {
+  const message =
+    n.message ??
+    reminderText({
+      subject: n.subject ?? 'your session',
+      otherPartyName: n.other_party_name ?? 'your tutor',
+      startsAt: n.starts_at ?? n.run_at,
+      timeZone: n.recipient_time_zone,
+      leadSeconds: n.lead_seconds ?? 0,
+    });
+  return {
+    idempotencyKey: `${n.id}:${n.run_at.toISOString()}`,
+    notificationId: n.id,
+    bookingId: n.booking_id,
+    recipient: {
+      id: n.recipient_id,
+      name: n.recipient_name,
+      email: n.recipient_email,
+      phone: n.recipient_phone,
+      timeZone: n.recipient_time_zone,
+    },
+    message,
+  };
+}
