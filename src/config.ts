@@ -88,6 +88,7 @@ const schema = z
     NOTIFICATION_RETRY_DELAY: duration().default(parseDuration('10 seconds')),
     SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(500),
     WORKER_POLL_INTERVAL: duration().default(parseDuration('2 seconds')),
+    WORKER_DEAD_AFTER: duration().default(parseDuration('1 minute')),
   })
   .transform((env, ctx) => {
     const production = env.NODE_ENV === 'production';
@@ -118,6 +119,13 @@ const schema = z
         code: 'custom',
         path: ['SMTP_URL'],
         message: 'is required when REMINDER_CHANNEL=email',
+      });
+    }
+    if (env.WORKER_DEAD_AFTER.ms < 1_000) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKER_DEAD_AFTER'],
+        message: 'must be at least 1 second',
       });
     }
     if (env.WORKER_POLL_INTERVAL.ms < 100) {
@@ -153,6 +161,7 @@ const schema = z
       notificationRetryDelay: env.NOTIFICATION_RETRY_DELAY,
       sweepBatchSize: env.SWEEP_BATCH_SIZE,
       pollInterval: env.WORKER_POLL_INTERVAL,
+      workerDeadAfter: env.WORKER_DEAD_AFTER,
       /** GraphiQL, seed data and other conveniences that production must not have. */
       devConveniences: !production,
     };

@@ -127,3 +127,30 @@ export async function markNotificationFailed(
     );
   }
 }
+
+/** workerHeartbeat registers a worker pool, or records that it is still alive. */
+export async function workerHeartbeat(
+  db: Queryable,
+  poolId: string,
+  hostname: string,
+  pid: number,
+): Promise<void> {
+  await db.query('select app_private.worker_heartbeat($1, $2, $3)', [poolId, hostname, pid]);
+}
+
+/** workerStopped forgets a worker pool that stopped cleanly. */
+export async function workerStopped(db: Queryable, poolId: string): Promise<void> {
+  await db.query('select app_private.worker_stopped($1)', [poolId]);
+}
+
+/** recoverDeadWorkers unlocks the jobs of workers silent for longer than deadAfter (an interval). */
+export async function recoverDeadWorkers(
+  db: Queryable,
+  deadAfter: string,
+): Promise<Array<{ worker_id: string; jobs: string }>> {
+  const { rows } = await db.query<{ worker_id: string; jobs: string }>(
+    'select worker_id, jobs from app_private.recover_dead_workers($1::interval)',
+    [deadAfter],
+  );
+  return rows;
+}

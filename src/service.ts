@@ -1,4 +1,3 @@
-import type { Runner } from 'graphile-worker';
 import type pg from 'pg';
 import type { Config } from './config.ts';
 import { createDb, createPool } from './db.ts';
@@ -8,7 +7,7 @@ import { MigrationError, migrate, pendingMigrations, readMigrations } from './mi
 import { seedDevelopmentUsers } from './seed.ts';
 import { type HttpServer, startServer } from './server.ts';
 import { writeSettings } from './settings.ts';
-import { startWorker } from './worker.ts';
+import { startWorker, type Worker } from './worker.ts';
 
 /** Role is what one schoolbell process does (`token` only reads the database). */
 export type Role = 'start' | 'server' | 'worker' | 'migrate' | 'token';
@@ -49,7 +48,7 @@ export async function openDatabase(
 /** Service is a running schoolbell process; stop() drains it in order and never throws. */
 export interface Service {
   readonly http?: HttpServer;
-  readonly worker?: Runner;
+  readonly worker?: Worker;
   stop(reason: string): Promise<void>;
 }
 
@@ -79,7 +78,7 @@ export async function startService(
   };
 
   let http: HttpServer | undefined;
-  let worker: Runner | undefined;
+  let worker: Worker | undefined;
   try {
     const database = await openDatabase(role, config, log);
     const { embedded } = database;
@@ -88,9 +87,9 @@ export async function startService(
     undo.push(['service pool', () => servicePool.end()]);
     await prepareDatabase(servicePool, config, log, role === 'start');
     if (role === 'start' || role === 'worker') {
-      const runner = await startWorker({ config, pool: servicePool, log });
-      undo.push(['worker', () => stopWorker(runner, config, log)]);
-      worker = runner;
+      const started = await startWorker({ config, pool: servicePool, log });
+      undo.push(['worker', () => started.stop()]);
+      worker = started;
     }
     if (role === 'start' || role === 'server') {
       // The API gets a pool of its own so that busy jobs cannot starve requests, nor the reverse.
@@ -144,28 +143,5 @@ async function assertMigrated(pool: pg.Pool): Promise<void> {
     throw new MigrationError(
       `the database lacks ${pending.length} migration(s), starting with sql/${pending[0]?.filename}: run \`schoolbell migrate\` first`,
     );
-  }
-}
-
-/** stopWorker lets running jobs finish within SHUTDOWN_TIMEOUT; past it, they are abandoned to be retried. */
-async function stopWorker(worker: Runner, config: Config, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), config.shutdownTimeout.ms + 1_000);
-  });
-  try {
-    const outcome = await Promise.race([
-      worker.stop('shutdown').then(() => 'stopped' as const),
-      timeout,
-    ]);
-    if (outcome === 'timeout') {
-      log.warn(
-        { timeout: config.shutdownTimeout.text },
-        'jobs still running after SHUTDOWN_TIMEOUT; abandoning them',
-      );
-      await worker.kill('shutdown timeout');
-    }
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -6,6 +6,7 @@ import { type Runner, run, type TaskList, Logger as WorkerLogger } from 'graphil
 import type pg from 'pg';
 import { createChannels } from './channels.ts';
 import type { Config } from './config.ts';
+import { startHeartbeat } from './heartbeat.ts';
 import type { Logger } from './log.ts';
 import { crontabPath } from './paths.ts';
 import { bindTask, type TaskContext, type TaskDefinition } from './task.ts';
@@ -73,12 +74,23 @@ export interface WorkerOptions {
   readonly log: Logger;
 }
 
+/** Worker is a running graphile-worker with schoolbell's wake-up timer and heartbeat. */
+export interface Worker {
+  readonly runner: Runner;
+  /**
+   * stop lets running jobs finish within SHUTDOWN_TIMEOUT; past it they are abandoned (failed,
+   * to be retried). Then the worker unregisters. Never throws.
+   */
+  stop(): Promise<void>;
+}
+
 /**
  * startWorker runs graphile-worker on the pool: the tasks in tasks/ and the schedules in the
- * crontab, woken at each future job's run_at (see wakeup.ts). Signals are ours to handle, so the service can drain the HTTP server and the worker
- * in order; running jobs get SHUTDOWN_TIMEOUT to finish before they are aborted.
+ * crontab, woken at each future job's run_at (wakeup.ts), registered and recovering dead
+ * workers' jobs (heartbeat.ts). Signals are the service's to handle, so that it can drain the
+ * HTTP server and the worker in order.
  */
-export async function startWorker({ config, pool, log }: WorkerOptions): Promise<Runner> {
+export async function startWorker({ config, pool, log }: WorkerOptions): Promise<Worker> {
   const crontab = await fs.readFile(crontabPath, 'utf8');
   const workerLog = log.child({ component: 'worker' });
   const taskList = await loadTaskList({
@@ -94,6 +106,12 @@ export async function startWorker({ config, pool, log }: WorkerOptions): Promise
     log: workerLog,
     refreshMs: WAKEUP_REFRESH_MS,
   });
+  const heartbeat = startHeartbeat({
+    pool,
+    events,
+    deadAfter: config.workerDeadAfter,
+    log: workerLog,
+  });
   const runner = await run({
     pgPool: pool,
     concurrency: config.workerConcurrency,
@@ -107,6 +125,31 @@ export async function startWorker({ config, pool, log }: WorkerOptions): Promise
     logger: workerLogger(workerLog),
     gracefulShutdownAbortTimeout: config.shutdownTimeout.ms,
   });
-  events.on('stop', () => wakeup.stop());
-  return runner;
+  return {
+    runner,
+    async stop() {
+      wakeup.stop();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.shutdownTimeout.ms + 1_000);
+      });
+      try {
+        const outcome = await Promise.race([
+          runner.stop('shutdown').then(() => 'stopped' as const),
+          timeout,
+        ]);
+        if (outcome === 'timeout') {
+          workerLog.warn(
+            { timeout: config.shutdownTimeout.text },
+            'jobs still running after SHUTDOWN_TIMEOUT; abandoning them',
+          );
+          await runner.kill('shutdown timeout');
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      // Unregister only now: until its jobs were done they were this worker's.
+      await heartbeat.stop();
+    },
+  };
 }
