@@ -1,0 +1,94 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { SMTPServer } from 'smtp-server';
+
+/** WebhookCall is one request a webhook receiver got. */
+export interface WebhookCall {
+  headers: IncomingHttpHeaders;
+  raw: string;
+  body: {
+    id: string;
+    bookingId: string | null;
+    recipient: { id: string; name: string };
+    message: string;
+  };
+}
+
+/**
+ * startWebhookReceiver listens on 127.0.0.1 like an SMS or push gateway would, recording every
+ * call; `status` decides the answer (200 unless told otherwise).
+ */
+export async function startWebhookReceiver(
+  t: { teardown(fn: () => unknown): void },
+  status: () => number = () => 200,
+): Promise<{ url: string; calls: WebhookCall[] }> {
+  const calls: WebhookCall[] = [];
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => {
+      raw += chunk;
+    });
+    req.on('end', () => {
+      calls.push({ headers: req.headers, raw, body: JSON.parse(raw) });
+      res.writeHead(status()).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise((resolve) => server.close(resolve)));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}/hooks/notify`, calls };
+}
+
+/** Mail is one message an SMTP receiver got. */
+export interface Mail {
+  from: string;
+  to: string[];
+  data: string;
+}
+
+/** startSmtpReceiver is a real SMTP server on 127.0.0.1 (no TLS, no auth) that keeps what it gets. */
+export async function startSmtpReceiver(t: {
+  teardown(fn: () => unknown): void;
+}): Promise<{ url: string; mails: Mail[] }> {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      let data = '';
+      stream.on('data', (chunk: Buffer) => {
+        data += chunk.toString();
+      });
+      stream.on('end', () => {
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          data,
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `smtp://127.0.0.1:${port}`, mails };
+}
+
+/** waitUntil polls `check` until it returns something truthy, or fails after `timeoutMs`. */
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T>,
+  timeoutMs = 30_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
