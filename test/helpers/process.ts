@@ -109,3 +109,9 @@ export async function postGraphql(
   });
   return { status: response.status, body: (await response.json()) as GraphqlBody };
 }
+
+/** dataOf returns a response's data, failing loudly (with the errors) when there is none. */
+export function dataOf(body: GraphqlBody): Record<string, unknown> {
+  if (!body.data) throw new Error(`expected data, got ${JSON.stringify(body)}`);
+  return body.data;
+}

@@ -15,11 +15,11 @@ export interface WebhookCall {
 
 /**
  * startWebhookReceiver listens on 127.0.0.1 like an SMS or push gateway would, recording every
- * call; `status` decides the answer (200 unless told otherwise).
+ * call; `status` decides each answer (200 unless told otherwise).
  */
 export async function startWebhookReceiver(
   t: { teardown(fn: () => unknown): void },
-  status: () => number = () => 200,
+  status: (call: WebhookCall) => number = () => 200,
 ): Promise<{ url: string; calls: WebhookCall[] }> {
   const calls: WebhookCall[] = [];
   const server = createServer((req, res) => {
@@ -28,8 +28,9 @@ export async function startWebhookReceiver(
       raw += chunk;
     });
     req.on('end', () => {
-      calls.push({ headers: req.headers, raw, body: JSON.parse(raw) });
-      res.writeHead(status()).end();
+      const call = { headers: req.headers, raw, body: JSON.parse(raw) };
+      calls.push(call);
+      res.writeHead(status(call)).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
