@@ -18,9 +18,9 @@ const pool = createPool(db.url, 6, log, 'test');
 t.teardown(() => pool.end());
 
 // The gateway refuses any message that asks it to.
-const webhook = await startWebhookReceiver(t, (call) =>
-  call.body.message.includes('please fail') ? 500 : 200,
-);
+const webhook = await startWebhookReceiver(t, {
+  status: (call) => (call.body.message.includes('please fail') ? 500 : 200),
+});
 const smtp = await startSmtpReceiver(t);
 const port = await freePort();
 const service = runCli(t, ['start'], {

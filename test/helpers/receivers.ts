@@ -15,11 +15,11 @@ export interface WebhookCall {
 
 /**
  * startWebhookReceiver listens on 127.0.0.1 like an SMS or push gateway would, recording every
- * call; `status` decides each answer (200 unless told otherwise).
+ * call; `answer` decides each status (200 unless told otherwise) and how long it takes.
  */
 export async function startWebhookReceiver(
   t: { teardown(fn: () => unknown): void },
-  status: (call: WebhookCall) => number = () => 200,
+  answer: { status?: (call: WebhookCall) => number; delayMs?: (call: WebhookCall) => number } = {},
 ): Promise<{ url: string; calls: WebhookCall[] }> {
   const calls: WebhookCall[] = [];
   const server = createServer((req, res) => {
@@ -30,11 +30,17 @@ export async function startWebhookReceiver(
     req.on('end', () => {
       const call = { headers: req.headers, raw, body: JSON.parse(raw) };
       calls.push(call);
-      res.writeHead(status(call)).end();
+      setTimeout(
+        () => res.writeHead(answer.status?.(call) ?? 200).end(),
+        answer.delayMs?.(call) ?? 0,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise((resolve) => server.close(resolve)));
+  t.teardown(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}/hooks/notify`, calls };

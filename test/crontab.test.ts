@@ -1,0 +1,40 @@
+// The crontab and the tasks are edited in the repo; they must agree.
+import fs from 'node:fs/promises';
+import { parseCrontab } from 'graphile-worker';
+import t from 'tap';
+import { crontabPath } from '../src/paths.ts';
+import { loadTaskDefinitions } from '../src/worker.ts';
+
+t.test('the crontab parses and names only tasks that exist', async (t) => {
+  const items = parseCrontab(await fs.readFile(crontabPath, 'utf8'));
+  const tasks = await loadTaskDefinitions();
+  t.ok(items.length > 0);
+  for (const item of items) t.ok(tasks.has(item.task), `tasks/${item.task}.ts exists`);
+});
+
+t.test('the sweeps keep ADR-006’s schedule, with a backfill window', async (t) => {
+  const items = new Map(
+    parseCrontab(await fs.readFile(crontabPath, 'utf8')).map((item) => [item.task, item]),
+  );
+  // The minutes of an hour (any hour, any day) at which a task runs.
+  const minutes = (task: string) =>
+    Array.from({ length: 60 }, (_, min) => min).filter((min) =>
+      items.get(task)?.match({ min, hour: 13, date: 7, month: 5, dow: 2 }),
+    );
+  t.same(
+    minutes('expire_requests'),
+    [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55],
+    'expiry every 5 minutes',
+  );
+  for (const task of ['start_sessions', 'end_sessions'])
+    t.equal(minutes(task).length, 60, `${task} every minute`);
+  for (const item of items.values())
+    t.ok((item.options.backfillPeriod ?? 0) >= 60_000, `${item.task} backfills missed ticks`);
+});
+
+t.test('every task parses its payload with a schema', async (t) => {
+  for (const [name, task] of await loadTaskDefinitions()) {
+    t.equal(typeof task.payload.safeParse, 'function', `${name} has a payload schema`);
+    t.notOk(task.payload.safeParse(42).success, `${name} refuses a payload that is not an object`);
+  }
+});
