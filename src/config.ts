@@ -16,8 +16,8 @@ const duration = () =>
 const port = z.coerce
   .number({ error: 'must be a port number' })
   .int('must be a whole number')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
+  .min(0, 'must be between 0 (any free port) and 65535')
+  .max(65535, 'must be between 0 (any free port) and 65535');
 
 const postgresUrl = z
   .string()
@@ -62,8 +62,8 @@ const schema = z
     PORT: port.default(5678),
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_PG_PORT: port
-      .refine((value) => value !== 5432, {
-        message: 'must not be 5432, where a system Postgres may already run',
+      .refine((value) => value !== 5432 && value !== 0, {
+        message: 'must not be 5432, where a system Postgres may already run, nor 0',
       })
       .default(54329),
     LOG_LEVEL: z
@@ -89,6 +89,7 @@ const schema = z
     SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(500),
     WORKER_POLL_INTERVAL: duration().default(parseDuration('2 seconds')),
     WORKER_DEAD_AFTER: duration().default(parseDuration('1 minute')),
+    JOB_HISTORY_RETENTION: duration().default(parseDuration('14 days')),
   })
   .transform((env, ctx) => {
     const production = env.NODE_ENV === 'production';
@@ -162,6 +163,7 @@ const schema = z
       sweepBatchSize: env.SWEEP_BATCH_SIZE,
       pollInterval: env.WORKER_POLL_INTERVAL,
       workerDeadAfter: env.WORKER_DEAD_AFTER,
+      jobHistoryRetention: env.JOB_HISTORY_RETENTION,
       /** GraphiQL, seed data and other conveniences that production must not have. */
       devConveniences: !production,
     };

@@ -154,3 +154,60 @@ export async function recoverDeadWorkers(
   );
   return rows;
 }
+
+/** JobHistoryRow is one job outcome for app_private.job_history. */
+export interface JobHistoryRow {
+  job_id: string;
+  task: string;
+  job_key: string | null;
+  attempt: number;
+  run_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date;
+  duration_ms: number | null;
+  outcome: 'success' | 'error' | 'failed';
+  error: string | null;
+  worker_id: string | null;
+  payload: unknown;
+}
+
+/** insertJobHistory writes a batch of job outcomes in one statement. */
+export async function insertJobHistory(
+  db: Queryable,
+  rows: readonly JobHistoryRow[],
+): Promise<void> {
+  await db.query(
+    `insert into app_private.job_history
+       (job_id, task, job_key, attempt, run_at, started_at, finished_at, duration_ms, outcome, error, worker_id, payload)
+     select job_id, task, job_key, attempt, run_at, started_at, finished_at, duration_ms, outcome, error, worker_id, payload
+       from json_populate_recordset(null::app_private.job_history, $1)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** pruneJobHistory deletes one batch of history older than the retention; returns how many. */
+export async function pruneJobHistory(db: Queryable, batchSize: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('select app_private.prune_job_history($1) as n', [
+    batchSize,
+  ]);
+  return (rows[0] as { n: number }).n;
+}
+
+/** requeueNotifications gives due pending notifications without a job a new one; returns how many. */
+export async function requeueNotifications(db: Queryable, batchSize: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'select app_private.requeue_notifications($1) as n',
+    [batchSize],
+  );
+  return (rows[0] as { n: number }).n;
+}
+
+/** queueDepth counts the jobs by task and state (for the metrics). */
+export async function queueDepth(
+  db: Queryable,
+): Promise<Array<{ task: string; state: string; count: number }>> {
+  const { rows } = await db.query<{ task: string; state: string; count: number }>(
+    'select task, state::text as state, count(*)::int as count from app_private.job_states group by 1, 2',
+  );
+  return rows;
+}

@@ -5,8 +5,10 @@ import { grafserv } from 'postgraphile/grafserv/node';
 import type { Config } from './config.ts';
 import { graphqlPreset } from './graphql.ts';
 import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
+import { checkReadiness, type ReadinessProbe } from './readiness.ts';
 
-/** HttpServer is the listening GraphQL server. */
+/** HttpServer is the listening HTTP server. */
 export interface HttpServer {
   readonly server: Server;
   /** url is where it listens, e.g. http://127.0.0.1:5678. */
@@ -15,26 +17,75 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** ServerOptions are what the HTTP server needs. */
+/** ServerOptions are what the HTTP server needs; without graphqlPool it serves only the ops endpoints. */
 export interface ServerOptions {
   readonly config: Config;
-  readonly pool: pg.Pool;
   readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly probes: Record<string, ReadinessProbe>;
+  readonly graphqlPool?: pg.Pool;
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
 /**
- * startServer serves GraphQL at /graphql (GraphiQL too, outside production) and liveness at
- * /healthz, on HOST:PORT.
+ * startServer listens on HOST:PORT and serves, in every role: GET /healthz (the process is
+ * alive), GET /readyz (every readiness probe passes, else 503 naming the failing ones) and
+ * GET /metrics (Prometheus text). With a GraphQL pool it also serves GraphQL at /graphql
+ * (and GraphiQL outside production).
  */
-export async function startServer({ config, pool, log }: ServerOptions): Promise<HttpServer> {
-  const pgl = postgraphile(graphqlPreset(config, pool));
-  const serv = pgl.createServ(grafserv);
-  const graphql = serv.createHandler();
-  await pgl.getSchema();
+export async function startServer({
+  config,
+  log,
+  metrics,
+  probes,
+  graphqlPool,
+}: ServerOptions): Promise<HttpServer> {
+  let graphql: Handler | undefined;
+  let release = async () => {};
+  if (graphqlPool) {
+    const pgl = postgraphile(graphqlPreset(config, graphqlPool));
+    graphql = pgl.createServ(grafserv).createHandler();
+    await pgl.getSchema();
+    release = async () => {
+      await pgl.release(); // also releases the grafserv instance
+      for (const service of pgl.getResolvedPreset().pgServices ?? []) await service.release?.();
+    };
+  }
 
   const server = createServer((req, res) => {
-    if (req.url === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    graphql(req, res, () => sendJson(res, 404, { error: `nothing at ${req.method} ${req.url}` }));
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && path === '/readyz') {
+      void checkReadiness(probes).then((readiness) =>
+        sendJson(res, readiness.ready ? 200 : 503, readiness),
+      );
+      return;
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      void metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        },
+        (error: Error) => sendJson(res, 500, { error: `metrics unavailable: ${error.message}` }),
+      );
+      return;
+    }
+    const notFound = () => sendJson(res, 404, { error: `nothing at ${req.method} ${req.url}` });
+    if (!graphql) return notFound();
+    if (path === '/graphql' && req.method === 'POST') {
+      const started = process.hrtime.bigint();
+      res.once('finish', () => {
+        const status = String(res.statusCode);
+        metrics.graphqlRequests.inc({ status });
+        metrics.graphqlDuration.observe(
+          { status },
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
+      });
+    }
+    graphql(req, res, notFound);
   });
   server.on('clientError', (error, socket) => {
     log.debug({ err: error }, 'bad HTTP request');
@@ -51,7 +102,10 @@ export async function startServer({ config, pool, log }: ServerOptions): Promise
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info({ url: `${url}/graphql` }, 'GraphQL server listening');
+  log.info(
+    { url: graphql ? `${url}/graphql` : url },
+    graphql ? 'GraphQL server listening' : 'health and metrics listening',
+  );
 
   return {
     server,
@@ -61,8 +115,7 @@ export async function startServer({ config, pool, log }: ServerOptions): Promise
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await pgl.release(); // also releases serv
-      for (const service of pgl.getResolvedPreset().pgServices ?? []) await service.release?.();
+      await release();
     },
   };
 }

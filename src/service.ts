@@ -3,7 +3,9 @@ import type { Config } from './config.ts';
 import { createDb, createPool } from './db.ts';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
 import type { Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
 import { MigrationError, migrate, pendingMigrations, readMigrations } from './migrate.ts';
+import { databaseProbes, type ReadinessProbe } from './readiness.ts';
 import { seedDevelopmentUsers } from './seed.ts';
 import { type HttpServer, startServer } from './server.ts';
 import { writeSettings } from './settings.ts';
@@ -86,23 +88,31 @@ export async function startService(
     const servicePool = createPool(database.url, config.databasePoolSize, log, role);
     undo.push(['service pool', () => servicePool.end()]);
     await prepareDatabase(servicePool, config, log, role === 'start');
+    const metrics = createMetrics(servicePool);
+    const probes: Record<string, ReadinessProbe> = databaseProbes(servicePool);
     if (role === 'start' || role === 'worker') {
-      const started = await startWorker({ config, pool: servicePool, log });
+      const started = await startWorker({ config, pool: servicePool, log, metrics });
       undo.push(['worker', () => started.stop()]);
+      probes.worker = () => started.probe();
       worker = started;
     }
+    // Every role serves /healthz, /readyz and /metrics; the API roles serve GraphQL too, from a
+    // pool of their own so that busy jobs cannot starve requests, nor the reverse.
+    let graphqlPool: pg.Pool | undefined;
     if (role === 'start' || role === 'server') {
-      // The API gets a pool of its own so that busy jobs cannot starve requests, nor the reverse.
       const apiPool = createPool(database.url, config.databasePoolSize, log, 'graphql');
       undo.push(['GraphQL pool', () => apiPool.end()]);
-      const server = await startServer({
-        config,
-        pool: apiPool,
-        log: log.child({ component: 'http' }),
-      });
-      undo.push(['HTTP server', () => server.close()]);
-      http = server;
+      graphqlPool = apiPool;
     }
+    const server = await startServer({
+      config,
+      log: log.child({ component: 'http' }),
+      metrics,
+      probes,
+      graphqlPool,
+    });
+    undo.push(['HTTP server', () => server.close()]);
+    http = server;
   } catch (error) {
     await stop('startup failed');
     throw error;

@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db.ts';
 
 /**
- * writeSettings copies what the SQL needs (REQUEST_TTL, END_GRACE, REMINDER_LEADS, REMINDER_CHANNEL, ...) from the config into
+ * writeSettings copies what the SQL needs (REQUEST_TTL, END_GRACE, REMINDER_LEADS, ...) from the config into
  * app_private.settings, where triggers and functions read them. Every process writes them at
  * startup, so replicas should share one configuration.
  */
@@ -13,6 +13,8 @@ export async function writeSettings(db: Kysely<Database>, config: Config): Promi
     { name: 'end_grace', value: config.endGrace.text },
     { name: 'reminder_leads', value: config.reminderLeads.map((lead) => lead.text).join(',') },
     { name: 'reminder_channel', value: config.reminderChannel },
+    { name: 'job_history_retention', value: config.jobHistoryRetention.text },
+    { name: 'worker_dead_after', value: config.workerDeadAfter.text },
   ];
   await db
     .insertInto('app_private.settings')

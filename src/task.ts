@@ -1,9 +1,14 @@
 import type { JobHelpers, Task } from 'graphile-worker';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Channels } from './channels.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { giveUpJob } from './queries.ts';
+
+/** cronPayload is what graphile-worker gives a crontab task: the tick it runs for. */
+export const cronPayload = z.object({
+  _cron: z.object({ ts: z.string(), backfilled: z.boolean().optional() }).optional(),
+});
 
 /** TaskContext is what a task gets besides its payload: the service's config, log and channels. */
 export interface TaskContext {
@@ -18,8 +23,17 @@ export interface TaskDefinition<Schema extends z.ZodType = z.ZodType> {
   run(payload: z.output<Schema>, helpers: JobHelpers, context: TaskContext): Promise<void>;
 }
 
+/**
+ * PermanentError is a failure that retrying cannot fix. Throw it after giveUpJob so that the
+ * history and the metrics count the job as failed for good.
+ */
+export class PermanentError extends Error {
+  override name = 'PermanentError';
+  readonly permanent = true;
+}
+
 /** PayloadError says which field of a job's payload is wrong; such a job fails for good at once. */
-export class PayloadError extends Error {
+export class PayloadError extends PermanentError {
   override name = 'PayloadError';
 }
 

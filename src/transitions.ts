@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BookingState } from './db.ts';
 import { fireBookingTimer, sweepBatch } from './queries.ts';
-import { defineTask } from './task.ts';
+import { cronPayload, defineTask } from './task.ts';
 
 /**
  * timerTask is an exact-time job: it moves one booking to `to` at its deadline (set by
@@ -27,10 +27,7 @@ export function timerTask(identifier: string, to: BookingState) {
  */
 export function sweepTask(identifier: string, to: BookingState) {
   return defineTask({
-    // The crontab adds {_cron: {ts, backfilled}}; nothing else is expected.
-    payload: z.object({
-      _cron: z.object({ ts: z.string(), backfilled: z.boolean().optional() }).optional(),
-    }),
+    payload: cronPayload,
     async run(_payload, helpers, { config, log }) {
       let moved = 0;
       for (;;) {

@@ -7,7 +7,9 @@ import type pg from 'pg';
 import { createChannels } from './channels.ts';
 import type { Config } from './config.ts';
 import { startHeartbeat } from './heartbeat.ts';
+import { recordJobHistory } from './history.ts';
 import type { Logger } from './log.ts';
+import { type Metrics, recordMetrics } from './metrics.ts';
 import { crontabPath } from './paths.ts';
 import { bindTask, type TaskContext, type TaskDefinition } from './task.ts';
 import { startWakeup } from './wakeup.ts';
@@ -72,11 +74,14 @@ export interface WorkerOptions {
   readonly config: Config;
   readonly pool: pg.Pool;
   readonly log: Logger;
+  readonly metrics: Metrics;
 }
 
 /** Worker is a running graphile-worker with schoolbell's wake-up timer and heartbeat. */
 export interface Worker {
   readonly runner: Runner;
+  /** probe resolves while the worker is connected and listening for jobs, and throws otherwise. */
+  probe(): Promise<void>;
   /**
    * stop lets running jobs finish within SHUTDOWN_TIMEOUT; past it they are abandoned (failed,
    * to be retried). Then the worker unregisters. Never throws.
@@ -90,7 +95,7 @@ export interface Worker {
  * workers' jobs (heartbeat.ts). Signals are the service's to handle, so that it can drain the
  * HTTP server and the worker in order.
  */
-export async function startWorker({ config, pool, log }: WorkerOptions): Promise<Worker> {
+export async function startWorker({ config, pool, log, metrics }: WorkerOptions): Promise<Worker> {
   const crontab = await fs.readFile(crontabPath, 'utf8');
   const workerLog = log.child({ component: 'worker' });
   const taskList = await loadTaskList({
@@ -112,6 +117,18 @@ export async function startWorker({ config, pool, log }: WorkerOptions): Promise
     deadAfter: config.workerDeadAfter,
     log: workerLog,
   });
+  const history = recordJobHistory(pool, events, workerLog);
+  const stopMetrics = recordMetrics(metrics, events);
+  let listening = 'starting';
+  events.on('pool:listen:success', () => {
+    listening = 'ok';
+  });
+  events.on('pool:listen:error', ({ error }: { error: Error }) => {
+    listening = `not listening for jobs: ${error.message}`;
+  });
+  events.on('stop', () => {
+    listening = 'stopping';
+  });
   const runner = await run({
     pgPool: pool,
     concurrency: config.workerConcurrency,
@@ -127,6 +144,9 @@ export async function startWorker({ config, pool, log }: WorkerOptions): Promise
   });
   return {
     runner,
+    async probe() {
+      if (listening !== 'ok') throw new Error(listening);
+    },
     async stop() {
       wakeup.stop();
       let timer: NodeJS.Timeout | undefined;
@@ -150,6 +170,8 @@ export async function startWorker({ config, pool, log }: WorkerOptions): Promise
       }
       // Unregister only now: until its jobs were done they were this worker's.
       await heartbeat.stop();
+      await history.stop();
+      stopMetrics();
     },
   };
 }

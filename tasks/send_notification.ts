@@ -8,7 +8,7 @@ import {
   type PendingNotification,
 } from '../src/queries.ts';
 import { reminderText } from '../src/reminder.ts';
-import { defineTask } from '../src/task.ts';
+import { defineTask, PermanentError } from '../src/task.ts';
 
 /** RETRY_CAP_MS bounds the backoff between two delivery attempts. */
 const RETRY_CAP_MS = 3_600_000;
@@ -47,7 +47,7 @@ export default defineTask({
           await client.query('commit');
           if (last) {
             await giveUpJob(client, helpers.job.id);
-            throw new Error(
+            throw new PermanentError(
               `${notification.channel} delivery failed ${attempt} times, giving up: ${message}`,
             );
           }

@@ -37,7 +37,14 @@ export function runCli(
 ): CliProcess {
   const child = spawn(process.execPath, [path.join(root, 'src', 'cli.ts'), ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', DOTENV_PATH: '/dev/null', ...env },
+    // PORT 0: any free port, so that processes started side by side never collide.
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_FORMAT: 'json',
+      DOTENV_PATH: '/dev/null',
+      PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

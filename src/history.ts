@@ -1,0 +1,66 @@
+import type { EventEmitter } from 'node:events';
+import type pg from 'pg';
+import type { Logger } from './log.ts';
+import { watchJobs } from './metrics.ts';
+import { insertJobHistory, type JobHistoryRow } from './queries.ts';
+
+/** FLUSH_MS and FLUSH_ROWS bound how long and how much history waits before it is written. */
+const FLUSH_MS = 200;
+const FLUSH_ROWS = 200;
+
+/** JobHistory writes a worker's job outcomes to app_private.job_history. */
+export interface JobHistory {
+  /** stop writes what is still buffered. */
+  stop(): Promise<void>;
+}
+
+/**
+ * recordJobHistory keeps every job outcome of this worker in app_private.job_history, in
+ * batches (one insert per FLUSH_MS or FLUSH_ROWS) so that the history costs the queue little.
+ * A crash loses at most the last FLUSH_MS of history, never a job.
+ */
+export function recordJobHistory(pool: pg.Pool, events: EventEmitter, log: Logger): JobHistory {
+  let buffer: JobHistoryRow[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (buffer.length === 0) return writing;
+    const rows = buffer;
+    buffer = [];
+    writing = writing.then(() =>
+      insertJobHistory(pool, rows).catch((error) => {
+        log.warn({ err: error, rows: rows.length }, 'could not write job history');
+      }),
+    );
+    return writing;
+  };
+
+  const stopWatching = watchJobs(events, ({ job, startedAt, finishedAt, outcome, error }) => {
+    buffer.push({
+      job_id: job.id,
+      task: job.task_identifier,
+      job_key: job.key,
+      attempt: job.attempts,
+      run_at: new Date(job.run_at),
+      started_at: startedAt,
+      finished_at: finishedAt,
+      duration_ms: finishedAt.getTime() - startedAt.getTime(),
+      outcome,
+      error: error ?? null,
+      worker_id: job.locked_by,
+      payload: job.payload,
+    });
+    if (buffer.length >= FLUSH_ROWS) void flush();
+    else timer ??= setTimeout(flush, FLUSH_MS);
+  });
+
+  return {
+    async stop() {
+      stopWatching();
+      await flush();
+    },
+  };
+}

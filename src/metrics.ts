@@ -1,0 +1,151 @@
+import type { EventEmitter } from 'node:events';
+import type { Job } from 'graphile-worker';
+import type pg from 'pg';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { queueDepth } from './queries.ts';
+
+/** Metrics is one process's Prometheus registry and the instruments the service feeds. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly jobs: Counter<'task' | 'outcome'>;
+  readonly jobDuration: Histogram<'task'>;
+  readonly jobLateness: Histogram<'task'>;
+  readonly cronTicks: Counter<'task'>;
+  readonly graphqlRequests: Counter<'status'>;
+  readonly graphqlDuration: Histogram<'status'>;
+}
+
+/**
+ * createMetrics makes the registry served at /metrics: process metrics, job outcomes, durations
+ * and lateness, cron ticks, GraphQL requests and latency, and the queue depth by task and state
+ * (read from Postgres when scraped, so every replica reports the same queue).
+ */
+export function createMetrics(pool: pg.Pool): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'schoolbell_' });
+  const registers = [registry];
+  new Gauge({
+    name: 'schoolbell_queue_jobs',
+    help: 'Jobs in the queue by task and state (scheduled, due, running, retrying, failed).',
+    labelNames: ['task', 'state'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const row of await queueDepth(pool))
+        this.set({ task: row.task, state: row.state }, row.count);
+    },
+  });
+  return {
+    registry,
+    jobs: new Counter({
+      name: 'schoolbell_jobs_total',
+      help: 'Jobs this process finished, by task and outcome (success, error, failed).',
+      labelNames: ['task', 'outcome'],
+      registers,
+    }),
+    jobDuration: new Histogram({
+      name: 'schoolbell_job_duration_seconds',
+      help: 'How long jobs ran, by task.',
+      labelNames: ['task'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    jobLateness: new Histogram({
+      name: 'schoolbell_job_lateness_seconds',
+      help: 'How long after its run_at a job started, by task.',
+      labelNames: ['task'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    }),
+    cronTicks: new Counter({
+      name: 'schoolbell_cron_ticks_total',
+      help: 'Crontab jobs this process scheduled (backfilled ones included), by task.',
+      labelNames: ['task'],
+      registers,
+    }),
+    graphqlRequests: new Counter({
+      name: 'schoolbell_graphql_requests_total',
+      help: 'GraphQL HTTP requests, by status code.',
+      labelNames: ['status'],
+      registers,
+    }),
+    graphqlDuration: new Histogram({
+      name: 'schoolbell_graphql_request_duration_seconds',
+      help: 'GraphQL HTTP request latency, by status code.',
+      labelNames: ['status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+  };
+}
+
+/** JobOutcome is how one run of a job ended, as the history and the metrics see it. */
+export interface JobOutcome {
+  readonly job: Job;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly outcome: 'success' | 'error' | 'failed';
+  readonly error?: string;
+}
+
+/**
+ * watchJobs turns graphile-worker's job events into JobOutcomes. A job fails for good when it
+ * has no attempts left, or when its error says so (PermanentError: graphile-worker's in-memory
+ * job does not know that the task gave it up).
+ */
+export function watchJobs(
+  events: EventEmitter,
+  onOutcome: (outcome: JobOutcome) => void,
+): () => void {
+  const started = new Map<string, Date>();
+  const onStart = ({ job }: { job: Job }) => started.set(job.id, new Date());
+  const onComplete = ({ job, error }: { job: Job; error: unknown }) => {
+    const finishedAt = new Date();
+    const startedAt = started.get(job.id) ?? finishedAt;
+    started.delete(job.id);
+    if (error === undefined || error === null) {
+      onOutcome({ job, startedAt, finishedAt, outcome: 'success' });
+      return;
+    }
+    const permanent =
+      (error as { permanent?: boolean }).permanent === true || job.attempts >= job.max_attempts;
+    onOutcome({
+      job,
+      startedAt,
+      finishedAt,
+      outcome: permanent ? 'failed' : 'error',
+      error: error instanceof Error ? error.message : String(error),
+    });
+  };
+  events.on('job:start', onStart);
+  events.on('job:complete', onComplete);
+  return () => {
+    events.off('job:start', onStart);
+    events.off('job:complete', onComplete);
+  };
+}
+
+/** recordMetrics feeds job outcomes and cron ticks from a worker's events into the metrics. */
+export function recordMetrics(metrics: Metrics, events: EventEmitter): () => void {
+  const stopJobs = watchJobs(events, ({ job, startedAt, finishedAt, outcome }) => {
+    const task = job.task_identifier;
+    metrics.jobs.inc({ task, outcome });
+    metrics.jobDuration.observe({ task }, (finishedAt.getTime() - startedAt.getTime()) / 1000);
+    metrics.jobLateness.observe(
+      { task },
+      Math.max(0, startedAt.getTime() - new Date(job.run_at).getTime()) / 1000,
+    );
+  });
+  const onCron = ({
+    jobsAndIdentifiers,
+  }: {
+    jobsAndIdentifiers: Array<{ job: { task: string } }>;
+  }) => {
+    for (const { job } of jobsAndIdentifiers) metrics.cronTicks.inc({ task: job.task });
+  };
+  events.on('cron:scheduled', onCron);
+  return () => {
+    stopJobs();
+    events.off('cron:scheduled', onCron);
+  };
+}
