@@ -266,25 +266,32 @@ create function app_public.jobs(
   since timestamptz default null,
   until timestamptz default null
 ) returns setof app_public.job
-  language sql stable security definer
+  language plpgsql stable security definer
   set search_path = pg_catalog
 as $$
-  select app_private.to_job(s)
-  from app_private.job_states s, app_hidden.require_admin() me
-  where (jobs.task is null or s.task = jobs.task)
-    and (jobs.state is null or s.state = jobs.state)
-    and (jobs.since is null or s.run_at >= jobs.since)
-    and (jobs.until is null or s.run_at < jobs.until)
-  order by s.run_at, s.id
+begin
+  perform app_hidden.require_admin();
+  return query
+    select (app_private.to_job(s)).*
+    from app_private.job_states s
+    where (jobs.task is null or s.task = jobs.task)
+      and (jobs.state is null or s.state = jobs.state)
+      and (jobs.since is null or s.run_at >= jobs.since)
+      and (jobs.until is null or s.run_at < jobs.until)
+    order by s.run_at, s.id;
+end;
 $$;
 comment on function app_public.jobs(text, app_public.job_state, timestamptz, timestamptz) is
   'Admins: jobs filtered by task, state and run_at window [since, until), by run_at.';
 
 create function app_public.job(id bigint) returns app_public.job
-  language sql stable security definer
+  language plpgsql stable security definer
   set search_path = pg_catalog
 as $$
-  select app_private.to_job(s) from app_private.job_states s, app_hidden.require_admin() me where s.id = job.id
+begin
+  perform app_hidden.require_admin();
+  return (select app_private.to_job(s) from app_private.job_states s where s.id = job.id);
+end;
 $$;
 comment on function app_public.job(bigint) is
   'Admins: one job, while graphile-worker still has it. Its attempts, which outlive it, are in jobRuns(jobId).';
@@ -295,17 +302,21 @@ create function app_public.job_runs(
   outcome app_public.job_outcome default null,
   since timestamptz default null
 ) returns setof app_public.job_run
-  language sql stable security definer
+  language plpgsql stable security definer
   set search_path = pg_catalog
 as $$
-  select h.id, h.job_id, h.task, h.job_key, h.attempt, h.run_at, h.started_at, h.finished_at, h.duration_ms,
-         h.outcome, h.error, h.worker_id
-  from app_private.job_history h, app_hidden.require_admin() me
-  where (job_runs.job_id is null or h.job_id = job_runs.job_id)
-    and (job_runs.task is null or h.task = job_runs.task)
-    and (job_runs.outcome is null or h.outcome = job_runs.outcome)
-    and (job_runs.since is null or h.finished_at >= job_runs.since)
-  order by h.id desc
+begin
+  perform app_hidden.require_admin();
+  return query
+    select h.id, h.job_id, h.task, h.job_key, h.attempt, h.run_at, h.started_at, h.finished_at, h.duration_ms,
+           h.outcome, h.error, h.worker_id
+    from app_private.job_history h
+    where (job_runs.job_id is null or h.job_id = job_runs.job_id)
+      and (job_runs.task is null or h.task = job_runs.task)
+      and (job_runs.outcome is null or h.outcome = job_runs.outcome)
+      and (job_runs.since is null or h.finished_at >= job_runs.since)
+    order by h.id desc;
+end;
 $$;
 comment on function app_public.job_runs(bigint, text, app_public.job_outcome, timestamptz) is
   'Admins: the job history, newest first, filtered by job, task, outcome and time.';
@@ -314,11 +325,15 @@ create type app_public.job_count as (task text, state app_public.job_state, coun
 comment on type app_public.job_count is 'How many jobs of a task are in a state.';
 
 create function app_public.job_counts() returns setof app_public.job_count
-  language sql stable security definer
+  language plpgsql stable security definer
   set search_path = pg_catalog
 as $$
-  select s.task, s.state, count(*)::int from app_private.job_states s, app_hidden.require_admin() me
-  group by s.task, s.state order by s.task, s.state
+begin
+  perform app_hidden.require_admin();
+  return query
+    select s.task, s.state, count(*)::int from app_private.job_states s
+    group by s.task, s.state order by s.task, s.state;
+end;
 $$;
 comment on function app_public.job_counts() is 'Admins: the queue by task and state.';
 
@@ -335,19 +350,24 @@ comment on type app_public.queue_summary is
   'The oldest overdue job, and throughput and failures (errors, permanent failures, crashes) over the last hour.';
 
 create function app_public.queue_summary() returns app_public.queue_summary
-  language sql stable security definer
+  language plpgsql stable security definer
   set search_path = pg_catalog
 as $$
-  select d.id, d.task, d.run_at, extract(epoch from d.lateness)::float8, h.succeeded, h.failed, h.succeeded / 60.0
-  from app_hidden.require_admin() me
-  left join lateral (
-    select s.id, s.task, s.run_at, s.lateness from app_private.job_states s where s.state = 'due' order by s.run_at limit 1
-  ) d on true
-  cross join lateral (
-    select count(*) filter (where outcome = 'success')::int as succeeded,
-           count(*) filter (where outcome in ('error', 'failed', 'crashed'))::int as failed
-    from app_private.job_history where finished_at > now() - interval '1 hour'
-  ) h
+begin
+  perform app_hidden.require_admin();
+  return (
+    select row(d.id, d.task, d.run_at, extract(epoch from d.lateness)::float8, h.succeeded, h.failed, h.succeeded / 60.0)::app_public.queue_summary
+    from (select 1) one
+    left join lateral (
+      select s.id, s.task, s.run_at, s.lateness from app_private.job_states s where s.state = 'due' order by s.run_at limit 1
+    ) d on true
+    cross join lateral (
+      select count(*) filter (where outcome = 'success')::int as succeeded,
+             count(*) filter (where outcome in ('error', 'failed', 'crashed'))::int as failed
+      from app_private.job_history where finished_at > now() - interval '1 hour'
+    ) h
+  );
+end;
 $$;
 comment on function app_public.queue_summary() is 'Admins: the oldest overdue job, throughput and failures over the last hour.';
 
@@ -356,22 +376,25 @@ comment on type app_public.job_throughput is 'Jobs finished in one time bucket.'
 
 create function app_public.job_throughput(minutes integer default 60, bucket_minutes integer default 5)
   returns setof app_public.job_throughput
-  language sql stable security definer
+  language plpgsql stable security definer
   set search_path = pg_catalog
 as $$
-  select b.bucket_start,
-         count(h.id) filter (where h.outcome = 'success')::int,
-         count(h.id) filter (where h.outcome in ('error', 'failed', 'crashed'))::int
-  from app_hidden.require_admin() me
-  cross join generate_series(
-    date_bin(make_interval(mins => greatest(bucket_minutes, 1)), now() - make_interval(mins => least(greatest(minutes, 1), 10080)), 'epoch'),
-    now(),
-    make_interval(mins => greatest(bucket_minutes, 1))
-  ) b(bucket_start)
-  left join app_private.job_history h
-    on h.finished_at >= b.bucket_start and h.finished_at < b.bucket_start + make_interval(mins => greatest(bucket_minutes, 1))
-  group by b.bucket_start
-  order by b.bucket_start
+begin
+  perform app_hidden.require_admin();
+  return query
+    select b.bucket_start,
+           count(h.id) filter (where h.outcome = 'success')::int,
+           count(h.id) filter (where h.outcome in ('error', 'failed', 'crashed'))::int
+    from generate_series(
+      date_bin(make_interval(mins => greatest(bucket_minutes, 1)), now() - make_interval(mins => least(greatest(minutes, 1), 10080)), 'epoch'),
+      now(),
+      make_interval(mins => greatest(bucket_minutes, 1))
+    ) b(bucket_start)
+    left join app_private.job_history h
+      on h.finished_at >= b.bucket_start and h.finished_at < b.bucket_start + make_interval(mins => greatest(bucket_minutes, 1))
+    group by b.bucket_start
+    order by b.bucket_start;
+end;
 $$;
 comment on function app_public.job_throughput(integer, integer) is
   'Admins: jobs succeeded and failed per bucket over the last `minutes` (at most a week), for a chart.';
