@@ -24,6 +24,7 @@ COPY --from=build /app/dist dist
 COPY bin bin
 COPY sql sql
 COPY crontab crontab
+COPY admin admin
 USER node
 VOLUME /data
 EXPOSE 5678

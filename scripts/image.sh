@@ -26,7 +26,7 @@ trap cleanup EXIT
 
 echo "# runtime stage in $app: production dependencies only"
 cp package.json package-lock.json "$app/"
-cp -r node_modules dist bin sql crontab "$app/"
+cp -r node_modules dist bin sql crontab admin "$app/"
 (cd "$app" && npm prune --omit=dev --no-audit --no-fund --loglevel=error)
 if [ -e "$app/node_modules/tap" ] || [ -e "$app/node_modules/@biomejs/biome" ] || [ -e "$app/node_modules/node" ]; then
   echo "dev dependencies leaked into the runtime stage" >&2
@@ -62,6 +62,10 @@ answer=$(curl -sf -X POST "http://127.0.0.1:$port/graphql" -H 'content-type: app
   -d '{"query":"{ __typename }"}')
 echo "# POST /graphql -> $answer"
 [ "$answer" = '{"data":{"__typename":"Query"}}' ] || { echo "unexpected GraphQL answer" >&2; exit 1; }
+
+page=$(curl -sf "http://127.0.0.1:$port/admin" | grep -c '<title>schoolbell admin</title>' || true)
+[ "$page" = 1 ] || { echo "the admin page is not served" >&2; exit 1; }
+echo "# GET /admin -> the admin page"
 
 kill -TERM "$pid"
 status=0

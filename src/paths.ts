@@ -19,3 +19,6 @@ export const sqlDir = path.join(root, 'sql');
 
 /** crontabPath is the crontab that schedules the sweeps and housekeeping. */
 export const crontabPath = path.join(root, 'crontab');
+
+/** adminDir holds the admin page's static files. */
+export const adminDir = path.join(root, 'admin');

@@ -1,4 +1,6 @@
+import fs from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
 import type pg from 'pg';
 import { postgraphile } from 'postgraphile';
 import { grafserv } from 'postgraphile/grafserv/node';
@@ -6,6 +8,7 @@ import type { Config } from './config.ts';
 import { graphqlPreset } from './graphql.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
+import { adminDir } from './paths.ts';
 import { checkReadiness, type ReadinessProbe } from './readiness.ts';
 
 /** HttpServer is the listening HTTP server. */
@@ -54,15 +57,15 @@ export async function startServer({
   }
 
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (req.method === 'GET' && path === '/readyz') {
+    const route = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method === 'GET' && route === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && route === '/readyz') {
       void checkReadiness(probes).then((readiness) =>
         sendJson(res, readiness.ready ? 200 : 503, readiness),
       );
       return;
     }
-    if (req.method === 'GET' && path === '/metrics') {
+    if (req.method === 'GET' && route === '/metrics') {
       void metrics.registry.metrics().then(
         (text) => {
           res.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -74,7 +77,11 @@ export async function startServer({
     }
     const notFound = () => sendJson(res, 404, { error: `nothing at ${req.method} ${req.url}` });
     if (!graphql) return notFound();
-    if (path === '/graphql' && req.method === 'POST') {
+    if (req.method === 'GET' && ADMIN_FILES[route]) {
+      void sendAdminFile(res, ADMIN_FILES[route]).catch(notFound);
+      return;
+    }
+    if (route === '/graphql' && req.method === 'POST') {
       const started = process.hrtime.bigint();
       res.once('finish', () => {
         const status = String(res.statusCode);
@@ -118,6 +125,32 @@ export async function startServer({
       await release();
     },
   };
+}
+
+/** ADMIN_FILES are the admin page's files, by URL path: all there is, nothing else is served. */
+const ADMIN_FILES: Record<string, { file: string; type: string }> = {
+  '/admin': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/admin/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/admin/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/admin/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+
+async function sendAdminFile(
+  res: ServerResponse<IncomingMessage>,
+  entry: { file: string; type: string },
+): Promise<void> {
+  const body = await fs.readFile(path.join(adminDir, entry.file));
+  res.writeHead(200, {
+    'content-type': entry.type,
+    'content-length': body.length,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    // The page loads nothing but its own files and talks to nothing but /graphql.
+    'content-security-policy':
+      "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  });
+  res.end(body);
 }
 
 function sendJson(res: ServerResponse<IncomingMessage>, status: number, body: unknown): void {

@@ -1,0 +1,159 @@
+// The admin page in a real browser (Debian's chromium, driven by playwright-core): sign in,
+// find a failed job, retry it, watch it succeed; a non-admin token is refused.
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { signToken } from '../src/auth.ts';
+import { createPool } from '../src/db.ts';
+import { createLogger } from '../src/log.ts';
+import { root } from '../src/paths.ts';
+import { browserUnavailable, launchBrowser } from './helpers/browser.ts';
+import { createTestDatabase } from './helpers/database.ts';
+import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
+import { runCli } from './helpers/process.ts';
+import { startWebhookReceiver, waitUntil } from './helpers/receivers.ts';
+
+const skip = browserUnavailable();
+if (skip) {
+  t.test('the admin page in a browser', { skip }, () => {});
+} else {
+  const SECRET = 'admin-page-test-secret-0123456789abcdef';
+  const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
+  const db = await createTestDatabase(t);
+  const pool = createPool(db.url, 4, log, 'test');
+  t.teardown(() => pool.end());
+  let gatewayUp = false;
+  const gateway = await startWebhookReceiver(t, { status: () => (gatewayUp ? 200 : 503) });
+  const service = runCli(t, ['start'], {
+    DATABASE_URL: db.url,
+    JWT_SECRET: SECRET,
+    WEBHOOK_URL: gateway.url,
+    WEBHOOK_SECRET: 'admin-page-webhook-secret',
+    NOTIFICATION_MAX_ATTEMPTS: '1',
+  });
+  await service.waitFor(/GraphQL server listening/);
+  t.teardown(async () => {
+    service.child.kill('SIGTERM');
+    await service.exited;
+  });
+  const base = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(service.output())?.[1] as string;
+
+  const admin = await createUser(pool, 'admin', { name: 'Ada' });
+  const student = await createUser(pool, 'student', { name: 'Sam' });
+  const tutor = await createUser(pool, 'tutor', { name: 'Tomás' });
+  const booking = await requestBooking(pool, student, tutor, {
+    startsIn: 120,
+    subject: 'Chemistry',
+  });
+  await acceptBooking(pool, tutor, booking.id);
+  // A message the gateway refuses: its only attempt fails.
+  const { rows } = await pool.query(
+    `with n as (insert into app_public.notifications (recipient_id, channel, message, run_at)
+                values ($1, 'webhook', 'Your room changed', now()) returning *)
+     select n.id, app_private.schedule_notification_job(n) from n`,
+    [student.id],
+  );
+  const notificationId = rows[0].id as string;
+  const jobId = await waitUntil('the notification job fails', async () => {
+    const { rows } = await pool.query(
+      "select id from app_private.job_states where task = 'send_notification' and state = 'failed' and payload->>'notificationId' = $1",
+      [notificationId],
+    );
+    return rows[0]?.id as string | undefined;
+  });
+
+  const browser = await launchBrowser();
+  t.teardown(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const signIn = async (user: { id: string; role: 'admin' | 'student' | 'tutor' }) => {
+    await page.goto(`${base}/admin`);
+    await page.getByLabel('Admin token').fill(await signToken(user, SECRET, 600));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  };
+
+  t.test('a non-admin token is refused and sees nothing', async (t) => {
+    await signIn(student);
+    await page.getByText(/the admin page is for admins only/).waitFor();
+    t.ok(await page.locator('#nav').isHidden(), 'no navigation');
+    t.equal(await page.locator('[data-testid=state-counts]').count(), 0, 'no data');
+    t.ok(await page.getByLabel('Admin token').isVisible(), 'still at the sign-in form');
+  });
+
+  t.test('an admin finds the failed job, retries it and watches it succeed', async (t) => {
+    await signIn(admin);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const failedCard = page.locator('[data-state=failed] .value');
+    t.equal(await failedCard.textContent(), '1', 'the overview counts the failed job');
+    t.ok(
+      await page.getByRole('img', { name: /Jobs over the last hour/ }).isVisible(),
+      'with the throughput chart',
+    );
+    const shot = process.env.UPDATE_SCREENSHOTS
+      ? path.join(root, 'docs', 'admin-overview.png')
+      : path.join(os.tmpdir(), 'admin-overview.png');
+    await page.screenshot({ path: shot, fullPage: true });
+
+    await page.locator('[data-state=failed]').click();
+    const row = page.locator(`[data-testid=jobs] tr[data-job-id="${jobId}"]`);
+    await row.waitFor();
+    t.match(
+      await row.textContent(),
+      /send_notification.*failed.*answered 503/s,
+      'the jobs table shows it and why',
+    );
+    await row.getByRole('link').click();
+
+    await page.getByRole('heading', { name: `Job #${jobId} failed` }).waitFor();
+    t.match(await page.locator('[data-field="last error"]').textContent(), /answered 503/);
+    t.match(await page.locator('[data-testid=history]').textContent(), /failed attempt 1/);
+
+    gatewayUp = true;
+    await page.getByRole('button', { name: 'Retry' }).click();
+    const dialog = page.getByRole('dialog');
+    t.match(await dialog.textContent(), `Retry job #${jobId} (send_notification) now`);
+    await dialog.getByRole('button', { name: 'Retry' }).click();
+    await page.getByText(`Job #${jobId} queued to run again.`).waitFor();
+    await page.locator('[data-testid=history] [data-outcome=success]').waitFor({ timeout: 30_000 });
+    t.ok(await page.getByTestId('job-gone').isVisible(), 'the job succeeded and left the queue');
+    const { rows } = await pool.query('select state from app_public.notifications where id = $1', [
+      notificationId,
+    ]);
+    t.equal(rows[0].state, 'sent');
+    t.equal(
+      gateway.calls.filter((c) => c.body.id === notificationId).length,
+      2,
+      'the gateway saw both attempts',
+    );
+  });
+
+  t.test('a booking: its state timeline and pending timers', async (t) => {
+    await page.goto(`${base}/admin#/bookings/${booking.id}`);
+    await page.getByRole('heading', { name: /Chemistry/ }).waitFor();
+    t.match(
+      await page.getByTestId('booking-events').textContent(),
+      /requested by user:.*requested → scheduled by user:/s,
+    );
+    t.match(await page.getByTestId('booking-timers').textContent(), /start_booking/);
+  });
+
+  t.test('cancel and run a sweep, each confirmed and reported', async (t) => {
+    const { rows } = await pool.query(
+      "select (graphile_worker.add_job('expire_requests', '{}', run_at := now() + interval '1 day', job_key := 'admin-page')).id as id",
+    );
+    await page.goto(`${base}/admin#/jobs/${rows[0].id}`);
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel job' }).click();
+    await page.getByText(`Job #${rows[0].id} cancelled.`).waitFor();
+    t.equal(
+      (await pool.query('select 1 from graphile_worker.jobs where id = $1', [rows[0].id])).rowCount,
+      0,
+    );
+
+    await page.goto(`${base}/admin#/overview`);
+    await page.getByLabel('Sweep').selectOption('start_sessions');
+    await page.getByRole('button', { name: 'Run sweep' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Run sweep' }).click();
+    await page.getByText(/Sweep start_sessions queued as job #\d+\./).waitFor();
+    t.pass('the sweep was queued');
+  });
+}
