@@ -89,6 +89,7 @@ const schema = z
     SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(500),
     WORKER_POLL_INTERVAL: duration().default(parseDuration('2 seconds')),
     WORKER_DEAD_AFTER: duration().default(parseDuration('1 minute')),
+    WORKER_WAKEUP: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     JOB_HISTORY_RETENTION: duration().default(parseDuration('14 days')),
   })
   .transform((env, ctx) => {
@@ -163,6 +164,7 @@ const schema = z
       sweepBatchSize: env.SWEEP_BATCH_SIZE,
       pollInterval: env.WORKER_POLL_INTERVAL,
       workerDeadAfter: env.WORKER_DEAD_AFTER,
+      workerWakeup: env.WORKER_WAKEUP === 'on',
       jobHistoryRetention: env.JOB_HISTORY_RETENTION,
       /** GraphiQL, seed data and other conveniences that production must not have. */
       devConveniences: !production,

@@ -6,6 +6,8 @@ import { nextJobRunAt } from './queries.ts';
 
 /** WakeupOptions say whose jobs to watch and how often to look again when nothing happens. */
 export interface WakeupOptions {
+  /** enabled: false makes a wake-up that does nothing (WORKER_WAKEUP=off). */
+  readonly enabled: boolean;
   readonly pool: pg.Pool;
   /** events is the emitter passed to graphile-worker's run(). */
   readonly events: EventEmitter;
@@ -30,7 +32,15 @@ export interface Wakeup {
  * one small indexed query per refresh on top of graphile-worker's polling.
  * The worker must run with useNodeTime, so that "due" means the same clock to both.
  */
-export function startWakeup({ pool, events, concurrency, log, refreshMs }: WakeupOptions): Wakeup {
+export function startWakeup({
+  enabled,
+  pool,
+  events,
+  concurrency,
+  log,
+  refreshMs,
+}: WakeupOptions): Wakeup {
+  if (!enabled) return { stop() {} };
   let workerPool: WorkerPool | undefined;
   let timer: NodeJS.Timeout | undefined;
   let refreshing = false;

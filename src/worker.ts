@@ -104,7 +104,9 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
     channels: createChannels(config, workerLog),
   });
   const events = new EventEmitter();
+  // WORKER_WAKEUP=off leaves graphile-worker to find future jobs by polling alone (benchmarks).
   const wakeup = startWakeup({
+    enabled: config.workerWakeup,
     pool,
     events,
     concurrency: config.workerConcurrency,

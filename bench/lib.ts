@@ -1,0 +1,203 @@
+// Shared pieces of the benchmarks: a fresh database per scenario, real service processes,
+// percentiles and tables.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { parseConfig } from '../src/config.ts';
+import { createPool } from '../src/db.ts';
+import { createLogger } from '../src/log.ts';
+import { root } from '../src/paths.ts';
+import { prepareDatabase } from '../src/service.ts';
+import { databaseUrl } from '../test/helpers/database.ts';
+import { freePort } from '../test/helpers/process.ts';
+
+export const log = createLogger({ logLevel: 'warn', logFormat: 'pretty' });
+
+/** serverUrl is the Postgres the benchmarks use: TEST_DATABASE_URL, DATABASE_URL, or the CI default. */
+export const serverUrl =
+  process.env.TEST_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  'postgres://root@127.0.0.1:5432/test';
+
+/** BenchDatabase is a fresh, migrated database dropped when the scenario ends. */
+export interface BenchDatabase {
+  readonly url: string;
+  readonly pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+async function admin(fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** freshDatabase creates and migrates a database of its own for one scenario. */
+export async function freshDatabase(env: Record<string, string> = {}): Promise<BenchDatabase> {
+  const name = `schoolbell_bench_${randomBytes(4).toString('hex')}`;
+  await admin((c) => c.query(`create database ${name}`));
+  const url = databaseUrl(serverUrl, name);
+  const pool = createPool(url, 12, log, 'bench');
+  await prepareDatabase(pool, parseConfig({ NODE_ENV: 'test', ...env }), log, true);
+  return {
+    url,
+    pool,
+    async drop() {
+      await pool.end();
+      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+/** Service is a running `schoolbell` process. */
+export interface Service {
+  readonly child: ChildProcess;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** startService runs `node src/cli.ts <role>` the way a user would, and waits until /readyz says ready. */
+export async function startService(role: string, env: Record<string, string>): Promise<Service> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(root, 'src', 'cli.ts'), role], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_FORMAT: 'json',
+      DOTENV_PATH: '/dev/null',
+      ...env,
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  await waitFor(
+    `${role} to be ready`,
+    async () => {
+      if (exited) throw new Error(`${role} exited before it was ready`);
+      return fetch(`${url}/readyz`).then(
+        (response) => response.ok,
+        () => false,
+      );
+    },
+    60_000,
+  );
+  return {
+    child,
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const done = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await done;
+    },
+  };
+}
+
+/** percentile of sorted numbers (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ] as number;
+}
+
+/** summarize gives p50, p99 and max of a list of numbers. */
+export function summarize(values: readonly number[]): {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+} {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+/** table prints rows as an aligned text table, and returns it as Markdown for docs/benchmarks.md. */
+export function table(
+  title: string,
+  header: string[],
+  rows: Array<Array<string | number>>,
+): string {
+  const cells = [
+    header,
+    ...rows.map((row) => row.map((cell) => (typeof cell === 'number' ? format(cell) : cell))),
+  ];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => String(row[i]).length)));
+  console.log(`\n${title}`);
+  for (const [index, row] of cells.entries()) {
+    console.log(`  ${row.map((cell, i) => String(cell).padEnd(widths[i] as number)).join('  ')}`);
+    if (index === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  }
+  const md = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const row of cells.slice(1)) md.push(`| ${row.join(' | ')} |`);
+  return `${md.join('\n')}\n`;
+}
+
+export function format(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 100) return value.toFixed(0);
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+/** sleep waits ms milliseconds. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** waitFor polls check until it is truthy or the deadline passes. */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** machine describes where the numbers come from. */
+export function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
+}
+
+/** rss reads a process's resident set size in MiB from /proc. */
+export async function rssMiB(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** makeTutorsAndStudent inserts the people the bookings need. */
+export async function people(
+  pool: pg.Pool,
+  tutors: number,
+): Promise<{ student: string; tutors: string[] }> {
+  const student = await pool.query<{ id: string }>(
+    "insert into app_public.users (name, email, role) values ('Bench Student', 'bench-student@example.test', 'student') returning id",
+  );
+  const made = await pool.query<{ id: string }>(
+    `insert into app_public.users (name, email, role)
+     select 'Tutor ' || i, 'bench-tutor-' || i || '@example.test', 'tutor' from generate_series(1, $1) i returning id`,
+    [tutors],
+  );
+  return { student: (student.rows[0] as { id: string }).id, tutors: made.rows.map((r) => r.id) };
+}

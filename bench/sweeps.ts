@@ -1,0 +1,89 @@
+// Scenario 2: 100,000 overdue sessions with no timers (a restored backup). How long until the
+// sweep has started them all, against ADR-006's one transaction per booking with SELECT ... FOR
+// UPDATE NOWAIT? The ADR way is measured on a sample and compared by rate.
+import pg from 'pg';
+import { sweepBatch } from '../src/queries.ts';
+import { freshDatabase, people, table } from './lib.ts';
+
+const N = Number(process.env.BENCH_SWEEP_N ?? 100_000);
+const ADR_N = Number(process.env.BENCH_SWEEP_ADR_N ?? 10_000);
+const BATCH = 500;
+
+/** backlog inserts n overdue scheduled sessions for one tutor, back to back in the past, without timers. */
+async function backlog(pool: pg.Pool, n: number): Promise<void> {
+  const { student, tutors } = await people(pool, 1);
+  await pool.query("update app_private.settings set value = 'off' where name = 'booking_timers'");
+  await pool.query(
+    `insert into app_public.bookings (student_id, tutor_id, subject, state, starts_at, ends_at, expires_at)
+     select $1, $2, 'Bench', 'scheduled', now() - i * interval '1 hour', now() - i * interval '1 hour' + interval '30 minutes', now()
+     from generate_series(1, $3) i`,
+    [student, tutors[0], n],
+  );
+  await pool.query("update app_private.settings set value = 'on' where name = 'booking_timers'");
+  await pool.query('vacuum analyze app_public.bookings');
+}
+
+export async function sweeps(): Promise<string> {
+  const ours = await freshDatabase();
+  const adr = await freshDatabase();
+  try {
+    await backlog(ours.pool, N);
+    await backlog(adr.pool, ADR_N);
+
+    let started = process.hrtime.bigint();
+    let moved = 0;
+    for (;;) {
+      const batch = await sweepBatch(ours.pool, 'active', BATCH, 'sweep:bench');
+      moved += batch;
+      if (batch < BATCH) break;
+    }
+    const sweepSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+    // ADR-006: select the overdue ids, then one transaction per booking, NOWAIT row lock.
+    const client = new pg.Client({ connectionString: adr.url });
+    await client.connect();
+    started = process.hrtime.bigint();
+    const { rows } = await client.query<{ id: string }>(
+      "select id from app_public.bookings where state = 'scheduled' and starts_at <= now()",
+    );
+    let adrMoved = 0;
+    for (const { id } of rows) {
+      await client.query('begin');
+      try {
+        await client.query(
+          "select 1 from app_public.bookings where id = $1 and state = 'scheduled' for update nowait",
+          [id],
+        );
+        await client.query("select set_config('schoolbell.actor', 'adr-006', true)");
+        await client.query("update app_public.bookings set state = 'active' where id = $1", [id]);
+        await client.query('commit');
+        adrMoved++;
+      } catch {
+        await client.query('rollback');
+      }
+    }
+    const adrSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await client.end();
+
+    const ourRate = moved / sweepSeconds;
+    const adrRate = adrMoved / adrSeconds;
+    let md = table(
+      `2. Sweep convergence: overdue sessions with no timers`,
+      ['approach', 'bookings', 'seconds', 'bookings/s'],
+      [
+        [`schoolbell sweep (batches of ${BATCH}, SKIP LOCKED)`, moved, sweepSeconds, ourRate],
+        ['ADR-006 (one transaction each, NOWAIT)', adrMoved, adrSeconds, adrRate],
+      ],
+    );
+    const lines = [
+      `ratio: ${(ourRate / adrRate).toFixed(1)}× faster by rate (ADR-006 at this rate would need ${(N / adrRate).toFixed(0)} s for ${N})`,
+      `goal ≥ 10×: ${ourRate / adrRate >= 10 ? 'met' : 'NOT met'}`,
+    ];
+    for (const line of lines) console.log(`  ${line}`);
+    md += `\n${lines.map((l) => `- ${l}`).join('\n')}\n`;
+    return md;
+  } finally {
+    await ours.drop();
+    await adr.drop();
+  }
+}
