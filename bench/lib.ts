@@ -74,9 +74,13 @@ export async function startService(role: string, env: Record<string, string>): P
       ...env,
       PORT: String(port),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
+  let tail = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  });
   let exited = false;
   child.once('exit', () => {
     exited = true;
@@ -84,7 +88,7 @@ export async function startService(role: string, env: Record<string, string>): P
   await waitFor(
     `${role} to be ready`,
     async () => {
-      if (exited) throw new Error(`${role} exited before it was ready`);
+      if (exited) throw new Error(`${role} exited before it was ready:\n${tail}`);
       return fetch(`${url}/readyz`).then(
         (response) => response.ok,
         () => false,

@@ -10,7 +10,7 @@ import { root } from '../src/paths.ts';
 import { browserUnavailable, launchBrowser } from './helpers/browser.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
-import { runCli } from './helpers/process.ts';
+import { serve } from './helpers/process.ts';
 import { startWebhookReceiver, waitUntil } from './helpers/receivers.ts';
 
 const skip = browserUnavailable();
@@ -24,19 +24,13 @@ if (skip) {
   t.teardown(() => pool.end());
   let gatewayUp = false;
   const gateway = await startWebhookReceiver(t, { status: () => (gatewayUp ? 200 : 503) });
-  const service = runCli(t, ['start'], {
+  const { base } = await serve(t, 'start', {
     DATABASE_URL: db.url,
     JWT_SECRET: SECRET,
     WEBHOOK_URL: gateway.url,
     WEBHOOK_SECRET: 'admin-page-webhook-secret',
     NOTIFICATION_MAX_ATTEMPTS: '1',
   });
-  await service.waitFor(/GraphQL server listening/);
-  t.teardown(async () => {
-    service.child.kill('SIGTERM');
-    await service.exited;
-  });
-  const base = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(service.output())?.[1] as string;
 
   const admin = await createUser(pool, 'admin', { name: 'Ada' });
   const student = await createUser(pool, 'student', { name: 'Sam' });

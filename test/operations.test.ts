@@ -5,7 +5,7 @@ import { createPool } from '../src/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase, databaseUrl } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
-import { dataOf, postGraphql, runCli } from './helpers/process.ts';
+import { dataOf, postGraphql, runCli, serve } from './helpers/process.ts';
 import { startProxy } from './helpers/proxy.ts';
 import { startWebhookReceiver, waitUntil } from './helpers/receivers.ts';
 
@@ -18,19 +18,13 @@ t.teardown(() => pool.end());
 // The gateway is down until a test brings it back.
 let gatewayUp = false;
 const gateway = await startWebhookReceiver(t, { status: () => (gatewayUp ? 200 : 503) });
-const service = runCli(t, ['start'], {
+const { base } = await serve(t, 'start', {
   DATABASE_URL: db.url,
   JWT_SECRET: SECRET,
   WEBHOOK_URL: gateway.url,
   WEBHOOK_SECRET: 'operations-webhook-secret',
   NOTIFICATION_MAX_ATTEMPTS: '1',
 });
-await service.waitFor(/GraphQL server listening/);
-t.teardown(async () => {
-  service.child.kill('SIGTERM');
-  await service.exited;
-});
-const base = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(service.output())?.[1] as string;
 
 const admin = await createUser(pool, 'admin');
 const student = await createUser(pool, 'student');

@@ -122,3 +122,23 @@ export function dataOf(body: GraphqlBody): Record<string, unknown> {
   if (!body.data) throw new Error(`expected data, got ${JSON.stringify(body)}`);
   return body.data;
 }
+
+/**
+ * serve starts a long-running role (start or server) and waits until GraphQL listens; it is
+ * stopped with SIGTERM when the test ends. base is its http://host:port.
+ */
+export async function serve(
+  t: { teardown(fn: () => unknown): void },
+  role: 'start' | 'server',
+  env: Record<string, string>,
+): Promise<CliProcess & { base: string }> {
+  const cli = runCli(t, [role], env);
+  await cli.waitFor(/GraphQL server listening/);
+  t.teardown(async () => {
+    cli.child.kill('SIGTERM');
+    await cli.exited;
+  });
+  const base = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(cli.output())?.[1];
+  if (!base) throw new Error(`no URL in the log:\n${cli.output()}`);
+  return { ...cli, base };
+}
