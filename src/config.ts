@@ -87,7 +87,7 @@ const schema = z
     NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(5),
     NOTIFICATION_RETRY_DELAY: duration().default(parseDuration('10 seconds')),
     SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(500),
-    WORKER_POLL_INTERVAL: duration().default(parseDuration('2 seconds')),
+    WORKER_POLL_INTERVAL: duration().default(parseDuration('10 seconds')),
     WORKER_DEAD_AFTER: duration().default(parseDuration('1 minute')),
     WORKER_WAKEUP: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     JOB_HISTORY_RETENTION: duration().default(parseDuration('14 days')),

@@ -27,6 +27,7 @@ export interface Heartbeat {
  * worker's jobs run again on a survivor within about that long instead of four hours.
  */
 export function startHeartbeat({ pool, events, deadAfter, log }: HeartbeatOptions): Heartbeat {
+  let workerPool: WorkerPool | undefined;
   let poolId: string | undefined;
   let timer: NodeJS.Timeout | undefined;
   let beating: Promise<void> = Promise.resolve();
@@ -36,7 +37,10 @@ export function startHeartbeat({ pool, events, deadAfter, log }: HeartbeatOption
     if (!poolId) return;
     try {
       await workerHeartbeat(pool, poolId, os.hostname(), process.pid);
-      for (const dead of await recoverDeadWorkers(pool, deadAfter.text)) {
+      const recovered = await recoverDeadWorkers(pool, deadAfter.text);
+      // Unlocked jobs come with no NOTIFY: wake this worker to take them now, not at its next poll.
+      if (recovered.length > 0) workerPool?.nudge(Number.MAX_SAFE_INTEGER);
+      for (const dead of recovered) {
         log.warn(
           { deadWorker: dead.worker_id, jobs: Number(dead.jobs) },
           `worker ${dead.worker_id} was silent for over ${deadAfter.text}; unlocked its ${dead.jobs} job(s)`,
@@ -47,8 +51,9 @@ export function startHeartbeat({ pool, events, deadAfter, log }: HeartbeatOption
     }
   };
 
-  const onPool = ({ workerPool }: { workerPool: WorkerPool }) => {
-    poolId = workerPool.id;
+  const onPool = ({ workerPool: created }: { workerPool: WorkerPool }) => {
+    workerPool = created;
+    poolId = created.id;
     beating = beat();
     timer = setInterval(() => {
       beating = beating.then(beat);

@@ -60,7 +60,7 @@ export interface Service {
  * worker. Anything already started is stopped again if a later step fails.
  */
 export async function startService(
-  role: Exclude<Role, 'migrate'>,
+  role: 'start' | 'server' | 'worker',
   config: Config,
   log: Logger,
 ): Promise<Service> {

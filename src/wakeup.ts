@@ -28,8 +28,9 @@ export interface Wakeup {
  * therefore keeps one timer set for the earliest future run_at and, when it fires, nudges its
  * idle workers to fetch right then. It asks Postgres for that run_at when the worker starts
  * listening, whenever a job is added (graphile-worker's NOTIFY on jobs:insert, which every
- * replica receives), after each wake-up, and every refreshMs otherwise: an idle replica costs
- * one small indexed query per refresh on top of graphile-worker's polling.
+ * replica receives), when a job fails (its retry is due later), after each wake-up, and every
+ * refreshMs otherwise: an idle replica costs one small indexed query per refresh on top of
+ * graphile-worker's polling, which can therefore be slow (WORKER_POLL_INTERVAL, 10 s).
  * The worker must run with useNodeTime, so that "due" means the same clock to both.
  */
 export function startWakeup({
@@ -88,6 +89,8 @@ export function startWakeup({
   events.on('pool:create', onPool);
   events.on('pool:listen:success', onChange);
   events.on('pool:listen:notification', onChange);
+  // A failed job comes back at a later run_at without any NOTIFY: look again.
+  events.on('job:error', onChange);
 
   return {
     stop() {
@@ -96,6 +99,7 @@ export function startWakeup({
       events.off('pool:create', onPool);
       events.off('pool:listen:success', onChange);
       events.off('pool:listen:notification', onChange);
+      events.off('job:error', onChange);
     },
   };
 }
