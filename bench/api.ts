@@ -29,6 +29,16 @@ async function post(url: string, token: string, query: string, variables: Record
   return body.data as Record<string, { booking: { id: string } }>;
 }
 
+/** startApiServer runs `schoolbell server` in production mode against the database. */
+function startApiServer(url: string) {
+  return startService('server', {
+    DATABASE_URL: url,
+    JWT_SECRET: SECRET,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+  });
+}
+
 /** pairsPerSecond runs CLIENTS loops of request-then-accept for DURATION_MS. */
 async function pairsPerSecond(timers: boolean): Promise<number> {
   const db = await freshDatabase();
@@ -38,12 +48,7 @@ async function pairsPerSecond(timers: boolean): Promise<number> {
       "update app_private.settings set value = $1 where name = 'booking_timers'",
       [timers ? 'on' : 'off'],
     );
-    const server = await startService('server', {
-      DATABASE_URL: db.url,
-      JWT_SECRET: SECRET,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-    });
+    const server = await startApiServer(db.url);
     try {
       const studentToken = await signToken({ id: student, role: 'student' }, SECRET, 3600);
       const tutorTokens = await Promise.all(
@@ -110,12 +115,7 @@ export async function reads(): Promise<string> {
        from unnest($2::uuid[]) with ordinality u(t, n), generate_series(1, 10) r`,
       [student, tutors],
     );
-    const server = await startService('server', {
-      DATABASE_URL: db.url,
-      JWT_SECRET: SECRET,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-    });
+    const server = await startApiServer(db.url);
     try {
       const token = await signToken({ id: student, role: 'student' }, SECRET, 3600);
       const query =

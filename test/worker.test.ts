@@ -8,6 +8,7 @@ import {
   createUser,
   events,
   importBooking,
+  inTransaction,
   requestBooking,
   type User,
 } from './helpers/factories.ts';
@@ -87,23 +88,19 @@ t.test('each time-driven transition fires from its own job, at its due time', as
  * the worker never sees them: bookings whose jobs were lost (a restored backup, say).
  */
 async function withoutTimers<T>(fn: (client: import('pg').PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const result = await fn(client);
-    await client.query(
-      `select graphile_worker.remove_job(j.key) from graphile_worker.jobs j
-        join app_public.bookings b on j.key like 'booking:' || b.id || ':%'
-       where b.created_at = now()`,
-    );
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  return inTransaction(
+    pool,
+    async (client) => {
+      const result = await fn(client);
+      await client.query(
+        `select graphile_worker.remove_job(j.key) from graphile_worker.jobs j
+          join app_public.bookings b on j.key like 'booking:' || b.id || ':%'
+         where b.created_at = now()`,
+      );
+      return result;
+    },
+    { commit: true },
+  );
 }
 
 t.test('the sweeps converge a backlog whose timers were lost', async (t) => {

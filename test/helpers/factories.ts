@@ -55,16 +55,31 @@ export async function asUser<T>(
   fn: (client: pg.PoolClient) => Promise<T>,
   options: { commit?: boolean } = {},
 ): Promise<T> {
+  return inTransaction(
+    pool,
+    async (client) => {
+      await client.query('set local role schoolbell_visitor');
+      if (user) {
+        await client.query(
+          "select set_config('jwt.claims.sub', $1, true), set_config('jwt.claims.role', $2, true)",
+          [user.id, user.role],
+        );
+      }
+      return fn(client);
+    },
+    options,
+  );
+}
+
+/** inTransaction runs fn in a transaction on a client of its own; it rolls back unless `commit` is set. */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  options: { commit?: boolean } = {},
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await client.query('set local role schoolbell_visitor');
-    if (user) {
-      await client.query(
-        "select set_config('jwt.claims.sub', $1, true), set_config('jwt.claims.role', $2, true)",
-        [user.id, user.role],
-      );
-    }
     const result = await fn(client);
     await client.query(options.commit ? 'commit' : 'rollback');
     return result;
@@ -75,7 +90,6 @@ export async function asUser<T>(
     client.release();
   }
 }
-
 const minutes = (n: number) => new Date(Date.now() + n * 60_000);
 
 /**
