@@ -4,33 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { signToken } from '../src/auth.ts';
-import { createPool } from '../src/db.ts';
-import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { browserUnavailable, launchBrowser } from './helpers/browser.ts';
-import { createTestDatabase } from './helpers/database.ts';
 import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
-import { serve } from './helpers/process.ts';
-import { startWebhookReceiver, waitUntil } from './helpers/receivers.ts';
+import { serveOperated } from './helpers/operated.ts';
+import { waitUntil } from './helpers/receivers.ts';
 
 const skip = browserUnavailable();
 if (skip) {
   t.test('the admin page in a browser', { skip }, () => {});
 } else {
   const SECRET = 'admin-page-test-secret-0123456789abcdef';
-  const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-  const db = await createTestDatabase(t);
-  const pool = createPool(db.url, 4, log, 'test');
-  t.teardown(() => pool.end());
-  let gatewayUp = false;
-  const gateway = await startWebhookReceiver(t, { status: () => (gatewayUp ? 200 : 503) });
-  const { base } = await serve(t, 'start', {
-    DATABASE_URL: db.url,
-    JWT_SECRET: SECRET,
-    WEBHOOK_URL: gateway.url,
-    WEBHOOK_SECRET: 'admin-page-webhook-secret',
-    NOTIFICATION_MAX_ATTEMPTS: '1',
-  });
+  // The webhook gateway is down until the test brings it back.
+  const service = await serveOperated(t, SECRET);
+  const { pool, base } = service;
 
   const admin = await createUser(pool, 'admin', { name: 'Ada' });
   const student = await createUser(pool, 'student', { name: 'Sam' });
@@ -101,7 +88,7 @@ if (skip) {
     t.match(await page.locator('[data-field="last error"]').textContent(), /answered 503/);
     t.match(await page.locator('[data-testid=history]').textContent(), /failed attempt 1/);
 
-    gatewayUp = true;
+    service.gateway(true);
     await page.getByRole('button', { name: 'Retry' }).click();
     const dialog = page.getByRole('dialog');
     t.match(await dialog.textContent(), `Retry job #${jobId} (send_notification) now`);
@@ -114,7 +101,7 @@ if (skip) {
     ]);
     t.equal(rows[0].state, 'sent');
     t.equal(
-      gateway.calls.filter((c) => c.body.id === notificationId).length,
+      service.calls.filter((c) => c.body.id === notificationId).length,
       2,
       'the gateway saw both attempts',
     );

@@ -5,26 +5,17 @@ import { createPool } from '../src/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase, databaseUrl } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
-import { dataOf, postGraphql, runCli, serve } from './helpers/process.ts';
+import { serveOperated } from './helpers/operated.ts';
+import { dataOf, postGraphql, runCli } from './helpers/process.ts';
 import { startProxy } from './helpers/proxy.ts';
-import { startWebhookReceiver, waitUntil } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/receivers.ts';
 
 const SECRET = 'operations-test-secret-0123456789abcdef';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 6, log, 'test');
-t.teardown(() => pool.end());
-
-// The gateway is down until a test brings it back.
-let gatewayUp = false;
-const gateway = await startWebhookReceiver(t, { status: () => (gatewayUp ? 200 : 503) });
-const { base } = await serve(t, 'start', {
-  DATABASE_URL: db.url,
-  JWT_SECRET: SECRET,
-  WEBHOOK_URL: gateway.url,
-  WEBHOOK_SECRET: 'operations-webhook-secret',
-  NOTIFICATION_MAX_ATTEMPTS: '1',
-});
+// The webhook gateway is down until a test brings it back.
+const service = await serveOperated(t, SECRET);
+const { pool, base } = service;
+const db = { url: service.url, name: new URL(service.url).pathname.slice(1) };
 
 const admin = await createUser(pool, 'admin');
 const student = await createUser(pool, 'student');
@@ -76,7 +67,7 @@ t.test('an admin finds a failed job, reads its history, retries it, and it succe
     nodes: [{ attempt: 1, outcome: 'failed', error: /answered 503/, workerId: /^pool-/ }],
   });
 
-  gatewayUp = true;
+  service.gateway(true);
   const retried = await gql(
     `mutation ($id: BigInt!) { retryJob(input: { id: $id }) { job { state attempts } } }`,
     {
