@@ -41,12 +41,13 @@ try {
     await pool.end();
   }
   await fs.rm(path.join(root, '.tap', 'test-results'), { recursive: true, force: true });
-  code = await runTap(process.argv.slice(2), {
+  const run = await runTap(process.argv.slice(2), {
     ...process.env,
     SCHOOLBELL_TEST_SERVER_URL: serverUrl,
     SCHOOLBELL_TEST_TEMPLATE: template,
   });
-  await printTotals();
+  code = run.code;
+  await printTotals(run);
 } finally {
   await withAdmin(serverUrl, (client) =>
     client.query(`drop database if exists ${template} with (force)`),
@@ -65,25 +66,68 @@ async function withAdmin(url: string, fn: (client: pg.Client) => Promise<unknown
   }
 }
 
-function runTap(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** TapRun is how tap ended: its exit code and, per test file, whether tap counted it ok. */
+interface TapRun {
+  readonly code: number;
+  readonly files: ReadonlyMap<string, boolean>;
+}
+
+// tap's own output goes to the terminal as it comes, and through a parser that notes each
+// file's verdict: a file can fail with no failed assertion (it crashed, timed out, exited 1).
+function runTap(args: string[], env: NodeJS.ProcessEnv): Promise<TapRun> {
   return new Promise((resolve, reject) => {
+    const files = new Map<string, boolean>();
+    const parser = new Parser();
+    parser.on('assert', (result: { ok: boolean; name: string }) => {
+      files.set(result.name.replace(/ # .*$/, ''), result.ok);
+    });
     const child = spawn(path.join(root, 'node_modules', '.bin', 'tap'), args, {
-      stdio: 'inherit',
+      stdio: ['inherit', 'pipe', 'inherit'],
       env,
       cwd: root,
     });
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      parser.write(chunk);
+    });
     child.on('error', reject);
-    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+    child.on('close', (exitCode, signal) => {
+      parser.end();
+      resolve({ code: exitCode ?? (signal ? 1 : 0), files });
+    });
   });
 }
 
 // tap keeps each file's raw TAP under .tap/test-results; count its assertions once more (the
 // leaves, not the subtests that group them) so the run ends on one plain line any CI can read.
-async function printTotals(): Promise<void> {
+// A file tap failed without a failed assertion counts as one failure, and so does a tap run
+// that failed with none counted: the closing line never says 0 failed when tap says otherwise.
+async function printTotals(run: TapRun): Promise<void> {
   const dir = path.join(root, '.tap', 'test-results');
-  const files = (await fs.readdir(dir, { recursive: true }).catch(() => [] as string[])).filter(
-    (f) => f.endsWith('.tap'),
-  );
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  for (const [file, ok] of run.files) {
+    const text = await fs.readFile(path.join(dir, `${file}.tap`), 'utf8').catch(() => '');
+    const counted = await countAssertions(text);
+    totals.passed += counted.passed;
+    totals.failed += counted.failed;
+    totals.skipped += counted.skipped;
+    if (!ok && counted.failed === 0) {
+      console.log(
+        `# ${file} failed outside its assertions (crashed, timed out or exited non-zero)`,
+      );
+      totals.failed++;
+    }
+  }
+  if (run.code !== 0 && totals.failed === 0) {
+    console.log(`# tap exited ${run.code} with no failure counted above`);
+    totals.failed++;
+  }
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+}
+
+async function countAssertions(
+  tap: string,
+): Promise<{ passed: number; failed: number; skipped: number }> {
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const count = (parser: Parser) => {
     let subtests = 0;
@@ -100,12 +144,10 @@ async function printTotals(): Promise<void> {
     });
     parser.on('child', count);
   };
-  for (const file of files) {
-    const parser = new Parser();
-    count(parser);
-    const done = new Promise((resolve) => parser.on('complete', resolve));
-    parser.end(await fs.readFile(path.join(dir, file), 'utf8'));
-    await done;
-  }
-  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  const parser = new Parser();
+  count(parser);
+  const done = new Promise((resolve) => parser.on('complete', resolve));
+  parser.end(tap);
+  await done;
+  return totals;
 }

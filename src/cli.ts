@@ -115,6 +115,9 @@ ${Object.entries(COMMANDS)
 
 With no command, \`start\` runs.`;
 
+/** SIGNAL_ECHO_MS is how soon a repeat of the first signal counts as the same request to stop. */
+const SIGNAL_ECHO_MS = 1_000;
+
 /** serve runs a long-lived role until SIGTERM or SIGINT, then drains it and exits 0. */
 async function serve(
   role: 'start' | 'server' | 'worker',
@@ -124,13 +127,16 @@ async function serve(
   const { startService } = await import('./service.ts');
   const service = await startService(role, config, log);
   await new Promise<void>((resolve) => {
-    let stopping = false;
+    let first: { signal: NodeJS.Signals; at: number } | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
+      if (first) {
+        // Ctrl-C reaches every process of the terminal's group, and `npm start` forwards the
+        // same signal to us once more: a repeat within a second is that echo, not a second ask.
+        if (signal === first.signal && Date.now() - first.at < SIGNAL_ECHO_MS) return;
         log.warn({ signal }, 'second signal: exiting now');
         process.exit(1);
       }
-      stopping = true;
+      first = { signal, at: Date.now() };
       service.stop(signal).then(resolve);
     };
     process.on('SIGTERM', onSignal);

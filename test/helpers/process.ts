@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { root } from '../../src/paths.ts';
 
@@ -27,7 +28,7 @@ export interface CliProcess {
 }
 
 /**
- * runCli starts `node src/cli.ts <args>` with exactly the given environment (plus PATH), the
+ * runCli starts `node src/cli.ts <args>` with exactly the given environment (plus PATH and HOME), the
  * way a user's shell would, and kills it in the test's teardown if it is still running.
  */
 export function runCli(
@@ -35,17 +36,34 @@ export function runCli(
   args: string[],
   env: Record<string, string>,
 ): CliProcess {
-  const child = spawn(process.execPath, [path.join(root, 'src', 'cli.ts'), ...args], {
+  return runCommand(t, process.execPath, [path.join(root, 'src', 'cli.ts'), ...args], env);
+}
+
+/**
+ * runCommand starts any command in the repository the way runCli does (PATH, HOME and the
+ * given environment only); `detached` gives it a process group of its own, like a terminal's
+ * foreground job, so a test can signal the whole group.
+ */
+export function runCommand(
+  t: { teardown(fn: () => unknown): void },
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { detached?: boolean } = {},
+): CliProcess {
+  const child = spawn(command, args, {
     cwd: root,
     // PORT 0: any free port, so that processes started side by side never collide.
     env: {
       PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? os.tmpdir(),
       LOG_FORMAT: 'json',
       DOTENV_PATH: '/dev/null',
       PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let text = '';
   const listeners = new Set<() => void>();
@@ -62,7 +80,12 @@ export function runCli(
     });
   });
   t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (options.detached && child.pid !== undefined) {
+      // The whole group: npm's children too, should the test have failed before they ended.
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    } else if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return {
     child,
