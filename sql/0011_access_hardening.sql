@@ -443,12 +443,13 @@ $$;
 -- They are volatile so that they see rows written earlier in the same statement: a mutation's
 -- payload is read in the statement that called the mutation.
 
+-- Each joins the caller's own row (v) once: one validated look-up of who is asking per call.
 create function app_hidden.user_email(id uuid) returns text
   language sql volatile security definer
   set search_path = pg_catalog
 as $$
-  select u.email from app_public.users u
-  where u.id = user_email.id and (u.id = app_hidden.current_user_id() or app_hidden.current_user_is_admin())
+  select u.email from app_public.users u, app_public.users v
+  where u.id = user_email.id and v.id = app_hidden.current_user_id() and (v.id = u.id or v.role = 'admin')
 $$;
 comment on function app_hidden.user_email(uuid) is
   'The user''s email, for the user themself and admins; null for anyone else.';
@@ -457,8 +458,8 @@ create function app_hidden.user_phone(id uuid) returns text
   language sql volatile security definer
   set search_path = pg_catalog
 as $$
-  select u.phone from app_public.users u
-  where u.id = user_phone.id and (u.id = app_hidden.current_user_id() or app_hidden.current_user_is_admin())
+  select u.phone from app_public.users u, app_public.users v
+  where u.id = user_phone.id and v.id = app_hidden.current_user_id() and (v.id = u.id or v.role = 'admin')
 $$;
 comment on function app_hidden.user_phone(uuid) is
   'The user''s phone, for the user themself and admins; null for anyone else.';
@@ -470,15 +471,14 @@ create function app_hidden.booking_event_actor(id bigint) returns text
   set search_path = pg_catalog
 as $$
   select case
-    when app_hidden.current_user_is_admin() then e.actor
+    when v.role = 'admin' then e.actor
     when e.actor like 'user:%' and e.actor not in ('user:' || b.student_id, 'user:' || b.tutor_id) then 'admin'
     else e.actor
   end
   from app_public.booking_events e
   join app_public.bookings b on b.id = e.booking_id
-  where e.id = booking_event_actor.id
-    and (b.student_id = app_hidden.current_user_id() or b.tutor_id = app_hidden.current_user_id()
-         or app_hidden.current_user_is_admin())
+  join app_public.users v on v.id = app_hidden.current_user_id()
+  where e.id = booking_event_actor.id and (v.id in (b.student_id, b.tutor_id) or v.role = 'admin')
 $$;
 comment on function app_hidden.booking_event_actor(bigint) is
   'Who made a change you may see: the actor, but `admin` instead of an admin''s user id unless you are an admin.';
@@ -487,8 +487,8 @@ create function app_hidden.notification_last_error(id uuid) returns text
   language sql volatile security definer
   set search_path = pg_catalog
 as $$
-  select n.last_error from app_public.notifications n
-  where n.id = notification_last_error.id and app_hidden.current_user_is_admin()
+  select n.last_error from app_public.notifications n, app_public.users v
+  where n.id = notification_last_error.id and v.id = app_hidden.current_user_id() and v.role = 'admin'
 $$;
 comment on function app_hidden.notification_last_error(uuid) is
   'Why the notification''s last attempt failed, for admins; null for anyone else.';
@@ -497,8 +497,8 @@ create function app_hidden.notification_scheduled_by_id(id uuid) returns uuid
   language sql volatile security definer
   set search_path = pg_catalog
 as $$
-  select n.scheduled_by_id from app_public.notifications n
-  where n.id = notification_scheduled_by_id.id and app_hidden.current_user_is_admin()
+  select n.scheduled_by_id from app_public.notifications n, app_public.users v
+  where n.id = notification_scheduled_by_id.id and v.id = app_hidden.current_user_id() and v.role = 'admin'
 $$;
 comment on function app_hidden.notification_scheduled_by_id(uuid) is
   'The admin who scheduled the notification, for admins; null for anyone else.';
