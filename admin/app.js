@@ -45,6 +45,9 @@ function badge(value) {
 function when(value) {
   if (!value) return '—';
   const date = new Date(value);
+  // A time JavaScript cannot read (year 10000 and later, put there by hand in SQL) is shown as
+  // Postgres wrote it rather than breaking the view.
+  if (Number.isNaN(date.getTime())) return h('time', {}, String(value));
   return h(
     'time',
     { datetime: date.toISOString(), title: date.toISOString() },
@@ -395,6 +398,7 @@ const JOB_FIELDS =
 function toLocalInput(value) {
   if (!value) return '';
   const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return '';
   return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 

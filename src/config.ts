@@ -91,6 +91,11 @@ const schema = z
     WORKER_DEAD_AFTER: duration().default(parseDuration('1 minute')),
     WORKER_WAKEUP: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     JOB_HISTORY_RETENTION: duration().default(parseDuration('14 days')),
+    BOOKING_HORIZON: duration()
+      .refine((horizon) => horizon.ms >= 60_000 && horizon.ms <= 3650 * 86_400_000, {
+        message: 'must be between 1 minute and 3650 days',
+      })
+      .default(parseDuration('365 days')),
   })
   .transform((env, ctx) => {
     const production = env.NODE_ENV === 'production';
@@ -166,6 +171,8 @@ const schema = z
       workerDeadAfter: env.WORKER_DEAD_AFTER,
       workerWakeup: env.WORKER_WAKEUP === 'on',
       jobHistoryRetention: env.JOB_HISTORY_RETENTION,
+      /** bookingHorizon: how far ahead a session may start (BOOKING_HORIZON). */
+      bookingHorizon: env.BOOKING_HORIZON,
       /** GraphiQL, seed data and other conveniences that production must not have. */
       devConveniences: !production,
     };

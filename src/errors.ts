@@ -1,6 +1,7 @@
 /**
- * DOMAIN_ERRORS are the SQLSTATE codes our SQL raises on purpose (see sql/0002_users.sql). Their
- * messages are written for the client, so the API passes them through in every mode.
+ * DOMAIN_ERRORS are the SQLSTATE codes our SQL raises on purpose (see sql/0002_users.sql and
+ * sql/0011_access_hardening.sql). Their messages are written for the client, so the API passes
+ * them through in every mode.
  */
 export const DOMAIN_ERRORS = {
   LOGIN: 'not signed in',
@@ -10,6 +11,7 @@ export const DOMAIN_ERRORS = {
   BADIN: 'a bad argument',
   ILLTR: 'an illegal booking state transition',
   OVLAP: 'the tutor already has a session at that time',
+  DUPRQ: 'the student already has an open request with that tutor at an overlapping time',
 } as const;
 
 /** DomainErrorCode is one of the codes in DOMAIN_ERRORS. */

@@ -8,6 +8,7 @@ import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { verifyAuthorization } from './auth.ts';
 import type { Config } from './config.ts';
 import { isClientError } from './errors.ts';
+import { MaskedColumnsPlugin } from './masked-columns.ts';
 
 /** MAX_REQUEST_BYTES bounds a GraphQL request body; larger ones are refused with 413. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -57,7 +58,7 @@ export function maskError(error: GraphQLError): GraphQLError {
 export function graphqlPreset(config: Config, pool: pg.Pool): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset],
-    plugins: [NamingPlugin],
+    plugins: [NamingPlugin, MaskedColumnsPlugin],
     disablePlugins: ['NodePlugin'],
     pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: false })],
     gather: { pgStrictFunctions: true },

@@ -3,9 +3,9 @@ import type { Config } from './config.ts';
 import type { Database } from './db.ts';
 
 /**
- * writeSettings copies what the SQL needs (REQUEST_TTL, END_GRACE, REMINDER_LEADS, ...) from the config into
- * app_private.settings, where triggers and functions read them. Every process writes them at
- * startup, so replicas should share one configuration.
+ * writeSettings copies what the SQL needs (REQUEST_TTL, END_GRACE, REMINDER_LEADS,
+ * BOOKING_HORIZON, ...) from the config into app_private.settings, where triggers and functions
+ * read them. Every process writes them at startup, so replicas should share one configuration.
  */
 export async function writeSettings(db: Kysely<Database>, config: Config): Promise<void> {
   const rows = [
@@ -15,6 +15,7 @@ export async function writeSettings(db: Kysely<Database>, config: Config): Promi
     { name: 'reminder_channel', value: config.reminderChannel },
     { name: 'job_history_retention', value: config.jobHistoryRetention.text },
     { name: 'worker_dead_after', value: config.workerDeadAfter.text },
+    { name: 'booking_horizon', value: config.bookingHorizon.text },
   ];
   await db
     .insertInto('app_private.settings')

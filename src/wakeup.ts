@@ -68,7 +68,11 @@ export function startWakeup({
       const now = new Date();
       const next = await nextJobRunAt(pool, now);
       // setTimeout may fire a millisecond early; a job fetched before its run_at is not found.
-      const delay = next ? next.getTime() - Date.now() + 2 : Number.POSITIVE_INFINITY;
+      // A run_at beyond JavaScript's dates (Postgres allows year 294276) reads as an invalid
+      // Date, and 'infinity' as the number Infinity: treat both as far away rather than arm a
+      // timer for NaN, which fires at once, again and again.
+      const at = Number(next ?? Number.NaN);
+      const delay = Number.isFinite(at) ? at - Date.now() + 2 : Number.POSITIVE_INFINITY;
       if (!stopped) arm(Math.max(0, Math.min(delay, refreshMs)), delay <= refreshMs);
     } catch (error) {
       log.warn({ err: error }, 'could not look up the next job; trying again later');

@@ -354,6 +354,18 @@ t.test('bad input gets a clear error and changes nothing', async (t) => {
     ],
     ['a NUL byte', { ...variables, subject: 'Alge\u0000bra' }, /invalid byte sequence/, '22021'],
     ['infinity', { ...variables, endsAt: 'infinity' }, /must be real times/, 'BADIN'],
+    [
+      'beyond BOOKING_HORIZON',
+      { ...variables, startsAt: at(400 * 1440), endsAt: at(400 * 1440 + 60) },
+      /too far ahead: sessions start within BOOKING_HORIZON \(365 days\)/,
+      'BADIN',
+    ],
+    [
+      'in year 294276',
+      { ...variables, startsAt: '294276-01-01T10:00:00Z', endsAt: '294276-01-01T11:00:00Z' },
+      /startsAt .* must lie between 1900-01-01 and 9999-01-01/,
+      'BADIN',
+    ],
   ];
   for (const [what, vars, message, code] of cases) {
     const { body } = await gql(student, REQUEST, vars);
@@ -386,6 +398,31 @@ t.test('bad input gets a clear error and changes nothing', async (t) => {
   });
   t.equal(huge.status, 413, 'an oversized body: 413');
   t.equal(await count(), before + 1);
+});
+
+t.test('a second request for an overlapping time is refused with DUPRQ', async (t) => {
+  const first = await request(student, otherTutor, 3000);
+  const duplicate = await gql(student, REQUEST, {
+    tutorId: otherTutor.id,
+    startsAt: at(3030),
+    endsAt: at(3090),
+    subject: 'Algebra again',
+  });
+  const error = errorOf(duplicate.body);
+  t.equal(error.code, 'DUPRQ');
+  t.match(error.message, /you already have an open request with this tutor overlapping/);
+  await gql(student, CANCEL, { bookingId: first.id });
+  const again = await gql(student, REQUEST, {
+    tutorId: otherTutor.id,
+    startsAt: at(3030),
+    endsAt: at(3090),
+    subject: 'Algebra again',
+  });
+  t.match(
+    again.body.data?.requestBooking,
+    { booking: { state: 'requested' } },
+    'once the first is cancelled, the student may ask again',
+  );
 });
 
 t.test('unexpected errors stay masked, domain errors do not, in production', async (t) => {

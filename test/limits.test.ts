@@ -1,0 +1,345 @@
+// Limits on what may be asked: one open request per student, tutor and time; sessions within
+// BOOKING_HORIZON; and times the service can handle, in arguments and in stored rows.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import t from 'tap';
+import { parseConfig } from '../src/config.ts';
+import { createPool } from '../src/db.ts';
+import { createLogger } from '../src/log.ts';
+import { migrate } from '../src/migrate.ts';
+import { sqlDir } from '../src/paths.ts';
+import { createTestDatabase } from './helpers/database.ts';
+import {
+  acceptBooking,
+  asUser,
+  type Booking,
+  createUser,
+  importBooking,
+  requestBooking,
+  type User,
+} from './helpers/factories.ts';
+
+const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
+const db = await createTestDatabase(t);
+const pool = createPool(db.url, 8, log, 'test');
+t.teardown(() => pool.end());
+const DAY = 86_400_000;
+
+async function sqlError(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+  throw new Error('expected the statement to fail');
+}
+
+/** ask calls request_booking as the student with raw times (strings reach Postgres as written). */
+function ask(
+  student: User,
+  tutor: User,
+  startsAt: Date | string,
+  endsAt: Date | string,
+  db: pg.Pool = pool,
+) {
+  return asUser(
+    db,
+    student,
+    async (c) =>
+      (
+        await c.query<Booking>('select * from app_public.request_booking($1, $2, $3, $4)', [
+          tutor.id,
+          startsAt,
+          endsAt,
+          'Algebra',
+        ])
+      ).rows[0] as Booking,
+    { commit: true },
+  );
+}
+
+t.test('a student cannot hold two open requests with one tutor at once', async (t) => {
+  const student = await createUser(pool, 'student');
+  const tutor = await createUser(pool, 'tutor');
+  const base = Date.now() + 2 * 3_600_000;
+  const at = (minutes: number) => new Date(base + minutes * 60_000);
+  const first = await ask(student, tutor, at(0), at(60));
+
+  const duplicate = await sqlError(ask(student, tutor, at(30), at(90)));
+  t.equal(duplicate.code, 'DUPRQ', 'an overlapping second request is refused with DUPRQ');
+  t.match(duplicate.message, /you already have an open request with this tutor overlapping/);
+
+  t.equal(
+    (await ask(student, tutor, at(60), at(90))).state,
+    'requested',
+    'a back-to-back request is fine',
+  );
+  t.equal(
+    (await ask(student, await createUser(pool, 'tutor'), at(0), at(60))).state,
+    'requested',
+    'so is the same time with another tutor',
+  );
+  t.equal(
+    (await ask(await createUser(pool, 'student'), tutor, at(0), at(60))).state,
+    'requested',
+    'and another student asking the same tutor',
+  );
+
+  await asUser(
+    pool,
+    tutor,
+    (c) => c.query('select app_public.decline_booking($1, $2)', [first.id, 'busy']),
+    { commit: true },
+  );
+  const again = await ask(student, tutor, at(0), at(60));
+  t.equal(again.state, 'requested', 'after a decline the student may ask again');
+
+  await acceptBooking(pool, tutor, again.id);
+  t.equal(
+    (await ask(student, tutor, at(-20), at(40))).state,
+    'requested',
+    'a scheduled session is no open request (the tutor’s overlap rule decides at acceptance)',
+  );
+
+  const raw = await sqlError(
+    importBooking(pool, student, tutor, { state: 'requested', startsAt: at(70), endsAt: at(80) }),
+  );
+  t.equal(raw.code, '23P01', 'the constraint holds for raw SQL too');
+});
+
+t.test('two identical requests at once: one is kept, the other gets DUPRQ', async (t) => {
+  const student = await createUser(pool, 'student');
+  const tutor = await createUser(pool, 'tutor');
+  const startsAt = new Date(Date.now() + 3 * 3_600_000);
+  const endsAt = new Date(startsAt.getTime() + 3_600_000);
+  const results = await Promise.allSettled(
+    Array.from({ length: 4 }, () => ask(student, tutor, startsAt, endsAt)),
+  );
+  const kept = results.filter((r) => r.status === 'fulfilled');
+  const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  t.equal(kept.length, 1, 'exactly one request is stored');
+  t.same(
+    refused.map((r) => r.reason.code),
+    ['DUPRQ', 'DUPRQ', 'DUPRQ'],
+  );
+  const { rows } = await pool.query(
+    "select count(*)::int as n from app_public.bookings where student_id = $1 and state = 'requested'",
+    [student.id],
+  );
+  t.equal(rows[0].n, 1);
+});
+
+t.test('a session starts within BOOKING_HORIZON', async (t) => {
+  const student = await createUser(pool, 'student');
+  const tutor = await createUser(pool, 'tutor');
+  const far = new Date(Date.now() + 400 * DAY);
+  const beyond = await sqlError(ask(student, tutor, far, new Date(far.getTime() + 3_600_000)));
+  t.equal(beyond.code, 'BADIN', 'beyond the default 365 days: BADIN');
+  t.match(beyond.message, /too far ahead: sessions start within BOOKING_HORIZON \(365 days\)/);
+
+  const near = new Date(Date.now() + 360 * DAY);
+  t.equal(
+    (await ask(student, tutor, near, new Date(near.getTime() + 3_600_000))).state,
+    'requested',
+    'within it: fine',
+  );
+
+  const booking = await requestBooking(pool, student, tutor, { startsIn: 60 });
+  await acceptBooking(pool, tutor, booking.id);
+  const moved = await sqlError(
+    asUser(pool, student, (c) =>
+      c.query('select app_public.reschedule_booking($1, $2, $3)', [
+        booking.id,
+        far,
+        new Date(far.getTime() + 3_600_000),
+      ]),
+    ),
+  );
+  t.equal(moved.code, 'BADIN', 'a reschedule beyond it too');
+
+  // The service writes BOOKING_HORIZON to the settings the SQL reads.
+  await pool.query(
+    "update app_private.settings set value = '30 days' where name = 'booking_horizon'",
+  );
+  t.teardown(() =>
+    pool.query("update app_private.settings set value = '365 days' where name = 'booking_horizon'"),
+  );
+  const month = new Date(Date.now() + 40 * DAY);
+  const shorter = await sqlError(ask(student, tutor, month, new Date(month.getTime() + 3_600_000)));
+  t.match(shorter.message, /BOOKING_HORIZON \(30 days\)/, 'a shorter horizon is named');
+
+  t.equal(parseConfig({}).bookingHorizon.text, '365 days', 'BOOKING_HORIZON defaults to 365 days');
+  t.throws(() => parseConfig({ BOOKING_HORIZON: '1 year' }), /BOOKING_HORIZON: .*no fixed length/);
+  t.throws(
+    () => parseConfig({ BOOKING_HORIZON: '100000 days' }),
+    /BOOKING_HORIZON: must be between 1 minute and 3650 days/,
+  );
+});
+
+t.test('times outside what the service can handle are refused', async (t) => {
+  const student = await createUser(pool, 'student');
+  const tutor = await createUser(pool, 'tutor');
+  const admin = await createUser(pool, 'admin');
+  const cases: Array<[string, string, string, RegExp]> = [
+    ['year 294276', '294276-01-01 10:00Z', '294276-01-01 11:00Z', /startsAt .* must lie between/],
+    ['year 10000', '10000-01-01 10:00Z', '10000-01-01 11:00Z', /startsAt .* must lie between/],
+    ['infinity', 'infinity', 'infinity', /must be real times/],
+    ['an infinite end', new Date(Date.now() + DAY).toISOString(), 'infinity', /real times/],
+  ];
+  for (const [what, startsAt, endsAt, message] of cases) {
+    const error = await sqlError(ask(student, tutor, startsAt, endsAt));
+    t.equal(error.code, 'BADIN', `a request in ${what}: BADIN`);
+    t.match(error.message, message);
+  }
+
+  const refused: Array<[string, string, unknown[], User]> = [
+    [
+      'scheduleNotification(runAt: year 294276)',
+      "select app_public.schedule_notification($1, 'log', 'hi', '294276-01-01')",
+      [student.id],
+      admin,
+    ],
+    [
+      'scheduleNotification(runAt: infinity)',
+      "select app_public.schedule_notification($1, 'log', 'hi', 'infinity')",
+      [student.id],
+      admin,
+    ],
+    ['jobs(since: -infinity)', "select * from app_public.jobs(since => '-infinity')", [], admin],
+    ['jobs(until: year 20000)', "select * from app_public.jobs(until => '20000-01-01')", [], admin],
+    [
+      'jobRuns(since: year 294276)',
+      "select * from app_public.job_runs(since => '294276-01-01')",
+      [],
+      admin,
+    ],
+    [
+      'searchBookings(until: infinity)',
+      "select * from app_public.search_bookings(until => 'infinity')",
+      [],
+      student,
+    ],
+  ];
+  for (const [what, sql, values, user] of refused) {
+    const error = await sqlError(asUser(pool, user, (c) => c.query(sql, values)));
+    t.equal(error.code, 'BADIN', `${what}: BADIN`);
+    t.match(error.message, /must lie between 1900-01-01 and 9999-01-01/);
+  }
+
+  const job = (
+    await pool.query(
+      "select (graphile_worker.add_job('expire_requests', '{}', run_at := now() + interval '1 hour')).id",
+    )
+  ).rows[0].id;
+  for (const runAt of ['infinity', '294276-01-01']) {
+    const error = await sqlError(
+      asUser(pool, admin, (c) => c.query('select app_public.reschedule_job($1, $2)', [job, runAt])),
+    );
+    t.equal(error.code, 'BADIN', `rescheduleJob(runAt: ${runAt}): BADIN`);
+  }
+
+  const fine = await asUser(
+    pool,
+    student,
+    async (c) =>
+      (
+        await c.query(
+          'select count(*)::int as n from app_public.search_bookings(since => $1, until => $2)',
+          [new Date(), new Date(Date.now() + 30 * DAY)],
+        )
+      ).rows[0].n,
+  );
+  t.equal(fine, 0, 'ordinary windows still work');
+});
+
+t.test('nothing stored can hold a time the service cannot read', async (t) => {
+  const student = await createUser(pool, 'student');
+  const tutor = await createUser(pool, 'tutor');
+  const insertBooking = `insert into app_public.bookings (student_id, tutor_id, subject, state, starts_at, ends_at, expires_at)
+    values ($1, $2, 'x', 'scheduled', $3, $4, $5)`;
+  const stored: Array<[string, string, unknown[]]> = [
+    [
+      'a booking in year 294276',
+      insertBooking,
+      [student.id, tutor.id, '294276-01-01 10:00Z', '294276-01-01 11:00Z', new Date()],
+    ],
+    [
+      'a booking expiring at infinity',
+      insertBooking,
+      [
+        student.id,
+        tutor.id,
+        new Date(Date.now() + DAY),
+        new Date(Date.now() + DAY + 3_600_000),
+        'infinity',
+      ],
+    ],
+    [
+      'a notification in year 10000',
+      `insert into app_public.notifications (recipient_id, channel, message, run_at)
+       values ($1, 'log', 'x', '10000-01-01')`,
+      [student.id],
+    ],
+  ];
+  for (const [what, sql, values] of stored) {
+    const error = await sqlError(pool.query(sql, values));
+    t.equal(error.code, '23514', `${what}: refused by a check constraint`);
+    t.match(error.message, /_times_usable/);
+  }
+  const booking = await importBooking(pool, student, tutor, {
+    state: 'scheduled',
+    startsAt: new Date(Date.now() + DAY),
+    endsAt: new Date(Date.now() + DAY + 3_600_000),
+  });
+  const moved = await sqlError(
+    pool.query(
+      "update app_public.bookings set starts_at = '294276-01-01 10:00Z', ends_at = '294276-01-01 11:00Z' where id = $1",
+      [booking.id],
+    ),
+  );
+  t.equal(moved.code, '23514', 'nor can an update move one there');
+});
+
+t.test('duplicate requests made before 0011 are resolved by it, oldest kept', async (t) => {
+  // A database migrated up to 0010, holding three overlapping requests of one student with one
+  // tutor, and one more that overlaps only the second.
+  const before = await fs.mkdtemp(path.join(os.tmpdir(), 'schoolbell-sql-'));
+  t.teardown(() => fs.rm(before, { recursive: true, force: true }));
+  for (const file of await fs.readdir(sqlDir)) {
+    if (file < '0011') await fs.copyFile(path.join(sqlDir, file), path.join(before, file));
+  }
+  const old = await createTestDatabase(t, { empty: true });
+  const oldPool = createPool(old.url, 2, log, 'old');
+  t.teardown(() => oldPool.end());
+  await migrate(oldPool, log, before);
+  const student = await createUser(oldPool, 'student');
+  const tutor = await createUser(oldPool, 'tutor');
+  const base = Date.now() + DAY;
+  const at = (minutes: number) => new Date(base + minutes * 60_000);
+  const made: Booking[] = [];
+  for (const [from, to] of [
+    [0, 60],
+    [30, 90],
+    [0, 60],
+    [75, 120],
+  ] as const) {
+    made.push(await ask(student, tutor, at(from), at(to), oldPool));
+  }
+
+  await migrate(oldPool, log);
+  const { rows } = await oldPool.query(
+    `select b.id, b.state, e.actor, e.reason from app_public.bookings b
+       left join app_public.booking_events e on e.booking_id = b.id and e.to_state = 'cancelled'
+      where b.id = any($1)`,
+    [made.map((b) => b.id)],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const [first, second, third, fourth] = made.map((b) => byId.get(b.id));
+  t.equal(first.state, 'requested', 'the oldest is kept');
+  t.match(second, { state: 'cancelled', actor: 'sql:0011_access_hardening' });
+  t.match(second.reason, `a duplicate of request ${made[0]?.id}`, 'the audit trail says why');
+  t.equal(third.state, 'cancelled');
+  t.equal(fourth.state, 'requested', 'one that overlapped only a cancelled duplicate is kept');
+});
