@@ -76,8 +76,9 @@ export function parseDuration(input: string): Duration {
       const [, h, m, s] = clock;
       // Postgres refuses "1:99" (out of range) rather than reading 99 minutes; so do we.
       if (Number(m) > 59 || Number(s ?? 0) > 60) {
+        const where = token === text ? '' : ` in "${text}"`;
         throw new Error(
-          `"${token}" in "${text}" has minutes or seconds out of range (at most 59); write e.g. "2 hours 39 minutes"`,
+          `"${token}"${where} has minutes or seconds out of range (at most 59); write e.g. "01:30" or "90 minutes"`,
         );
       }
       use(['hour', 'minute', 'second', 'millisecond', 'microsecond']);

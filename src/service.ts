@@ -154,7 +154,10 @@ export async function prepareDatabase(
  * it refuses, or reads otherwise than the config did, stops startup as a configuration error
  * (exit 78) instead of failing each request later with an error that looks like the caller's.
  */
-async function checkDurations(pool: pg.Pool, config: Config): Promise<void> {
+export async function checkDurations(
+  pool: pg.Pool,
+  config: Pick<Config, 'durations'>,
+): Promise<void> {
   const problems: string[] = [];
   for (const [name, duration] of config.durations) {
     try {
