@@ -1,13 +1,14 @@
-// The webhook channel at its edges: a gateway that redirects, a WEBHOOK_URL with a token in its
-// query, a gateway whose error page is long and full of control characters. A real
-// `schoolbell start` delivers to real local receivers.
+// The channels at their edges: a gateway that redirects, a WEBHOOK_URL with a token in its
+// query, a gateway whose error page is long and full of control characters, an SMTP server that
+// is down while SMTP_URL holds a password. A real `schoolbell start` delivers to real local
+// receivers.
 import t from 'tap';
 import { signToken } from '../src/auth.ts';
 import { createPool } from '../src/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
-import { dataOf, postGraphql, serve } from './helpers/process.ts';
+import { dataOf, freePort, postGraphql, serve } from './helpers/process.ts';
 import { startWebhookReceiver, waitUntil } from './helpers/receivers.ts';
 
 const SECRET = 'webhook-test-secret-0123456789abcdef';
@@ -34,6 +35,9 @@ const gateway = await startWebhookReceiver(t, {
 });
 const webhookUrl = `${gateway.url}?token=${TOKEN}`;
 const origin = new URL(gateway.url).origin;
+// Nothing listens there.
+const smtpHost = `127.0.0.1:${await freePort()}`;
+const SMTP_PASSWORD = 'pa55-smtp-s3cret';
 
 const service = await serve(t, 'start', {
   DATABASE_URL: db.url,
@@ -42,23 +46,24 @@ const service = await serve(t, 'start', {
   REMINDER_CHANNEL: 'webhook',
   WEBHOOK_URL: webhookUrl,
   WEBHOOK_SECRET: 'webhook-secret-0123456789',
+  SMTP_URL: `smtp://mailer:${SMTP_PASSWORD}@${smtpHost}`,
   NOTIFICATION_MAX_ATTEMPTS: '1',
 });
 const admin = await createUser(pool, 'admin', { name: 'Ada' });
 const student = await createUser(pool, 'student', { name: 'Sam' });
 
-const SCHEDULE = `mutation ($recipientId: UUID!, $message: String!) {
-  scheduleNotification(input: { recipientId: $recipientId, channel: webhook, message: $message }) {
+const SCHEDULE = `mutation ($recipientId: UUID!, $message: String!, $channel: NotificationChannel!) {
+  scheduleNotification(input: { recipientId: $recipientId, channel: $channel, message: $message }) {
     notification { id }
   }
 }`;
 
-/** send schedules a webhook notification now and waits until it has settled, sent or failed. */
-async function send(message: string) {
+/** send schedules a notification now and waits until it has settled, sent or failed. */
+async function send(message: string, channel: 'webhook' | 'email' = 'webhook') {
   const scheduled = await postGraphql(
     service.base,
     SCHEDULE,
-    { recipientId: student.id, message },
+    { recipientId: student.id, message, channel },
     { authorization: `Bearer ${await signToken(admin, SECRET, 600)}` },
   );
   const { id } = (dataOf(scheduled.body).scheduleNotification as { notification: { id: string } })
@@ -130,7 +135,18 @@ t.test('a gateway that answers 200 still gets its notification', async (t) => {
   t.equal(gateway.calls.at(-1)?.url, `/hooks/notify?token=${TOKEN}`, 'at the full URL');
 });
 
-t.test("the service's log never shows the URL's path or query", async (t) => {
+t.test("an SMTP server's failure is told without SMTP_URL's credentials", async (t) => {
+  const notification = await send('your invoice', 'email');
+  t.equal(notification.state, 'failed');
+  for (const error of await errorsOf(notification.id)) {
+    t.match(error, `email via smtp://${smtpHost} failed: `);
+    t.notMatch(error, SMTP_PASSWORD);
+    t.notMatch(error, 'mailer');
+  }
+});
+
+t.test("the service's log never shows the URL's path or query, nor a password", async (t) => {
+  t.notMatch(service.output(), SMTP_PASSWORD);
   t.notMatch(service.output(), TOKEN);
   t.notMatch(service.output(), '/hooks/notify');
   t.match(service.output(), /redirected \(307\)/, 'while it does say what went wrong');
