@@ -42,12 +42,17 @@ function badge(value) {
   return h('span', { class: `badge ${value}` }, value);
 }
 
+// Postgres stores times JavaScript cannot read (the year 10000 as "10000-01-01T...", 'infinity',
+// BC dates): such a time is shown as Postgres wrote it, never breaking the view around it.
+function readDate(value) {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
 function when(value) {
   if (!value) return '—';
-  const date = new Date(value);
-  // A time JavaScript cannot read (year 10000 and later, put there by hand in SQL) is shown as
-  // Postgres wrote it rather than breaking the view.
-  if (Number.isNaN(date.getTime())) return h('time', {}, String(value));
+  const date = readDate(value);
+  if (!date) return h('span', { class: 'raw-time', title: String(value) }, String(value));
   return h(
     'time',
     { datetime: date.toISOString(), title: date.toISOString() },
@@ -191,7 +196,7 @@ function chart(buckets) {
     const okHeight = (bucket.succeeded / max) * (height - 20);
     const badHeight = (bucket.failed / max) * (height - 20);
     const x = index * slot + 2;
-    const label = `${new Date(bucket.bucketStart).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: ${bucket.succeeded} succeeded, ${bucket.failed} failed`;
+    const label = `${readDate(bucket.bucketStart)?.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) ?? bucket.bucketStart}: ${bucket.succeeded} succeeded, ${bucket.failed} failed`;
     const svg = 'http://www.w3.org/2000/svg';
     const group = document.createElementNS(svg, 'g');
     const title = document.createElementNS(svg, 'title');
@@ -230,7 +235,7 @@ function chart(buckets) {
     svg.append(node);
   };
   const clock = (value) =>
-    new Date(value).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    readDate(value)?.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) ?? value;
   label(2, 11, `${max} jobs`, 'start');
   if (buckets.length) {
     label(2, height + 14, clock(buckets[0].bucketStart), 'start');
@@ -396,9 +401,8 @@ const JOB_FIELDS =
   'id task key queue state runAt latenessSeconds attempts maxAttempts lastError lockedBy lockedAt payload createdAt';
 
 function toLocalInput(value) {
-  if (!value) return '';
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) return '';
+  const date = value ? readDate(value) : null;
+  if (!date || date.getFullYear() > 9999 || date.getFullYear() < 1) return '';
   return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
@@ -406,8 +410,8 @@ async function renderJobs(params) {
   const filters = {
     state: params.get('state') || null,
     task: params.get('task') || null,
-    since: params.get('since') ? new Date(params.get('since')).toISOString() : null,
-    until: params.get('until') ? new Date(params.get('until')).toISOString() : null,
+    since: readDate(params.get('since') || '')?.toISOString() ?? null,
+    until: readDate(params.get('until') || '')?.toISOString() ?? null,
   };
   const data = await gql(
     `query ($state: JobState, $task: String, $since: Datetime, $until: Datetime) {
@@ -585,8 +589,9 @@ async function renderJob(id) {
             {
               type: 'button',
               onclick: () => {
-                if (!reschedule.value) return say('Choose a time to reschedule to.', 'error');
-                const runAt = new Date(reschedule.value).toISOString();
+                const chosen = readDate(reschedule.value);
+                if (!chosen) return say('Choose a time to reschedule to.', 'error');
+                const runAt = chosen.toISOString();
                 act(
                   `Move job #${id} (${job.task}) to ${new Date(runAt).toLocaleString()}?`,
                   'Reschedule',

@@ -1,5 +1,6 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import type { Duration } from './duration.ts';
 
 /** ROLES are the roles a token may carry; they match app_public.user_role. */
 export const ROLES = ['student', 'tutor', 'admin'] as const;
@@ -22,15 +23,20 @@ export class AuthError extends Error {
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
+/** CLOCK_SKEW_SECONDS is how far ahead of ours the issuer's clock may be. */
+const CLOCK_SKEW_SECONDS = 60;
+
 /**
  * verifyAuthorization reads an `Authorization: Bearer <JWT>` header value and returns its
  * claims, or undefined when there is no header (an anonymous caller). A token that is
  * malformed, forged (bad HS256 signature), expired, or missing a claim throws an AuthError
- * saying which.
+ * saying which; so does one issued in the future, or valid for longer than `maxTtl`
+ * (TOKEN_MAX_TTL): there is no revoking a token, so none may outlive that.
  */
 export async function verifyAuthorization(
   header: string | undefined,
   secret: string,
+  maxTtl: Duration,
 ): Promise<Claims | undefined> {
   if (header === undefined || header.trim() === '') return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -49,6 +55,13 @@ export async function verifyAuthorization(
     throw new AuthError(
       `token claims are invalid: ${claims.error.issues.map((issue) => issue.message).join('; ')}`,
     );
+  }
+  const { iat, exp } = claims.data;
+  if (iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
+    throw new AuthError('token is issued in the future (its iat is after now)');
+  }
+  if (exp - iat > maxTtl.ms / 1000) {
+    throw new AuthError(`token is valid for too long: exp - iat must be at most ${maxTtl.text}`);
   }
   return claims.data;
 }

@@ -56,6 +56,10 @@ export function createChannels(config: Config, log: Logger): Channels {
   };
 
   const { webhookUrl, webhookSecret } = config;
+  // Errors end up in logs, in notifications.last_error and in the jobs' errors, which more people
+  // read than the config: they name the gateway by its origin, never its path or query (where a
+  // token may sit), and quote no more of its answer than an excerpt.
+  const webhookOrigin = webhookUrl ? new URL(webhookUrl).origin : '';
   const webhook: Channel =
     webhookUrl && webhookSecret
       ? async (delivery) => {
@@ -73,33 +77,86 @@ export function createChannels(config: Config, log: Logger): Channels {
               'x-schoolbell-signature': signWebhook(body, webhookSecret),
             },
             body,
+            // A redirect would re-post the signed body (names, email, phone) wherever the gateway
+            // points, or turn the POST into a GET whose 200 proves nothing was delivered.
+            redirect: 'manual',
             signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
           }).catch((error: Error) => {
-            throw new Error(`webhook ${webhookUrl} unreachable: ${error.cause ?? error.message}`);
-          });
-          if (!response.ok) {
-            const text = (await response.text().catch(() => '')).slice(0, 200);
+            const reason = String(error.cause ?? error.message);
             throw new Error(
-              `webhook ${webhookUrl} answered ${response.status}${text ? `: ${text}` : ''}`,
+              `webhook ${webhookOrigin} unreachable: ${excerpt(reason.replaceAll(webhookUrl, webhookOrigin))}`,
+            );
+          });
+          if (response.status >= 300 && response.status < 400) {
+            await response.body?.cancel().catch(() => {});
+            throw new Error(
+              `webhook ${webhookOrigin} redirected (${response.status}); redirects are not followed, set WEBHOOK_URL to the final address`,
             );
           }
+          if (!response.ok) {
+            const text = excerpt(await response.text().catch(() => ''));
+            throw new Error(
+              `webhook ${webhookOrigin} answered ${response.status}${text ? `: ${text}` : ''}`,
+            );
+          }
+          await response.body?.cancel().catch(() => {});
         }
       : missing('WEBHOOK_URL');
 
+  const smtp = config.smtpUrl ? new URL(config.smtpUrl) : undefined;
   const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined;
-  const email: Channel = transport
-    ? async (delivery) => {
-        await transport.sendMail({
-          from: config.smtpFrom,
-          to: { name: delivery.recipient.name, address: delivery.recipient.email },
-          subject:
-            delivery.message.length > 78 ? `${delivery.message.slice(0, 75)}...` : delivery.message,
-          text: delivery.message,
-          messageId: `<${delivery.idempotencyKey.replace(/[^a-zA-Z0-9.-]/g, '.')}@schoolbell>`,
-          headers: { 'Idempotency-Key': delivery.idempotencyKey },
-        });
-      }
-    : missing('SMTP_URL');
+  const email: Channel =
+    transport && smtp
+      ? async (delivery) => {
+          await transport
+            .sendMail({
+              from: config.smtpFrom,
+              to: { name: delivery.recipient.name, address: delivery.recipient.email },
+              subject:
+                delivery.message.length > 78
+                  ? `${delivery.message.slice(0, 75)}...`
+                  : delivery.message,
+              text: delivery.message,
+              messageId: `<${delivery.idempotencyKey.replace(/[^a-zA-Z0-9.-]/g, '.')}@schoolbell>`,
+              headers: { 'Idempotency-Key': delivery.idempotencyKey },
+            })
+            .catch((error: Error) => {
+              // nodemailer quotes the server's answer; SMTP_URL's user and password stay out.
+              let reason = String(error.message);
+              for (const secret of [smtp.username, smtp.password]) {
+                if (secret) reason = reason.replaceAll(secret, '***');
+                if (secret) reason = reason.replaceAll(decodeURIComponentSafe(secret), '***');
+              }
+              throw new Error(
+                `email via ${smtp.protocol}//${smtp.host} failed: ${excerpt(reason)}`,
+              );
+            });
+        }
+      : missing('SMTP_URL');
 
   return Object.freeze({ log: logChannel, webhook, email });
+}
+
+/** EXCERPT_CHARS is as much of a gateway's answer as an error quotes. */
+const EXCERPT_CHARS = 100;
+
+/**
+ * excerpt makes text from outside (a gateway's body, a server's answer) fit an error message:
+ * one line, no control characters, at most EXCERPT_CHARS characters.
+ */
+export function excerpt(text: string): string {
+  const line = text
+    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = Array.from(line);
+  return chars.length > EXCERPT_CHARS ? `${chars.slice(0, EXCERPT_CHARS).join('')}…` : line;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -77,7 +77,8 @@ a file that was already applied has been edited.`,
     help: `Usage: schoolbell token --user <id> [--ttl <interval>]
 
 Prints an HS256 token (signed with JWT_SECRET) for the user with that id, carrying
-the user's role, valid for --ttl (default "12 hours"). Use it as
+the user's role, valid for --ttl: at most TOKEN_MAX_TTL, by default "12 hours"
+(or TOKEN_MAX_TTL if that is shorter). Use it as
   Authorization: Bearer <token>
 In development, \`npm start\` seeds users whose ids the README lists.`,
     run: async (config, log, options) => {
@@ -88,8 +89,16 @@ In development, \`npm start\` seeds users whose ids the README lists.`,
       let ttl: Duration;
       try {
         ttl = parseDuration(typeof options.ttl === 'string' ? options.ttl : '12 hours');
+        if (typeof options.ttl !== 'string' && ttl.ms > config.tokenMaxTtl.ms) {
+          ttl = config.tokenMaxTtl;
+        }
       } catch (error) {
         throw new UsageError(`--ttl ${(error as Error).message}`);
+      }
+      if (ttl.ms > config.tokenMaxTtl.ms) {
+        throw new UsageError(
+          `--ttl must be at most TOKEN_MAX_TTL (${config.tokenMaxTtl.text}): the API refuses longer-lived tokens`,
+        );
       }
       const { openDatabase } = await import('./service.ts');
       const database = await openDatabase('token', config, log);
@@ -200,6 +209,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       console.error(`schoolbell ${name}: ${error.message}`);
       return 2;
+    }
+    // Some settings can only be checked against the database (durations, as Postgres reads them).
+    if (error instanceof ConfigError) {
+      console.error(`schoolbell: ${error.message}`);
+      return 78; // EX_CONFIG
     }
     log.fatal({ err: error }, `${name} failed: ${(error as Error).message}`);
     return 1;

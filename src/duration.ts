@@ -47,6 +47,10 @@ export interface Duration {
   readonly ms: number;
 }
 
+/** MAX_DURATION is the longest duration read at all: past any setting's use, far inside Postgres's range. */
+export const MAX_DURATION = '3650 days';
+const MAX_DURATION_MS = 3650 * 86_400_000;
+
 /**
  * parseDuration reads a Postgres-style interval and returns its length, or throws an Error
  * whose message says what is wrong with it.
@@ -55,12 +59,29 @@ export function parseDuration(input: string): Duration {
   const text = input.trim();
   if (text === '') throw new Error('is empty; write an interval such as "15 minutes"');
   let ms = 0;
+  // Postgres takes each field once ("1 day 1 day" is an error), and a clock ("01:30") fills
+  // all the fields from hours down.
+  const used = new Set<string>();
+  const use = (units: string[]) => {
+    if (units.some((unit) => used.has(unit))) {
+      throw new Error(`"${text}" gives the same field twice; write each unit once`);
+    }
+    for (const unit of units) used.add(unit);
+  };
   const tokens = text.toLowerCase().split(/\s+/);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
     const clock = /^(\d+):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?$/.exec(token);
     if (clock) {
       const [, h, m, s] = clock;
+      // Postgres refuses "1:99" (out of range) rather than reading 99 minutes; so do we.
+      if (Number(m) > 59 || Number(s ?? 0) > 60) {
+        const where = token === text ? '' : ` in "${text}"`;
+        throw new Error(
+          `"${token}"${where} has minutes or seconds out of range (at most 59); write e.g. "01:30" or "90 minutes"`,
+        );
+      }
+      use(['hour', 'minute', 'second', 'millisecond', 'microsecond']);
       ms += Number(h) * 3_600_000 + Number(m) * 60_000 + Number(s ?? 0) * 1_000;
       continue;
     }
@@ -88,7 +109,21 @@ export function parseDuration(input: string): Duration {
     }
     const factor = UNIT_MS[unit];
     if (factor === undefined) throw new Error(`"${unitWord}" in "${text}" is not a unit of time`);
+    use([unit]);
     ms += Number(amount) * factor;
   }
+  if (!Number.isFinite(ms) || ms > MAX_DURATION_MS) {
+    throw new Error(`"${text}" is too long; at most ${MAX_DURATION}`);
+  }
   return Object.freeze({ text, ms });
+}
+
+/** isDuration tells a Duration (as parseDuration returns it) from any other value. */
+export function isDuration(value: unknown): value is Duration {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Duration).text === 'string' &&
+    typeof (value as Duration).ms === 'number'
+  );
 }

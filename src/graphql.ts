@@ -81,6 +81,7 @@ export function graphqlPreset(config: Config, pool: pg.Pool): GraphileConfig.Pre
         const claims = await verifyAuthorization(
           requestContext.http?.getHeader('authorization'),
           config.jwtSecret,
+          config.tokenMaxTtl,
         );
         const pgSettings: Record<string, string | undefined> = {
           ...args.contextValue.pgSettings,

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { Duration } from './duration.ts';
 import type { Logger } from './log.ts';
 import { recoverDeadWorkers, workerHeartbeat, workerStopped } from './queries.ts';
+import { timerDelay } from './timers.ts';
 
 /** HeartbeatOptions: the worker's events, its pool, and how long a silent worker counts as alive. */
 export interface HeartbeatOptions {
@@ -31,7 +32,7 @@ export function startHeartbeat({ pool, events, deadAfter, log }: HeartbeatOption
   let poolId: string | undefined;
   let timer: NodeJS.Timeout | undefined;
   let beating: Promise<void> = Promise.resolve();
-  const interval = Math.max(250, Math.floor(deadAfter.ms / 4));
+  const interval = timerDelay(Math.max(250, Math.floor(deadAfter.ms / 4)));
 
   const beat = async () => {
     if (!poolId) return;

@@ -211,3 +211,12 @@ export async function queueDepth(
   );
   return rows;
 }
+
+/** intervalMs is how long Postgres reads an interval to be, in milliseconds (throws if it cannot). */
+export async function intervalMs(db: Queryable, text: string): Promise<number> {
+  const { rows } = await db.query<{ ms: number }>(
+    'select extract(epoch from $1::interval)::float8 * 1000 as ms',
+    [text],
+  );
+  return (rows[0] as { ms: number }).ms;
+}

@@ -1,10 +1,11 @@
 import type pg from 'pg';
-import type { Config } from './config.ts';
+import { type Config, ConfigError } from './config.ts';
 import { createDb, createPool } from './db.ts';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { MigrationError, migrate, pendingMigrations, readMigrations } from './migrate.ts';
+import { intervalMs } from './queries.ts';
 import { databaseProbes, type ReadinessProbe } from './readiness.ts';
 import { seedDevelopmentUsers } from './seed.ts';
 import { type HttpServer, startServer } from './server.ts';
@@ -130,6 +131,7 @@ export async function prepareDatabase(
   log: Logger,
   runMigrations: boolean,
 ): Promise<void> {
+  await checkDurations(pool, config);
   if (runMigrations) {
     const applied = await migrate(pool, log.child({ component: 'migrate' }));
     log.info(
@@ -144,6 +146,37 @@ export async function prepareDatabase(
   if (config.devConveniences) {
     const added = await seedDevelopmentUsers(db);
     if (added > 0) log.info({ added }, 'added development users (see README: Trying it out)');
+  }
+}
+
+/**
+ * checkDurations casts every duration setting in Postgres, which is what reads them at work: one
+ * it refuses, or reads otherwise than the config did, stops startup as a configuration error
+ * (exit 78) instead of failing each request later with an error that looks like the caller's.
+ */
+export async function checkDurations(
+  pool: pg.Pool,
+  config: Pick<Config, 'durations'>,
+): Promise<void> {
+  const problems: string[] = [];
+  for (const [name, duration] of config.durations) {
+    try {
+      const ms = await intervalMs(pool, duration.text);
+      if (Math.abs(ms - duration.ms) > 0.001) {
+        problems.push(
+          `  ${name}: Postgres reads "${duration.text}" as ${ms} ms, not ${duration.ms}`,
+        );
+      }
+    } catch (error) {
+      // Class 22 is bad data (22007 unreadable, 22015 out of range); anything else is not ours.
+      if (!/^22/.test(String((error as { code?: unknown }).code))) throw error;
+      problems.push(
+        `  ${name}: Postgres cannot read "${duration.text}": ${(error as Error).message}`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   }
 }
 

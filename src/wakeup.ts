@@ -3,6 +3,7 @@ import type { WorkerPool } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from './log.ts';
 import { nextJobRunAt } from './queries.ts';
+import { epochMs, timerDelay } from './timers.ts';
 
 /** WakeupOptions say whose jobs to watch and how often to look again when nothing happens. */
 export interface WakeupOptions {
@@ -53,7 +54,7 @@ export function startWakeup({
     timer = setTimeout(() => {
       if (due) workerPool?.nudge(concurrency);
       void refresh();
-    }, delayMs);
+    }, timerDelay(delayMs));
     timer.unref();
   };
 
@@ -68,12 +69,9 @@ export function startWakeup({
       const now = new Date();
       const next = await nextJobRunAt(pool, now);
       // setTimeout may fire a millisecond early; a job fetched before its run_at is not found.
-      // A run_at beyond JavaScript's dates (Postgres allows year 294276) reads as an invalid
-      // Date, and 'infinity' as the number Infinity: treat both as far away rather than arm a
-      // timer for NaN, which fires at once, again and again.
-      const at = Number(next ?? Number.NaN);
-      const delay = Number.isFinite(at) ? at - Date.now() + 2 : Number.POSITIVE_INFINITY;
-      if (!stopped) arm(Math.max(0, Math.min(delay, refreshMs)), delay <= refreshMs);
+      // A run_at beyond JavaScript's dates (year 294276 is valid in Postgres) is "later", not NaN.
+      const delay = next ? epochMs(next) - Date.now() + 2 : Number.POSITIVE_INFINITY;
+      if (!stopped) arm(Math.min(delay, refreshMs), delay <= refreshMs);
     } catch (error) {
       log.warn({ err: error }, 'could not look up the next job; trying again later');
       if (!stopped) arm(Math.min(refreshMs, 5_000), false);

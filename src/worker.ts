@@ -12,6 +12,7 @@ import type { Logger } from './log.ts';
 import { type Metrics, recordMetrics } from './metrics.ts';
 import { crontabPath } from './paths.ts';
 import { bindTask, type TaskContext, type TaskDefinition } from './task.ts';
+import { timerDelay } from './timers.ts';
 import { startWakeup } from './wakeup.ts';
 
 /** tasksDir holds one task per file, named after its identifier (tasks/ or dist/tasks/). */
@@ -153,7 +154,7 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
       wakeup.stop();
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), config.shutdownTimeout.ms + 1_000);
+        timer = setTimeout(() => resolve('timeout'), timerDelay(config.shutdownTimeout.ms + 1_000));
       });
       try {
         const outcome = await Promise.race([

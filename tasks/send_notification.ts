@@ -9,6 +9,7 @@ import {
 } from '../src/queries.ts';
 import { reminderText } from '../src/reminder.ts';
 import { defineTask, PermanentError } from '../src/task.ts';
+import { epochMs } from '../src/timers.ts';
 
 /** RETRY_CAP_MS bounds the backoff between two delivery attempts. */
 const RETRY_CAP_MS = 3_600_000;
@@ -29,7 +30,7 @@ export default defineTask({
         const notification = await lockPendingNotification(client, notificationId);
         // Gone, sent, cancelled, or being sent by another job: nothing to do. Likewise when the
         // reminder was moved later by a reschedule: its new job will send it.
-        if (!notification || notification.run_at.getTime() > Date.now() + 1_000) {
+        if (!notification || epochMs(notification.run_at) > Date.now() + 1_000) {
           await client.query('commit');
           return;
         }

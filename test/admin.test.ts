@@ -137,4 +137,46 @@ if (skip) {
     await page.getByText(/Sweep start_sessions queued as job #\d+\./).waitFor();
     t.pass('the sweep was queued');
   });
+
+  t.test('times JavaScript cannot read are shown as Postgres wrote them', async (t) => {
+    // A DBA's jobs, due at times Postgres stores and JavaScript's Date cannot (past 9999 it
+    // needs "+010000-..." to parse; past 275760 it has no date at all), one of them a booking's.
+    const far: Record<string, string> = {};
+    for (const [key, runAt] of [
+      ['year-10000', '10000-01-01 00:00:00+00'],
+      ['year-294276', '294276-01-01 00:00:00+00'],
+      [`booking:${booking.id}:far`, '10000-01-01 10:00:00+00'],
+    ] as const) {
+      const { rows } = await pool.query(
+        `select (graphile_worker.add_job('expire_requests', '{}', run_at := $1::timestamptz, job_key := $2)).id as id`,
+        [runAt, key],
+      );
+      far[key] = rows[0].id;
+    }
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+
+    await page.goto(`${base}/admin#/jobs`);
+    for (const [key, year] of [
+      ['year-10000', '10000'],
+      ['year-294276', '294276'],
+    ] as const) {
+      const row = page.locator(`[data-testid=jobs] tr[data-job-id="${far[key]}"]`);
+      await row.waitFor();
+      t.match(await row.textContent(), `${year}-01-01`, `the jobs view lists ${key}`);
+    }
+    await page.goto(`${base}/admin#/jobs/${far['year-294276']}`);
+    await page.getByRole('heading', { name: `Job #${far['year-294276']}` }).waitFor();
+    t.match(await page.locator('[data-field="run at"]').textContent(), /294276-01-01/);
+
+    await page.goto(`${base}/admin#/bookings/${booking.id}`);
+    await page.getByRole('heading', { name: /Chemistry/ }).waitFor();
+    t.match(
+      await page.getByTestId('booking-timers').textContent(),
+      /10000-01-01/,
+      'the booking view lists its job in 10000',
+    );
+    t.same(errors, [], 'no script errors');
+    t.notMatch((await page.locator('#status').textContent()) ?? '', /Invalid|RangeError/);
+  });
 }

@@ -95,3 +95,34 @@ t.test('the CLI explains itself and its mistakes', async (t) => {
   t.equal(await noDatabase.exited, 1);
   t.match(noDatabase.output(), /DATABASE_URL is required for the server role/);
 });
+
+t.test('a duration Postgres or a timer cannot take stops startup with EX_CONFIG', async (t) => {
+  const db = await createTestDatabase(t);
+  const cases: Array<[string, string, RegExp]> = [
+    ['REQUEST_TTL', '1:99', /REQUEST_TTL: "1:99" has minutes or seconds out of range/],
+    [
+      'WORKER_POLL_INTERVAL',
+      '30 days',
+      /WORKER_POLL_INTERVAL: "30 days" is too long; at most 24 days/,
+    ],
+    ['WEBHOOK_URL', 'http://user:pass@127.0.0.1:9/hook', /WEBHOOK_URL: must not hold credentials/],
+  ];
+  for (const [name, value, message] of cases) {
+    const cli = runCli(t, ['start'], {
+      DATABASE_URL: db.url,
+      WEBHOOK_SECRET: 'webhook-secret-0123456789',
+      [name]: value,
+    });
+    t.equal(await cli.exited, 78, `${name}=${value}: exit 78`);
+    t.match(cli.output(), message);
+    t.equal(
+      cli
+        .output()
+        .split('\n')
+        .filter((line) => line.includes(name)).length,
+      1,
+      'one line names it',
+    );
+    t.notMatch(cli.output(), /migration|listening/, 'nothing was started');
+  }
+});

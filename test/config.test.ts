@@ -1,6 +1,11 @@
 import t from 'tap';
 import { ConfigError, parseConfig } from '../src/config.ts';
+import { createPool } from '../src/db.ts';
 import { parseDuration } from '../src/duration.ts';
+import { createLogger } from '../src/log.ts';
+import { intervalMs } from '../src/queries.ts';
+import { checkDurations } from '../src/service.ts';
+import { createTestDatabase } from './helpers/database.ts';
 
 t.test('defaults give a working development setup', async (t) => {
   const config = parseConfig({});
@@ -58,4 +63,136 @@ t.test('durations are read the way Postgres reads intervals', async (t) => {
   t.throws(() => parseDuration('15'), /has no unit/);
   t.throws(() => parseDuration(''), /is empty/);
   t.throws(() => parseDuration('soon'), /cannot read "soon"/);
+});
+
+t.test('durations are refused where Postgres would refuse them', async (t) => {
+  t.throws(() => parseDuration('1:99'), /minutes or seconds out of range/);
+  t.throws(() => parseDuration('1:30:61'), /out of range/);
+  t.throws(() => parseDuration('1 day 1 day'), /same field twice/);
+  t.throws(() => parseDuration('1 hour 1:00'), /same field twice/);
+  t.throws(() => parseDuration('4000 days'), /too long; at most 3650 days/);
+  t.throws(() => parseDuration(`${'9'.repeat(400)} hours`), /too long/);
+  t.equal(parseDuration('1 week 1 day').ms, 691_200_000, 'weeks and days are two fields');
+});
+
+t.test('each duration setting has a maximum, named with its variable', async (t) => {
+  const error = t.throws(() =>
+    parseConfig({
+      REQUEST_TTL: '1:99',
+      WORKER_POLL_INTERVAL: '30 days',
+      SHUTDOWN_TIMEOUT: '25 days',
+      WORKER_DEAD_AFTER: '4 weeks',
+      END_GRACE: '366 days',
+      REMINDER_LEADS: '15 minutes, 400 days',
+      NOTIFICATION_RETRY_DELAY: '2 hours',
+      TOKEN_MAX_TTL: '1000 days',
+    }),
+  ) as ConfigError;
+  t.match(error.message, /REQUEST_TTL: "1:99" has minutes or seconds out of range/);
+  t.match(error.message, /WORKER_POLL_INTERVAL: "30 days" is too long; at most 24 days/);
+  t.match(error.message, /SHUTDOWN_TIMEOUT: "25 days" is too long; at most 24 days/);
+  t.match(error.message, /WORKER_DEAD_AFTER: "4 weeks" is too long; at most 24 days/);
+  t.match(error.message, /END_GRACE: "366 days" is too long; at most 365 days/);
+  t.match(error.message, /REMINDER_LEADS: "400 days" is too long; at most 365 days/);
+  t.match(error.message, /NOTIFICATION_RETRY_DELAY: "2 hours" is too long; at most 1 hour/);
+  t.match(error.message, /TOKEN_MAX_TTL: "1000 days" is too long; at most 365 days/);
+  t.ok(
+    parseConfig({ WORKER_POLL_INTERVAL: '24 days', REQUEST_TTL: '365 days' }),
+    'the maxima pass',
+  );
+});
+
+t.test('config.durations lists every duration by its variable', async (t) => {
+  const config = parseConfig({ REMINDER_LEADS: '1 hour, 5 minutes' });
+  const names = config.durations.map(([name]) => name);
+  for (const name of [
+    'SHUTDOWN_TIMEOUT',
+    'TOKEN_MAX_TTL',
+    'REQUEST_TTL',
+    'END_GRACE',
+    'NOTIFICATION_RETRY_DELAY',
+    'WORKER_POLL_INTERVAL',
+    'WORKER_DEAD_AFTER',
+    'JOB_HISTORY_RETENTION',
+  ]) {
+    t.ok(names.includes(name), name);
+  }
+  t.same(
+    config.durations.filter(([name]) => name === 'REMINDER_LEADS').map(([, d]) => d.text),
+    ['1 hour', '5 minutes'],
+  );
+  t.equal(config.tokenMaxTtl.ms, 86_400_000, 'tokens live at most a day by default');
+});
+
+t.test('a WEBHOOK_URL with credentials is refused, and not echoed', async (t) => {
+  const error = t.throws(() =>
+    parseConfig({
+      WEBHOOK_URL: 'https://bot:hunter2@gateway.example.com/hook',
+      WEBHOOK_SECRET: 'x'.repeat(16),
+    }),
+  ) as ConfigError;
+  t.match(error.message, /WEBHOOK_URL: must not hold credentials \(user:password@\)/);
+  t.notMatch(error.message, /hunter2/);
+  t.ok(
+    parseConfig({
+      WEBHOOK_URL: 'https://gateway.example.com/hook?token=abc',
+      WEBHOOK_SECRET: 'x'.repeat(16),
+    }),
+    'a token in the query is the operator’s choice',
+  );
+});
+
+t.test('parseDuration reads each duration as Postgres does, or refuses it', async (t) => {
+  const db = await createTestDatabase(t);
+  const pool = createPool(db.url, 2, createLogger({ logLevel: 'silent', logFormat: 'json' }), 't');
+  t.teardown(() => pool.end());
+  const units = ['us', 'ms', 'msec', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs']
+    .concat(['d', 'day', 'days', 'w', 'week', 'weeks', 'second', 'minutes', 'hours'])
+    .flatMap((unit) => [`2 ${unit}`, `1.5${unit}`]);
+  const samples = units.concat([
+    '1:99',
+    '1:59:60',
+    '00:15:00',
+    '1:5',
+    '1 day 2 hours',
+    '1.5 weeks',
+    '0.3333333 days',
+    '1 day 1:00',
+    '1 hour 1:00',
+    '2 days 1 week',
+    '1 day 1 day',
+    '1 HOUR 30 Minutes',
+  ]);
+  for (const sample of samples) {
+    let ours: number | undefined;
+    try {
+      ours = parseDuration(sample).ms;
+    } catch {}
+    if (ours === undefined) {
+      t.pass(`"${sample}" refused`);
+      continue;
+    }
+    const theirs = await intervalMs(pool, sample);
+    t.ok(Math.abs(theirs - ours) < 0.001, `"${sample}": ${ours} ms, Postgres ${theirs} ms`);
+  }
+});
+
+t.test('at startup, a duration Postgres reads otherwise is a configuration error', async (t) => {
+  const db = await createTestDatabase(t);
+  const pool = createPool(db.url, 2, createLogger({ logLevel: 'silent', logFormat: 'json' }), 't');
+  t.teardown(() => pool.end());
+  // What parseDuration once let through: Postgres refuses "1:99", and reads no "99 minutes".
+  const durations = [
+    ['REQUEST_TTL', { text: '1:99', ms: 9_540_000 }],
+    ['END_GRACE', { text: '10 minutes', ms: 60_000 }],
+    ['WORKER_DEAD_AFTER', { text: '1 minute', ms: 60_000 }],
+  ] as const;
+  const error = (await checkDurations(pool, { durations }).catch((e) => e)) as Error;
+  t.type(error, ConfigError);
+  t.match(
+    error.message,
+    /REQUEST_TTL: Postgres cannot read "1:99": interval field value out of range/,
+  );
+  t.match(error.message, /END_GRACE: Postgres reads "10 minutes" as 600000 ms, not 60000/);
+  t.notMatch(error.message, /WORKER_DEAD_AFTER/);
 });

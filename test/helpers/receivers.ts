@@ -3,6 +3,9 @@ import { SMTPServer } from 'smtp-server';
 
 /** WebhookCall is one request a webhook receiver got. */
 export interface WebhookCall {
+  method: string;
+  /** url is the path and query the call was made to. */
+  url: string;
   headers: IncomingHttpHeaders;
   raw: string;
   body: {
@@ -15,11 +18,17 @@ export interface WebhookCall {
 
 /**
  * startWebhookReceiver listens on 127.0.0.1 like an SMS or push gateway would, recording every
- * call; `answer` decides each status (200 unless told otherwise) and how long it takes.
+ * call; `answer` decides each status (200 unless told otherwise), its headers and body, and
+ * how long it takes.
  */
 export async function startWebhookReceiver(
   t: { teardown(fn: () => unknown): void },
-  answer: { status?: (call: WebhookCall) => number; delayMs?: (call: WebhookCall) => number } = {},
+  answer: {
+    status?: (call: WebhookCall) => number;
+    headers?: (call: WebhookCall) => Record<string, string>;
+    body?: (call: WebhookCall) => string;
+    delayMs?: (call: WebhookCall) => number;
+  } = {},
 ): Promise<{ url: string; calls: WebhookCall[] }> {
   const calls: WebhookCall[] = [];
   const server = createServer((req, res) => {
@@ -28,10 +37,21 @@ export async function startWebhookReceiver(
       raw += chunk;
     });
     req.on('end', () => {
-      const call = { headers: req.headers, raw, body: JSON.parse(raw) };
+      // A GET (a client following a redirect) has no body.
+      const body = raw ? JSON.parse(raw) : { id: '', bookingId: null, recipient: {}, message: '' };
+      const call = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        raw,
+        body,
+      };
       calls.push(call);
       setTimeout(
-        () => res.writeHead(answer.status?.(call) ?? 200).end(),
+        () =>
+          res
+            .writeHead(answer.status?.(call) ?? 200, answer.headers?.(call) ?? {})
+            .end(answer.body?.(call) ?? ''),
         answer.delayMs?.(call) ?? 0,
       );
     });
