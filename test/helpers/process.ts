@@ -37,12 +37,14 @@ export function runCli(
 ): CliProcess {
   const child = spawn(process.execPath, [path.join(root, 'src', 'cli.ts'), ...args], {
     cwd: root,
-    // PORT 0: any free port, so that processes started side by side never collide.
+    // PORT 0: any free port, so that processes started side by side never collide. Tests send
+    // requests faster than a person would: the rate limit is off unless a test sets it.
     env: {
       PATH: process.env.PATH ?? '',
       LOG_FORMAT: 'json',
       DOTENV_PATH: '/dev/null',
       PORT: '0',
+      GRAPHQL_RATE_LIMIT: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
