@@ -8,7 +8,8 @@ import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { verifyAuthorization } from './auth.ts';
 import type { Config } from './config.ts';
 import { isClientError } from './errors.ts';
-import { limitsPlugin, withoutSuggestion } from './limits.ts';
+import { limitsPlugin, operationCost, withoutSuggestion } from './limits.ts';
+import type { RequestLimiter } from './ratelimit.ts';
 
 /** MAX_REQUEST_BYTES bounds a GraphQL request body; larger ones are refused with 413. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -78,8 +79,15 @@ export function makeMaskError(config: Config): (error: GraphQLError) => GraphQLE
 
 const SUGGESTS = /Did you mean/;
 
-/** graphqlPreset is the PostGraphile configuration: app_public only, auth from bearer tokens. */
-export function graphqlPreset(config: Config, pool: pg.Pool): GraphileConfig.Preset {
+/**
+ * graphqlPreset is the PostGraphile configuration: app_public only, auth from bearer tokens,
+ * the cost limits; with a limiter, each operation is billed to its caller by its cost.
+ */
+export function graphqlPreset(
+  config: Config,
+  pool: pg.Pool,
+  limiter?: RequestLimiter,
+): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset],
     plugins: [NamingPlugin, limitsPlugin(config)],
@@ -112,6 +120,9 @@ export function graphqlPreset(config: Config, pool: pg.Pool): GraphileConfig.Pre
           // Every statement of the request's transaction, whoever asks.
           statement_timeout: String(Math.ceil(config.statementTimeout.ms)),
         };
+        const cost = operationCost(args.document);
+        const req = requestContext.node?.req;
+        if (limiter && req && cost !== undefined) await limiter.charge(req, claims, cost);
         if (claims) {
           pgSettings['jwt.claims.sub'] = claims.sub;
           pgSettings['jwt.claims.role'] = claims.role;

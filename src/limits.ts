@@ -1,6 +1,7 @@
 import { ConstantStep, constant, lambda, SafeError } from 'postgraphile/grafast';
 import {
   type ASTVisitor,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -60,6 +61,14 @@ interface Refusal {
 
 const PAGE_ARGS = ['first', 'last'] as const;
 
+/** costs remembers each validated document's cost; grafserv reuses the document it cached. */
+const costs = new WeakMap<DocumentNode, number>();
+
+/** operationCost is the cost the cost rule found for a document (its dearest operation), if any. */
+export function operationCost(document: DocumentNode): number | undefined {
+  return costs.get(document);
+}
+
 /** costRule is the validation rule that enforces the depth, alias, root field, cost and page limits. */
 export function costRule(limits: Limits): ValidationRule {
   return (context: ValidationContext): ASTVisitor => ({
@@ -75,6 +84,8 @@ export function costRule(limits: Limits): ValidationRule {
       const refusals: Refusal[] = [];
       const measure = measurer(context, limits, refusals);
       const total = measure(operation.selectionSet, root, undefined);
+      const document = context.getDocument();
+      costs.set(document, Math.max(costs.get(document) ?? 0, total.cost));
       const count = new Intl.NumberFormat('en');
       if (total.depth > limits.maxDepth) {
         refusals.push({
@@ -305,6 +316,33 @@ type FieldArgsLike = { getRaw(name: string): unknown };
 const isAbsent = (step: unknown) => step instanceof ConstantStep && step.data === undefined;
 
 /**
+ * HEAVY_COST is the cost above which an operation is expensive: expensive operations run one
+ * at a time in a process (the rest wait their turn), so that however many a caller sends,
+ * they take one share of the process and of Postgres, and cheap operations never queue.
+ */
+export const HEAVY_COST = 1000;
+
+/** Turnstile lets one expensive operation through at a time, in arrival order. */
+class Turnstile {
+  private busy = false;
+  private readonly waiting: Array<() => void> = [];
+
+  async enter(): Promise<void> {
+    if (!this.busy) {
+      this.busy = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  leave(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.busy = false;
+  }
+}
+
+/**
  * limitsPlugin makes PostGraphile enforce the limits: the validation rules (the cost rule,
  * introspection off, no suggestions) go into grafserv's list through its setPreset middleware,
  * and every connection gets the default page size when neither first nor last is given, and
@@ -312,10 +350,24 @@ const isAbsent = (step: unknown) => step instanceof ConstantStep && step.data ==
  */
 export function limitsPlugin(config: Config): GraphileConfig.Plugin {
   const limits = config.graphqlLimits;
+  const turnstile = new Turnstile();
   return {
     name: 'SchoolbellLimitsPlugin',
     version: '1.0.0',
     after: ['PgFirstLastBeforeAfterArgsPlugin', 'PgRelationsPlugin', 'PgAllRowsPlugin'],
+    grafast: {
+      middleware: {
+        async execute(next, event) {
+          if ((operationCost(event.args.document) ?? 0) <= HEAVY_COST) return next();
+          await turnstile.enter();
+          try {
+            return await next();
+          } finally {
+            turnstile.leave();
+          }
+        },
+      },
+    },
     grafserv: {
       middleware: {
         setPreset(next, event) {

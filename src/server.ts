@@ -50,10 +50,11 @@ export async function startServer({
   probes,
   graphqlPool,
 }: ServerOptions): Promise<HttpServer> {
+  const limiter = createRequestLimiter(config.rateLimit, config.jwtSecret);
   let graphql: Handler | undefined;
   let release = async () => {};
   if (graphqlPool) {
-    const pgl = postgraphile(graphqlPreset(config, graphqlPool));
+    const pgl = postgraphile(graphqlPreset(config, graphqlPool, limiter));
     graphql = pgl.createServ(grafserv).createHandler();
     await pgl.getSchema();
     release = async () => {
@@ -61,7 +62,6 @@ export async function startServer({
       for (const service of pgl.getResolvedPreset().pgServices ?? []) await service.release?.();
     };
   }
-  const limiter = createRequestLimiter(config.rateLimit, config.jwtSecret);
 
   const serveOps: Route = (req, res, route) => {
     if (req.method === 'GET' && route === '/healthz') {

@@ -281,40 +281,56 @@ t.test('OPS_PORT: health, readiness and metrics only on the ops address', async 
   t.equal((await fetch(`${server.base}/admin`)).status, 200, 'the admin page stays public');
 });
 
-t.test('GRAPHQL_RATE_LIMIT: 429 with Retry-After, per user and per address', async (t) => {
-  const limited = await serve(t, 'server', {
-    DATABASE_URL: db.url,
-    NODE_ENV: 'production',
-    JWT_SECRET: SECRET,
-    GRAPHQL_RATE_LIMIT: '5/minute',
-  });
-  const send = async (user: User | null) =>
-    fetch(`${limited.base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await bearer(user)) },
-      body: JSON.stringify({ query: '{ __typename }' }),
+t.test(
+  'GRAPHQL_RATE_LIMIT: 429 with Retry-After, per user and per address, billed by cost',
+  async (t) => {
+    const limited = await serve(t, 'server', {
+      DATABASE_URL: db.url,
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRET,
+      GRAPHQL_RATE_LIMIT: '5/minute',
     });
-  for (let i = 0; i < 5; i++) t.equal((await send(student)).status, 200, `request ${i + 1} of 5`);
-  const refused = await send(student);
-  t.equal(refused.status, 429);
-  const retryAfter = Number(refused.headers.get('retry-after'));
-  t.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After is in seconds (${retryAfter})`);
-  t.match(await refused.json(), {
-    errors: [
-      {
-        message:
-          /too many requests: GRAPHQL_RATE_LIMIT allows 5\/minute per caller; try again in \d+ s/,
-        extensions: { code: 'RATED' },
-      },
-    ],
-  });
-  t.equal((await send(other)).status, 200, 'another user has a budget of their own');
-  for (let i = 0; i < 5; i++) t.equal((await send(null)).status, 200, `anonymous ${i + 1} of 5`);
-  t.equal((await send(null)).status, 429, 'anonymous callers are counted by address');
-  t.equal((await fetch(`${limited.base}/healthz`)).status, 200, 'health checks are not counted');
-  t.match(
-    await (await fetch(`${limited.base}/metrics`)).text(),
-    /status="429"/,
-    'without OPS_PORT, everything is on PORT',
-  );
-});
+    const send = async (user: User | null) =>
+      fetch(`${limited.base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await bearer(user)) },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+    for (let i = 0; i < 5; i++) t.equal((await send(student)).status, 200, `request ${i + 1} of 5`);
+    const refused = await send(student);
+    t.equal(refused.status, 429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    t.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After is in seconds (${retryAfter})`);
+    t.match(await refused.json(), {
+      errors: [
+        {
+          message:
+            /too many requests: GRAPHQL_RATE_LIMIT allows 5\/minute per caller; try again in \d+ s/,
+          extensions: { code: 'RATED' },
+        },
+      ],
+    });
+    t.equal((await send(other)).status, 200, 'another user has a budget of their own');
+
+    // An operation is billed by its cost: 4,002 (1,000 rows of four fields) counts as five.
+    const heavy = await createUser(pool, 'student');
+    const expensive = await fetch(`${limited.base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await bearer(heavy)) },
+      body: JSON.stringify({
+        query: '{ bookings(first: 1000) { nodes { id state subject startsAt } } }',
+      }),
+    });
+    t.equal(expensive.status, 200, 'an expensive operation is allowed');
+    t.equal((await send(heavy)).status, 429, 'but it spent the whole budget of five');
+
+    for (let i = 0; i < 5; i++) t.equal((await send(null)).status, 200, `anonymous ${i + 1} of 5`);
+    t.equal((await send(null)).status, 429, 'anonymous callers are counted by address');
+    t.equal((await fetch(`${limited.base}/healthz`)).status, 200, 'health checks are not counted');
+    t.match(
+      await (await fetch(`${limited.base}/metrics`)).text(),
+      /status="429"/,
+      'without OPS_PORT, everything is on PORT',
+    );
+  },
+);
