@@ -37,6 +37,7 @@ export const LIMIT_ERRORS = {
   PAGES: 'first or last above GRAPHQL_MAX_PAGE_SIZE, offset above GRAPHQL_MAX_OFFSET, or negative',
   INTRO: 'introspection is off (GRAPHQL_INTROSPECTION)',
   RATED: 'too many requests from this caller (GRAPHQL_RATE_LIMIT): HTTP 429 with Retry-After',
+  BUSY: 'an expensive operation waited GRAPHQL_STATEMENT_TIMEOUT for its turn and was not run',
 } as const;
 
 /** LimitErrorCode is one of the codes in LIMIT_ERRORS. */

@@ -327,12 +327,23 @@ class Turnstile {
   private busy = false;
   private readonly waiting: Array<() => void> = [];
 
-  async enter(): Promise<void> {
+  /** enter resolves true once it is this caller's turn, or false after waiting `ms` in vain. */
+  async enter(ms: number): Promise<boolean> {
     if (!this.busy) {
       this.busy = true;
-      return;
+      return true;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return new Promise<boolean>((resolve) => {
+      const turn = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(turn), 1);
+        resolve(false);
+      }, ms);
+      this.waiting.push(turn);
+    });
   }
 
   leave(): void {
@@ -358,8 +369,19 @@ export function limitsPlugin(config: Config): GraphileConfig.Plugin {
     grafast: {
       middleware: {
         async execute(next, event) {
-          if ((operationCost(event.args.document) ?? 0) <= HEAVY_COST) return next();
-          await turnstile.enter();
+          const cost = operationCost(event.args.document) ?? 0;
+          if (cost <= HEAVY_COST) return next();
+          // Waiting longer than one statement may run means the queue is not moving: say so.
+          if (!(await turnstile.enter(config.statementTimeout.ms))) {
+            return {
+              errors: [
+                new GraphQLError(
+                  `the server is busy with expensive operations: this one (cost ${cost}, more than ${HEAVY_COST}) waited ${config.statementTimeout.text} for its turn; try again later, or ask for less`,
+                  { extensions: { code: 'BUSY' satisfies LimitErrorCode } },
+                ),
+              ],
+            };
+          }
           try {
             return await next();
           } finally {

@@ -266,6 +266,40 @@ t.test('a statement stuck longer than GRAPHQL_STATEMENT_TIMEOUT is cancelled', a
   t.match((await gql(student, NORMAL)).body, { data: { bookings: { totalCount: 50 } } });
 });
 
+t.test('expensive operations take turns; one that waits too long is told BUSY', async (t) => {
+  // Cost 1,202: over HEAVY_COST, so these run one at a time. The first holds its turn until
+  // the table lock makes it time out (1 s), the second then holds it for another second; the
+  // third has waited GRAPHQL_STATEMENT_TIMEOUT by then and is turned away.
+  const expensive = '{ bookings(first: 300) { nodes { id state subject startsAt } } }';
+  const blocker = await pool.connect();
+  try {
+    await blocker.query('begin');
+    await blocker.query('lock table app_public.bookings in access exclusive mode');
+    const pending = Promise.all([1, 2, 3].map(() => gql(student, expensive)));
+    let settled = false;
+    void pending.then(() => {
+      settled = true;
+    });
+    // Cheap operations do not queue behind them (this one needs no table).
+    const cheap = await gql(student, '{ __typename }');
+    t.same(cheap.body.data, { __typename: 'Query' });
+    t.notOk(settled, 'a cheap operation answers while the expensive ones wait');
+    const answers = await pending;
+    const seen = answers.flatMap(({ body }) => codes(body));
+    t.ok(seen.includes('57014'), `the first ran, and timed out (${seen})`);
+    t.ok(seen.includes('BUSY'), `a later one was turned away (${seen})`);
+    const busy = answers.find(({ body }) => codes(body).includes('BUSY'));
+    t.match(
+      busy?.body.errors?.[0]?.message,
+      /busy with expensive operations: this one \(cost 1202, more than 1000\) waited 1 second/,
+    );
+  } finally {
+    await blocker.query('rollback');
+    blocker.release();
+  }
+  t.match((await gql(student, expensive)).body, { data: { bookings: { nodes: Array } } });
+});
+
 t.test('OPS_PORT: health, readiness and metrics only on the ops address', async (t) => {
   for (const path of ['/healthz', '/readyz', '/metrics']) {
     t.equal((await fetch(`${server.base}${path}`)).status, 404, `public ${path}: 404`);
