@@ -1,4 +1,4 @@
-// Scenario 6: what the worst operation the limits still allow does to everyone else. A normal
+// Scenario 8: what the worst operation the limits still allow does to everyone else. A normal
 // bookings list is read at a fixed rate, first alone, then while a few attackers (a loop each,
 // in a worker thread) send the most expensive allowed operation back to back; the ratio of the
 // two p99s is the measure. Twice: without the rate limit (what one operation can do), and
@@ -219,7 +219,7 @@ export async function abuse(): Promise<string> {
 
     const overrides = Object.entries(LIMIT_ENV).map(([name, value]) => `${name}=${value}`);
     let md = table(
-      `6. Abuse${overrides.length ? ` (${overrides.join(', ')})` : ''}: the bookings list at ${RATE} requests/s (${READERS} users) for ${DURATION_MS / 1000} s, alone and while ${ATTACKERS} attackers (one loop each) send an allowed operation back to back (ms)`,
+      `8. Abuse${overrides.length ? ` (${overrides.join(', ')})` : ''}: the bookings list at ${RATE} requests/s (${READERS} users) for ${DURATION_MS / 1000} s, alone and while ${ATTACKERS} attackers (one loop each) send an allowed operation back to back (ms)`,
       [
         'server',
         'reader',

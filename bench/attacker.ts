@@ -1,4 +1,4 @@
-// A worker thread for scenario 6: attacker loops with an event loop of their own, so that
+// A worker thread for scenario 8: attacker loops with an event loop of their own, so that
 // parsing their large answers does not delay the reader's measurements in the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 
