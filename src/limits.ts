@@ -37,6 +37,7 @@ import type { LimitErrorCode } from './errors.ts';
  *   refused; values from variables are checked when the operation runs, still before SQL.
  *
  * Introspection fields (`__schema`, `__type`) are not counted: GRAPHQL_INTROSPECTION governs them.
+ * Operations that pass but cost more than HEAVY_COST then run one at a time (see limitsPlugin).
  */
 
 /** Limits are the bounds one operation must stay within (Config['graphqlLimits']). */
