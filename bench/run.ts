@@ -4,6 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { root } from '../src/paths.ts';
+import { abuse } from './abuse.ts';
 import { enqueue, reads } from './api.ts';
 import { ceiling } from './ceiling.ts';
 import { lateness } from './lateness.ts';
@@ -11,7 +12,16 @@ import { machine, serverUrl } from './lib.ts';
 import { sweeps } from './sweeps.ts';
 import { throughput } from './throughput.ts';
 
-const ALL = ['lateness', 'sweep', 'throughput', 'enqueue', 'reads', 'memory', 'ceiling'] as const;
+const ALL = [
+  'lateness',
+  'sweep',
+  'throughput',
+  'enqueue',
+  'reads',
+  'abuse',
+  'memory',
+  'ceiling',
+] as const;
 const args = process.argv.slice(2);
 const write = args.includes('--write') || process.env.BENCH_WRITE === '1';
 const chosen = args.filter((arg) => !arg.startsWith('--'));
@@ -45,6 +55,7 @@ if (wanted.has('throughput') || wanted.has('memory')) {
 }
 if (wanted.has('enqueue')) await timed('enqueue', enqueue);
 if (wanted.has('reads')) await timed('reads', reads);
+if (wanted.has('abuse')) await timed('abuse', abuse);
 if (wanted.has('ceiling')) await timed('ceiling', () => ceiling(jobsPerSecond));
 
 if (write) {

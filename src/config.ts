@@ -75,6 +75,40 @@ const smtpUrl = z.string().refine((value) => /^smtps?:\/\//.test(value) && URL.c
   message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587',
 });
 
+const count = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+const RATE_UNITS = { second: 1, minute: 60, hour: 3600 } as const;
+
+/** RateLimit is how many GraphQL requests one caller may send per window. */
+export interface RateLimit {
+  readonly requests: number;
+  readonly seconds: number;
+  /** text is the setting as written, for messages: "300/minute". */
+  readonly text: string;
+}
+
+const rateLimit = () =>
+  z.string().transform((value, ctx): RateLimit | null => {
+    const text = value.trim();
+    if (text === 'off') return null;
+    const match = /^(\d+)\s*\/\s*(second|minute|hour)$/.exec(text);
+    const requests = Number(match?.[1]);
+    if (!match || !Number.isSafeInteger(requests) || requests < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be "<requests>/<second|minute|hour>", e.g. "300/minute", or "off"',
+      });
+      return z.NEVER;
+    }
+    const unit = match[2] as keyof typeof RATE_UNITS;
+    return { requests, seconds: RATE_UNITS[unit], text: `${requests}/${unit}` };
+  });
+
 const DEV_JWT_SECRET = 'schoolbell-development-secret-do-not-use-in-production';
 
 const schema = z
@@ -119,6 +153,19 @@ const schema = z
     BOOKING_HORIZON: duration()
       .refine((horizon) => horizon.ms >= 60_000, { message: 'must be at least 1 minute' })
       .default(parseDuration('365 days')),
+    // HTTP hardening: GraphQL cost limits, rate limit, introspection, the ops address.
+    GRAPHQL_MAX_DEPTH: count(2, 100).default(10),
+    GRAPHQL_MAX_ALIASES: count(0, 1000).default(15),
+    GRAPHQL_MAX_ROOT_FIELDS: count(1, 1000).default(10),
+    GRAPHQL_MAX_COST: count(100, 100_000_000).default(50_000),
+    GRAPHQL_DEFAULT_PAGE_SIZE: count(1, 100_000).default(100),
+    GRAPHQL_MAX_PAGE_SIZE: count(1, 100_000).default(1000),
+    GRAPHQL_MAX_OFFSET: count(0, 10_000_000).default(10_000),
+    GRAPHQL_STATEMENT_TIMEOUT: duration().default(parseDuration('5 seconds')),
+    GRAPHQL_RATE_LIMIT: rateLimit().default({ requests: 300, seconds: 60, text: '300/minute' }),
+    GRAPHQL_INTROSPECTION: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
+    OPS_HOST: z.string().min(1).optional(),
+    OPS_PORT: port.optional(),
   })
   .transform((env, ctx) => {
     const production = env.NODE_ENV === 'production';
@@ -165,6 +212,27 @@ const schema = z
         message: 'must be at least 100 milliseconds',
       });
     }
+    if (env.GRAPHQL_DEFAULT_PAGE_SIZE > env.GRAPHQL_MAX_PAGE_SIZE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAPHQL_DEFAULT_PAGE_SIZE'],
+        message: `must not be more than GRAPHQL_MAX_PAGE_SIZE (${env.GRAPHQL_MAX_PAGE_SIZE})`,
+      });
+    }
+    if (env.GRAPHQL_STATEMENT_TIMEOUT.ms < 100) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GRAPHQL_STATEMENT_TIMEOUT'],
+        message: 'must be at least 100 milliseconds',
+      });
+    }
+    if (env.OPS_HOST !== undefined && env.OPS_PORT === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPS_PORT'],
+        message: 'is required when OPS_HOST is set',
+      });
+    }
     return {
       env: env.NODE_ENV,
       production,
@@ -205,6 +273,25 @@ const schema = z
             .map((duration) => Object.freeze([name, duration] as const)),
         ),
       ),
+      /** graphqlLimits bound what one GraphQL operation may ask for (see src/limits.ts). */
+      graphqlLimits: {
+        maxDepth: env.GRAPHQL_MAX_DEPTH,
+        maxAliases: env.GRAPHQL_MAX_ALIASES,
+        maxRootFields: env.GRAPHQL_MAX_ROOT_FIELDS,
+        maxCost: env.GRAPHQL_MAX_COST,
+        defaultPageSize: env.GRAPHQL_DEFAULT_PAGE_SIZE,
+        maxPageSize: env.GRAPHQL_MAX_PAGE_SIZE,
+        maxOffset: env.GRAPHQL_MAX_OFFSET,
+      },
+      statementTimeout: env.GRAPHQL_STATEMENT_TIMEOUT,
+      rateLimit: env.GRAPHQL_RATE_LIMIT,
+      /** introspection also governs "Did you mean" suggestions: both reveal the schema. */
+      introspection: (env.GRAPHQL_INTROSPECTION ?? (production ? 'off' : 'on')) === 'on',
+      /** ops is where health, readiness and metrics are served apart from the API, if anywhere. */
+      ops:
+        env.OPS_PORT === undefined
+          ? undefined
+          : { host: env.OPS_HOST ?? env.HOST, port: env.OPS_PORT },
       /** GraphiQL, seed data and other conveniences that production must not have. */
       devConveniences: !production,
     };

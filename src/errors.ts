@@ -25,3 +25,22 @@ export type DomainErrorCode = keyof typeof DOMAIN_ERRORS;
 export function isClientError(code: unknown): code is string {
   return typeof code === 'string' && (code in DOMAIN_ERRORS || /^2[23]/.test(code));
 }
+
+/**
+ * LIMIT_ERRORS are the codes of requests refused for what they would cost, not for what they
+ * ask (see src/limits.ts and src/ratelimit.ts). They are given before any SQL runs, in every
+ * mode, with a message naming the limit and the setting that raises it.
+ */
+export const LIMIT_ERRORS = {
+  DEPTH: 'the operation nests fields deeper than GRAPHQL_MAX_DEPTH',
+  ALIAS: 'the operation uses more aliases than GRAPHQL_MAX_ALIASES',
+  ROOTS: 'the operation asks for more root fields than GRAPHQL_MAX_ROOT_FIELDS',
+  COSTS: 'the operation may resolve more fields than GRAPHQL_MAX_COST',
+  PAGES: 'first or last above GRAPHQL_MAX_PAGE_SIZE, offset above GRAPHQL_MAX_OFFSET, or negative',
+  INTRO: 'introspection is off (GRAPHQL_INTROSPECTION)',
+  RATED: 'too many requests from this caller (GRAPHQL_RATE_LIMIT): HTTP 429 with Retry-After',
+  BUSY: 'an expensive operation waited GRAPHQL_STATEMENT_TIMEOUT for its turn and was not run',
+} as const;
+
+/** LimitErrorCode is one of the codes in LIMIT_ERRORS. */
+export type LimitErrorCode = keyof typeof LIMIT_ERRORS;

@@ -8,7 +8,9 @@ import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { verifyAuthorization } from './auth.ts';
 import type { Config } from './config.ts';
 import { isClientError } from './errors.ts';
+import { limitsPlugin, operationCost, withoutSuggestion } from './limits.ts';
 import { MaskedColumnsPlugin } from './masked-columns.ts';
+import type { RequestLimiter } from './ratelimit.ts';
 
 /** MAX_REQUEST_BYTES bounds a GraphQL request body; larger ones are refused with 413. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -34,31 +36,62 @@ const NamingPlugin: GraphileConfig.Plugin = {
   },
 };
 
+/** QUERY_CANCELED is Postgres's SQLSTATE for a statement stopped by statement_timeout. */
+const QUERY_CANCELED = '57014';
+
 /**
- * maskError shows the client what it can act on (our domain errors and bad input, with the
- * SQLSTATE in extensions.code) and hides everything else behind PostGraphile's hashed message,
- * which is logged in full on the server.
+ * makeMaskError returns the error mask: it shows the client what it can act on (our domain
+ * errors and bad input, with the SQLSTATE in extensions.code; a statement stopped by
+ * GRAPHQL_STATEMENT_TIMEOUT) and hides everything else behind PostGraphile's hashed message,
+ * which is logged in full on the server. With introspection off it also strips graphql's
+ * "Did you mean ...?" from the messages left.
  */
-export function maskError(error: GraphQLError): GraphQLError {
-  const original = error.originalError as (Error & { code?: unknown }) | undefined;
-  if (original && isClientError(original.code)) {
-    return new GraphQLError(original.message, {
-      nodes: error.nodes,
-      source: error.source,
-      positions: error.positions,
-      path: error.path,
-      originalError: original,
-      extensions: { code: original.code },
+export function makeMaskError(config: Config): (error: GraphQLError) => GraphQLError {
+  return (error) => {
+    const original = error.originalError as (Error & { code?: unknown }) | undefined;
+    const shown = (message: string, code: string) =>
+      new GraphQLError(message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        originalError: original,
+        extensions: { code },
+      });
+    if (original && isClientError(original.code)) return shown(original.message, original.code);
+    if (original?.code === QUERY_CANCELED) {
+      return shown(
+        `the query ran longer than GRAPHQL_STATEMENT_TIMEOUT (${config.statementTimeout.text}) and was cancelled`,
+        QUERY_CANCELED,
+      );
+    }
+    const masked = defaultMaskError(error);
+    if (config.introspection || !SUGGESTS.test(masked.message)) return masked;
+    return new GraphQLError(withoutSuggestion(masked.message), {
+      nodes: masked.nodes,
+      source: masked.source,
+      positions: masked.positions,
+      path: masked.path,
+      originalError: masked.originalError,
+      extensions: masked.extensions,
     });
-  }
-  return defaultMaskError(error);
+  };
 }
 
-/** graphqlPreset is the PostGraphile configuration: app_public only, auth from bearer tokens. */
-export function graphqlPreset(config: Config, pool: pg.Pool): GraphileConfig.Preset {
+const SUGGESTS = /Did you mean/;
+
+/**
+ * graphqlPreset is the PostGraphile configuration: app_public only, auth from bearer tokens,
+ * the cost limits; with a limiter, each operation is billed to its caller by its cost.
+ */
+export function graphqlPreset(
+  config: Config,
+  pool: pg.Pool,
+  limiter?: RequestLimiter,
+): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset],
-    plugins: [NamingPlugin, MaskedColumnsPlugin],
+    plugins: [NamingPlugin, MaskedColumnsPlugin, limitsPlugin(config)],
     disablePlugins: ['NodePlugin'],
     pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: false })],
     gather: { pgStrictFunctions: true },
@@ -74,7 +107,7 @@ export function graphqlPreset(config: Config, pool: pg.Pool): GraphileConfig.Pre
       watch: false,
       websockets: false,
       maxRequestLength: MAX_REQUEST_BYTES,
-      maskError,
+      maskError: makeMaskError(config),
     },
     grafast: {
       async context(requestContext, args) {
@@ -86,7 +119,12 @@ export function graphqlPreset(config: Config, pool: pg.Pool): GraphileConfig.Pre
         const pgSettings: Record<string, string | undefined> = {
           ...args.contextValue.pgSettings,
           role: VISITOR_ROLE,
+          // Every statement of the request's transaction, whoever asks.
+          statement_timeout: String(Math.ceil(config.statementTimeout.ms)),
         };
+        const cost = operationCost(args.document);
+        const req = requestContext.node?.req;
+        if (limiter && req && cost !== undefined) await limiter.charge(req, claims, cost);
         if (claims) {
           pgSettings['jwt.claims.sub'] = claims.sub;
           pgSettings['jwt.claims.role'] = claims.role;

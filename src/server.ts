@@ -9,13 +9,17 @@ import { graphqlPreset } from './graphql.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { adminDir } from './paths.ts';
+import { createRequestLimiter } from './ratelimit.ts';
 import { checkReadiness, type ReadinessProbe } from './readiness.ts';
 
-/** HttpServer is the listening HTTP server. */
+/** HttpServer is the listening HTTP server (and the ops server, when OPS_PORT is set). */
 export interface HttpServer {
+  /** server is the public server, or the ops server when a worker serves only that. */
   readonly server: Server;
   /** url is where it listens, e.g. http://127.0.0.1:5678. */
   readonly url: string;
+  /** opsUrl is where health, readiness and metrics are served: url unless OPS_PORT is set. */
+  readonly opsUrl: string;
   /** close stops accepting connections, waits for requests in flight, then releases PostGraphile. */
   close(): Promise<void>;
 }
@@ -30,12 +34,14 @@ export interface ServerOptions {
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+type Route = (req: IncomingMessage, res: ServerResponse, route: string) => boolean;
 
 /**
  * startServer listens on HOST:PORT and serves, in every role: GET /healthz (the process is
  * alive), GET /readyz (every readiness probe passes, else 503 naming the failing ones) and
  * GET /metrics (Prometheus text). With a GraphQL pool it also serves GraphQL at /graphql
- * (and GraphiQL outside production).
+ * (and GraphiQL outside production) and the admin page. With OPS_PORT set, the ops endpoints
+ * move to OPS_HOST:OPS_PORT and HOST:PORT serves only the API (a worker then listens only there).
  */
 export async function startServer({
   config,
@@ -44,10 +50,11 @@ export async function startServer({
   probes,
   graphqlPool,
 }: ServerOptions): Promise<HttpServer> {
+  const limiter = createRequestLimiter(config.rateLimit, config.jwtSecret);
   let graphql: Handler | undefined;
   let release = async () => {};
   if (graphqlPool) {
-    const pgl = postgraphile(graphqlPreset(config, graphqlPool));
+    const pgl = postgraphile(graphqlPreset(config, graphqlPool, limiter));
     graphql = pgl.createServ(grafserv).createHandler();
     await pgl.getSchema();
     release = async () => {
@@ -56,14 +63,16 @@ export async function startServer({
     };
   }
 
-  const server = createServer((req, res) => {
-    const route = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method === 'GET' && route === '/healthz') return sendJson(res, 200, { status: 'ok' });
+  const serveOps: Route = (req, res, route) => {
+    if (req.method === 'GET' && route === '/healthz') {
+      sendJson(res, 200, { status: 'ok' });
+      return true;
+    }
     if (req.method === 'GET' && route === '/readyz') {
       void checkReadiness(probes).then((readiness) =>
         sendJson(res, readiness.ready ? 200 : 503, readiness),
       );
-      return;
+      return true;
     }
     if (req.method === 'GET' && route === '/metrics') {
       void metrics.registry.metrics().then(
@@ -73,8 +82,12 @@ export async function startServer({
         },
         (error: Error) => sendJson(res, 500, { error: `metrics unavailable: ${error.message}` }),
       );
-      return;
+      return true;
     }
+    return false;
+  };
+
+  const serveApi = (req: IncomingMessage, res: ServerResponse, route: string) => {
     const notFound = () => sendJson(res, 404, { error: `nothing at ${req.method} ${req.url}` });
     if (!graphql) return notFound();
     if (req.method === 'GET' && ADMIN_FILES[route]) {
@@ -92,39 +105,104 @@ export async function startServer({
         );
       });
     }
+    if (route === '/graphql' && limiter) {
+      const handler = graphql;
+      void limiter.admit(req).then(
+        (refusal) => {
+          if (!refusal) return handler(req, res, notFound);
+          res.setHeader('retry-after', String(refusal.retryAfterSeconds));
+          sendJson(res, 429, {
+            errors: [{ message: refusal.message, extensions: { code: 'RATED' } }],
+          });
+        },
+        (error: Error) => {
+          log.error({ err: error }, 'rate limiter failed');
+          sendJson(res, 500, { errors: [{ message: 'internal error' }] });
+        },
+      );
+      return;
+    }
     graphql(req, res, notFound);
-  });
-  server.on('clientError', (error, socket) => {
-    log.debug({ err: error }, 'bad HTTP request');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-  });
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  const routeOf = (req: IncomingMessage) => (req.url ?? '/').split('?')[0] ?? '/';
+  const listeners: Array<{ server: Server; url: string }> = [];
+  const listenOn = async (
+    host: string,
+    port: number,
+    handle: (req: IncomingMessage, res: ServerResponse) => void,
+  ) => {
+    const server = createServer(handle);
+    server.on('clientError', (error, socket) => {
+      log.debug({ err: error }, 'bad HTTP request');
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info(
-    { url: graphql ? `${url}/graphql` : url },
-    graphql ? 'GraphQL server listening' : 'health and metrics listening',
-  );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    const bound = typeof address === 'object' && address ? address.port : port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+    listeners.push({ server, url });
+    return url;
+  };
+
+  let url: string | undefined;
+  let opsUrl: string | undefined;
+  try {
+    if (config.ops) {
+      opsUrl = await listenOn(config.ops.host, config.ops.port, (req, res) => {
+        if (!serveOps(req, res, routeOf(req))) {
+          sendJson(res, 404, { error: `nothing at ${req.method} ${req.url}` });
+        }
+      });
+      log.info({ url: opsUrl }, 'health and metrics listening');
+      if (graphql)
+        url = await listenOn(config.host, config.port, (req, res) =>
+          serveApi(req, res, routeOf(req)),
+        );
+    } else {
+      url = await listenOn(config.host, config.port, (req, res) => {
+        const route = routeOf(req);
+        if (!serveOps(req, res, route)) serveApi(req, res, route);
+      });
+      opsUrl = url;
+      if (!graphql) log.info({ url }, 'health and metrics listening');
+    }
+    if (graphql) log.info({ url: `${url}/graphql` }, 'GraphQL server listening');
+  } catch (error) {
+    await closeAll(listeners);
+    await release();
+    throw error;
+  }
+  const main = listeners.find((listener) => listener.url === url) ?? listeners[0];
+  if (!main || !opsUrl) throw new Error('no HTTP server is listening');
 
   return {
-    server,
-    url,
+    server: main.server,
+    url: main.url,
+    opsUrl,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await closeAll(listeners);
       await release();
     },
   };
+}
+
+async function closeAll(listeners: ReadonlyArray<{ server: Server }>): Promise<void> {
+  await Promise.all(
+    listeners.map(
+      ({ server }) =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    ),
+  );
 }
 
 /** ADMIN_FILES are the admin page's files, by URL path: all there is, nothing else is served. */

@@ -196,3 +196,58 @@ t.test('at startup, a duration Postgres reads otherwise is a configuration error
   t.match(error.message, /END_GRACE: Postgres reads "10 minutes" as 600000 ms, not 60000/);
   t.notMatch(error.message, /WORKER_DEAD_AFTER/);
 });
+
+t.test('the GraphQL limits, rate limit and ops address are read and checked', async (t) => {
+  const defaults = parseConfig({});
+  t.same(defaults.graphqlLimits, {
+    maxDepth: 10,
+    maxAliases: 15,
+    maxRootFields: 10,
+    maxCost: 50_000,
+    defaultPageSize: 100,
+    maxPageSize: 1000,
+    maxOffset: 10_000,
+  });
+  t.equal(defaults.statementTimeout.ms, 5_000);
+  t.match(defaults.rateLimit, { requests: 300, seconds: 60 });
+  t.equal(defaults.introspection, true, 'introspection is on outside production');
+  t.equal(defaults.ops, undefined, 'no OPS_PORT: everything on PORT');
+  const production = parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) });
+  t.equal(production.introspection, false, 'and off in production');
+  const set = parseConfig({
+    GRAPHQL_RATE_LIMIT: '10/second',
+    GRAPHQL_INTROSPECTION: 'off',
+    OPS_PORT: '9090',
+    HOST: '0.0.0.0',
+  });
+  t.match(set.rateLimit, { requests: 10, seconds: 1, text: '10/second' });
+  t.equal(set.introspection, false);
+  t.same(set.ops, { host: '0.0.0.0', port: 9090 }, 'OPS_HOST defaults to HOST');
+  t.equal(parseConfig({ GRAPHQL_RATE_LIMIT: 'off' }).rateLimit, null);
+
+  const error = t.throws(() =>
+    parseConfig({
+      GRAPHQL_RATE_LIMIT: 'lots',
+      GRAPHQL_MAX_DEPTH: '1',
+      GRAPHQL_INTROSPECTION: 'maybe',
+    }),
+  ) as ConfigError;
+  t.match(error.message, /GRAPHQL_RATE_LIMIT: must be "<requests>\/<second\|minute\|hour>"/);
+  t.match(error.message, /GRAPHQL_MAX_DEPTH: must be between 2 and 100/);
+  t.match(error.message, /GRAPHQL_INTROSPECTION: must be on or off/);
+  // Settings that depend on each other are checked once each one is readable.
+  const together = t.throws(() =>
+    parseConfig({
+      GRAPHQL_DEFAULT_PAGE_SIZE: '500',
+      GRAPHQL_MAX_PAGE_SIZE: '100',
+      GRAPHQL_STATEMENT_TIMEOUT: '10 ms',
+      OPS_HOST: '127.0.0.1',
+    }),
+  ) as ConfigError;
+  t.match(
+    together.message,
+    /GRAPHQL_DEFAULT_PAGE_SIZE: must not be more than GRAPHQL_MAX_PAGE_SIZE \(100\)/,
+  );
+  t.match(together.message, /GRAPHQL_STATEMENT_TIMEOUT: must be at least 100 milliseconds/);
+  t.match(together.message, /OPS_PORT: is required when OPS_HOST is set/);
+});
