@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { type Claims, verifyAuthorization } from './auth.ts';
 import type { RateLimit } from './config.ts';
+import type { Duration } from './duration.ts';
 
 /** Refusal is why a request was turned away and when its caller may try again. */
 export interface Refusal {
@@ -35,6 +36,7 @@ export interface RequestLimiter {
 export function createRequestLimiter(
   limit: RateLimit | null,
   jwtSecret: string,
+  tokenMaxTtl: Duration,
 ): RequestLimiter | undefined {
   if (!limit) return undefined;
   const limiter = new RateLimiterMemory({ points: limit.requests, duration: limit.seconds });
@@ -44,9 +46,11 @@ export function createRequestLimiter(
       if (extra > 0) await limiter.penalty(callerKey(req, claims), extra);
     },
     async admit(req) {
-      const claims = await verifyAuthorization(req.headers.authorization, jwtSecret).catch(
-        () => undefined,
-      );
+      const claims = await verifyAuthorization(
+        req.headers.authorization,
+        jwtSecret,
+        tokenMaxTtl,
+      ).catch(() => undefined);
       const key = callerKey(req, claims);
       try {
         await limiter.consume(key);

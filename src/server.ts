@@ -50,7 +50,7 @@ export async function startServer({
   probes,
   graphqlPool,
 }: ServerOptions): Promise<HttpServer> {
-  const limiter = createRequestLimiter(config.rateLimit, config.jwtSecret);
+  const limiter = createRequestLimiter(config.rateLimit, config.jwtSecret, config.tokenMaxTtl);
   let graphql: Handler | undefined;
   let release = async () => {};
   if (graphqlPool) {
