@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Runner, run, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
+import { type Job, type Runner, run, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
 import type pg from 'pg';
 import { createChannels } from './channels.ts';
 import type { Config } from './config.ts';
@@ -58,14 +58,36 @@ export async function loadTaskList(context: TaskContext, dir = tasksDir): Promis
   return tasks;
 }
 
-/** workerLogger routes graphile-worker's log lines into our structured logger. */
+/**
+ * workerLogger routes graphile-worker's log lines into our structured logger, one line each.
+ * graphile-worker logs every completed job at info with the whole job attached; here a line
+ * about one job names the job (id, task, attempt) instead of dumping it, and its info lines
+ * ("Completed task ... with success") are debug: an idle service's sweeps write nothing at
+ * info, and the job history and metrics count every job anyway. Warnings and errors keep
+ * their level.
+ */
 export function workerLogger(log: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const fields = { ...scope, ...meta };
-    if (level === 'error') log.error(fields, message);
-    else if (level === 'warning') log.warn(fields, message);
-    else if (level === 'info') log.info(fields, message);
-    else log.debug(fields, message);
+    const { job, error, ...rest } = (meta ?? {}) as { job?: Job; error?: unknown } & Record<
+      string,
+      unknown
+    >;
+    const fields: Record<string, unknown> = { ...scope, ...rest };
+    if (job) {
+      fields.jobId = job.id;
+      fields.task = job.task_identifier;
+      fields.attempt = job.attempts;
+    }
+    let text = message;
+    if (error !== undefined) {
+      fields.err = error;
+      // "Failed task ..." repeats the stack that `err` carries.
+      text = message.split('\n', 1)[0] ?? message;
+    }
+    if (level === 'error') log.error(fields, text);
+    else if (level === 'warning') log.warn(fields, text);
+    else if (level === 'info' && !job) log.info(fields, text);
+    else log.debug(fields, text);
   });
 }
 
