@@ -12,6 +12,7 @@ import type { Logger } from './log.ts';
 import { type Metrics, recordMetrics } from './metrics.ts';
 import { crontabPath } from './paths.ts';
 import { bindTask, type TaskContext, type TaskDefinition } from './task.ts';
+import { watchTaskIds } from './taskids.ts';
 import { startWakeup } from './wakeup.ts';
 
 /** tasksDir holds one task per file, named after its identifier (tasks/ or dist/tasks/). */
@@ -101,6 +102,7 @@ export interface WorkerOptions {
 
 /** Worker is a running graphile-worker with schoolbell's wake-up timer and heartbeat. */
 export interface Worker {
+  /** runner is the current graphile-worker runner (replaced when its task ids go stale). */
   readonly runner: Runner;
   /** probe resolves while the worker is connected and listening for jobs, and throws otherwise. */
   probe(): Promise<void>;
@@ -114,7 +116,8 @@ export interface Worker {
 /**
  * startWorker runs graphile-worker on the pool: the tasks in tasks/ and the schedules in the
  * crontab, woken at each future job's run_at (wakeup.ts), registered and recovering dead
- * workers' jobs (heartbeat.ts). Signals are the service's to handle, so that it can drain the
+ * workers' jobs (heartbeat.ts), restarted when its task ids are garbage-collected under it
+ * (taskids.ts). Signals are the service's to handle, so that it can drain the
  * HTTP server and the worker in order.
  */
 export async function startWorker({ config, pool, log, metrics }: WorkerOptions): Promise<Worker> {
@@ -153,7 +156,7 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
   events.on('stop', () => {
     listening = 'stopping';
   });
-  const runner = await run({
+  const runnerOptions = {
     pgPool: pool,
     concurrency: config.workerConcurrency,
     pollInterval: config.pollInterval.ms,
@@ -165,33 +168,102 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
     events,
     logger: workerLogger(workerLog),
     gracefulShutdownAbortTimeout: config.shutdownTimeout.ms,
+  };
+  const taskIdCheckMs = Math.max(250, Math.floor(config.workerDeadAfter.ms / 4));
+  let stopping = false;
+  let stale: string | undefined;
+  let restarting: Promise<void> = Promise.resolve();
+  // Set up before run(), like the heartbeat: it starts with the runner's first events.
+  const taskIdWatch = watchTaskIds({
+    pool,
+    events,
+    identifiers: Object.keys(taskList),
+    intervalMs: taskIdCheckMs,
+    log: workerLog,
+    onStale(changes) {
+      // restart is defined below; it is only called once the runner runs.
+      restarting = restarting.then(() => restart(changes));
+    },
   });
+
+  let runner: Runner;
+  try {
+    runner = await run(runnerOptions);
+  } catch (error) {
+    taskIdWatch.stop();
+    throw error;
+  }
+  let running = true;
+
+  // Lets running jobs finish within SHUTDOWN_TIMEOUT, then abandons them.
+  const stopRunner = async (reason: string) => {
+    if (!running) return;
+    running = false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), config.shutdownTimeout.ms + 1_000);
+    });
+    try {
+      const outcome = await Promise.race([
+        runner.stop(reason).then(() => 'stopped' as const),
+        timeout,
+      ]);
+      if (outcome === 'timeout') {
+        workerLog.warn(
+          { timeout: config.shutdownTimeout.text },
+          'jobs still running after SHUTDOWN_TIMEOUT; abandoning them',
+        );
+        await runner.kill(`${reason} timeout`);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  // A runner whose task ids went stale (taskids.ts) runs none of those tasks' new jobs again:
+  // it is replaced by a new one, which reads the ids afresh. Until then /readyz says why.
+  const restart = async (changes: string) => {
+    stale = `graphile-worker's task ids changed under this worker (${changes}): restarting it`;
+    workerLog.error(
+      { changes },
+      `graphile-worker's task ids changed under this running worker (${changes}), as a cleanup of GC_TASK_IDENTIFIERS does; it would never run those tasks' jobs again, so it is restarting`,
+    );
+    try {
+      await stopRunner('task ids changed');
+    } catch (error) {
+      workerLog.error(
+        { err: error },
+        'stopping the stale worker failed; starting a new one anyway',
+      );
+    }
+    while (!stopping) {
+      try {
+        runner = await run(runnerOptions);
+        running = true;
+        stale = undefined;
+        workerLog.warn({ changes }, 'worker restarted with the current task ids');
+        return;
+      } catch (error) {
+        stale = `restarting after the task ids changed (${changes}) failed: ${(error as Error).message}`;
+        workerLog.error({ err: error }, `${stale}; trying again`);
+        await new Promise((resolve) => setTimeout(resolve, taskIdCheckMs));
+      }
+    }
+  };
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
     async probe() {
+      if (stale) throw new Error(stale);
       if (listening !== 'ok') throw new Error(listening);
     },
     async stop() {
+      stopping = true;
+      taskIdWatch.stop();
       wakeup.stop();
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), config.shutdownTimeout.ms + 1_000);
-      });
-      try {
-        const outcome = await Promise.race([
-          runner.stop('shutdown').then(() => 'stopped' as const),
-          timeout,
-        ]);
-        if (outcome === 'timeout') {
-          workerLog.warn(
-            { timeout: config.shutdownTimeout.text },
-            'jobs still running after SHUTDOWN_TIMEOUT; abandoning them',
-          );
-          await runner.kill('shutdown timeout');
-        }
-      } finally {
-        clearTimeout(timer);
-      }
+      await restarting;
+      await stopRunner('shutdown');
       // Unregister only now: until its jobs were done they were this worker's.
       await heartbeat.stop();
       await history.stop();
