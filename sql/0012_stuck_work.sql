@@ -48,6 +48,8 @@ as $$
 $$;
 comment on function app_private.write_crontab(json) is
   'Makes app_private.crontab what the starting process''s crontab file says.';
+-- Functions are executable by PUBLIC when created; only the service's own user calls this one.
+revoke execute on function app_private.write_crontab(json) from public;
 
 create view app_private.sweep_status as
 select
