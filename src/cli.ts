@@ -3,7 +3,12 @@ import { signToken } from './auth.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createDb, createPool } from './db.ts';
 import { type Duration, parseDuration } from './duration.ts';
-import { createLogger, type Logger } from './log.ts';
+import {
+  createLogger,
+  type Logger,
+  logFormatFromEnvironment,
+  routeConsoleToLogger,
+} from './log.ts';
 import { findUserRole } from './users.ts';
 
 type Options = Record<string, string | boolean | Array<string | boolean> | undefined>;
@@ -106,7 +111,10 @@ In development, \`npm start\` seeds users whose ids the README lists.`,
       try {
         const found = await findUserRole(createDb(pool), user);
         if (!found) throw new UsageError(`no user with id ${user}`);
-        console.log(await signToken(found, config.jwtSecret, Math.round(ttl.ms / 1000)));
+        // The token is this command's output, not a log line.
+        process.stdout.write(
+          `${await signToken(found, config.jwtSecret, Math.round(ttl.ms / 1000))}\n`,
+        );
       } finally {
         await pool.end();
         await database.embedded?.stop();
@@ -153,6 +161,18 @@ async function serve(
   });
 }
 
+/**
+ * complain reports a mistake made before the configuration (and so the logger) exists: as a
+ * JSON line when LOG_FORMAT or NODE_ENV asks for JSON, so that production logs stay parseable.
+ */
+function complain(text: string): void {
+  if (logFormatFromEnvironment() === 'json') {
+    createLogger({ logLevel: 'info', logFormat: 'json' }).fatal(text);
+  } else {
+    console.error(text);
+  }
+}
+
 /** main parses argv, runs one command and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const first = argv.find((arg) => !arg.startsWith('-'));
@@ -165,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
       options: { help: { type: 'boolean', short: 'h' }, ...declared },
     });
   } catch (error) {
-    console.error(`schoolbell: ${(error as Error).message}\n\n${USAGE}`);
+    complain(`schoolbell: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
   const { positionals, values } = parsed;
@@ -177,7 +197,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    console.error(`schoolbell: unknown command "${name}"\n\n${USAGE}`);
+    complain(`schoolbell: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -185,7 +205,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 1) {
-    console.error(`schoolbell ${name}: unexpected argument "${positionals[1]}"\n\n${command.help}`);
+    complain(`schoolbell ${name}: unexpected argument "${positionals[1]}"\n\n${command.help}`);
     return 2;
   }
 
@@ -194,12 +214,13 @@ export async function main(argv: string[]): Promise<number> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`schoolbell: ${error.message}`);
+      complain(`schoolbell: ${error.message}`);
       return 78; // EX_CONFIG
     }
     throw error;
   }
   const log = createLogger(config);
+  routeConsoleToLogger(log);
   // Grafast reads GRAPHILE_ENV when it loads, hence the service modules are imported only now.
   process.env.GRAPHILE_ENV ??= config.production ? 'production' : 'development';
   try {

@@ -53,9 +53,13 @@ export function startHeartbeat({ pool, events, deadAfter, log }: HeartbeatOption
   };
 
   const onPool = ({ workerPool: created }: { workerPool: WorkerPool }) => {
+    // A restarted runner (worker.ts) brings a new pool: the old one is done, unregister it.
+    const previous = poolId;
+    clearInterval(timer);
+    if (previous) beating = beating.then(() => workerStopped(pool, previous).catch(() => {}));
     workerPool = created;
     poolId = created.id;
-    beating = beat();
+    beating = beating.then(beat);
     timer = setInterval(() => {
       beating = beating.then(beat);
     }, interval);

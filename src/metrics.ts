@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Job } from 'graphile-worker';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { queueDepth } from './queries.ts';
+import { queueDepth, sweepLateness } from './queries.ts';
 
 /** Metrics is one process's Prometheus registry and the instruments the service feeds. */
 export interface Metrics {
@@ -18,7 +18,8 @@ export interface Metrics {
 /**
  * createMetrics makes the registry served at /metrics: process metrics, job outcomes, durations
  * and lateness, cron ticks, GraphQL requests and latency, and the queue depth by task and state
- * (read from Postgres when scraped, so every replica reports the same queue).
+ * and each sweep's lateness (read from Postgres when scraped, so every replica reports the same
+ * queue).
  */
 export function createMetrics(pool: pg.Pool): Metrics {
   const registry = new Registry();
@@ -33,6 +34,17 @@ export function createMetrics(pool: pg.Pool): Metrics {
       this.reset();
       for (const row of await queueDepth(pool))
         this.set({ task: row.task, state: row.state }, row.count);
+    },
+  });
+  new Gauge({
+    name: 'schoolbell_sweep_overdue_seconds',
+    help: 'How long each crontab sweep has waited past its schedule, even when its ticks fold into one job (0 when on time; read from app_private.sweep_status at scrape time).',
+    labelNames: ['task'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const row of await sweepLateness(pool))
+        this.set({ task: row.sweep }, row.overdue_seconds);
     },
   });
   return {

@@ -220,3 +220,73 @@ export async function intervalMs(db: Queryable, text: string): Promise<number> {
   );
   return (rows[0] as { ms: number }).ms;
 }
+
+/** writeCrontab makes app_private.crontab what this process's crontab file says. */
+export async function writeCrontab(
+  db: Queryable,
+  entries: ReadonlyArray<{
+    identifier: string;
+    task: string;
+    schedule: string;
+    periodSeconds: number;
+    jobKey: string | null;
+  }>,
+): Promise<void> {
+  await db.query('select app_private.write_crontab($1::json)', [
+    JSON.stringify(
+      entries.map((entry) => ({
+        identifier: entry.identifier,
+        task: entry.task,
+        schedule: entry.schedule,
+        period: `${entry.periodSeconds} seconds`,
+        job_key: entry.jobKey,
+      })),
+    ),
+  ]);
+}
+
+/** SweepLateness is how overdue one crontab entry is (0 when on time). */
+export interface SweepLateness {
+  sweep: string;
+  task: string;
+  overdue_seconds: number;
+}
+
+/** sweepLateness reads app_private.sweep_status: each crontab entry and how overdue it is. */
+export async function sweepLateness(db: Queryable): Promise<SweepLateness[]> {
+  const { rows } = await db.query<SweepLateness>(
+    'select sweep, task, extract(epoch from overdue_for)::float8 as overdue_seconds from app_private.sweep_status order by sweep',
+  );
+  return rows;
+}
+
+/**
+ * registerTaskIds makes sure each of these task identifiers has a row in
+ * graphile_worker._private_tasks, as graphile-worker does when a runner starts (and with the
+ * same statement), and returns their ids: the ids the runner uses.
+ */
+export async function registerTaskIds(
+  db: Queryable,
+  identifiers: readonly string[],
+): Promise<Map<string, string>> {
+  await db.query(
+    `insert into graphile_worker._private_tasks as tasks (identifier)
+     select i from unnest($1::text[]) as u(i)
+      where not exists (select 1 from graphile_worker._private_tasks as existing where existing.identifier = u.i)
+     on conflict do nothing`,
+    [identifiers],
+  );
+  return taskIds(db, identifiers);
+}
+
+/** taskIds maps each of these task identifiers to its id in graphile_worker._private_tasks. */
+export async function taskIds(
+  db: Queryable,
+  identifiers: readonly string[],
+): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ identifier: string; id: string }>(
+    'select identifier, id::text as id from graphile_worker._private_tasks where identifier = any($1::text[])',
+    [identifiers],
+  );
+  return new Map(rows.map((row) => [row.identifier, row.id]));
+}

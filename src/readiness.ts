@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { pendingMigrations, readMigrations } from './migrate.ts';
+import { sweepLateness } from './queries.ts';
 
 /** Readiness is the answer of /readyz: ready only when every check says ok. */
 export interface Readiness {
@@ -24,6 +25,27 @@ export function databaseProbes(pool: pg.Pool): Record<string, ReadinessProbe> {
       if (pending.length > 0)
         throw new Error(`${pending.length} pending, starting with ${pending[0]?.filename}`);
     },
+  };
+}
+
+/** SWEEP_OVERDUE_LIMIT_SECONDS is how far past its schedule a sweep may fall before `sweeps` fails. */
+export const SWEEP_OVERDUE_LIMIT_SECONDS = 300;
+
+/**
+ * sweepsProbe fails while a crontab sweep is more than SWEEP_OVERDUE_LIMIT_SECONDS past its
+ * schedule (app_private.sweep_status), naming it: a sweep whose ticks fold into one pending
+ * job looks a minute late at most in the job views, however long it has waited.
+ */
+export function sweepsProbe(pool: pg.Pool): ReadinessProbe {
+  return async () => {
+    const late = (await sweepLateness(pool)).filter(
+      (sweep) => sweep.overdue_seconds > SWEEP_OVERDUE_LIMIT_SECONDS,
+    );
+    if (late.length > 0) {
+      throw new Error(
+        `overdue: ${late.map((sweep) => `${sweep.sweep} by ${Math.round(sweep.overdue_seconds)} s`).join(', ')}`,
+      );
+    }
   };
 }
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import type pg from 'pg';
 import { type Config, ConfigError } from './config.ts';
 import { createDb, createPool } from './db.ts';
@@ -5,8 +6,10 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { MigrationError, migrate, pendingMigrations, readMigrations } from './migrate.ts';
-import { intervalMs } from './queries.ts';
-import { databaseProbes, type ReadinessProbe } from './readiness.ts';
+import { crontabPath } from './paths.ts';
+import { intervalMs, writeCrontab } from './queries.ts';
+import { databaseProbes, type ReadinessProbe, sweepsProbe } from './readiness.ts';
+import { crontabEntries } from './schedule.ts';
 import { seedDevelopmentUsers } from './seed.ts';
 import { type HttpServer, startServer } from './server.ts';
 import { writeSettings } from './settings.ts';
@@ -95,6 +98,10 @@ export async function startService(
       const started = await startWorker({ config, pool: servicePool, log, metrics });
       undo.push(['worker', () => started.stop()]);
       probes.worker = () => started.probe();
+      // Only a worker-only process fails readiness over late sweeps: it serves no requests, and
+      // lateness is the whole cluster's, so API replicas going unready with it would turn late
+      // sweeps into an outage (README: Health, readiness and metrics).
+      if (role === 'worker') probes.sweeps = sweepsProbe(servicePool);
       worker = started;
     }
     // Every role serves /healthz, /readyz and /metrics; the API roles serve GraphQL too, from a
@@ -123,7 +130,8 @@ export async function startService(
 
 /**
  * prepareDatabase migrates (or, for replicas that must not, checks that the schema is current),
- * writes the settings the SQL reads, and in development adds the seed users.
+ * writes the settings and the crontab's schedules the SQL reads, and in development adds the
+ * seed users.
  */
 export async function prepareDatabase(
   pool: pg.Pool,
@@ -143,6 +151,7 @@ export async function prepareDatabase(
   }
   const db = createDb(pool);
   await writeSettings(db, config);
+  await writeCrontab(pool, crontabEntries(await fs.readFile(crontabPath, 'utf8')));
   if (config.devConveniences) {
     const added = await seedDevelopmentUsers(db);
     if (added > 0) log.info({ added }, 'added development users (see README: Trying it out)');

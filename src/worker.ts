@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Runner, run, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
+import { type Job, type Runner, run, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
 import type pg from 'pg';
 import { createChannels } from './channels.ts';
 import type { Config } from './config.ts';
@@ -12,6 +12,7 @@ import type { Logger } from './log.ts';
 import { type Metrics, recordMetrics } from './metrics.ts';
 import { crontabPath } from './paths.ts';
 import { bindTask, type TaskContext, type TaskDefinition } from './task.ts';
+import { watchTaskIds } from './taskids.ts';
 import { timerDelay } from './timers.ts';
 import { startWakeup } from './wakeup.ts';
 
@@ -59,14 +60,36 @@ export async function loadTaskList(context: TaskContext, dir = tasksDir): Promis
   return tasks;
 }
 
-/** workerLogger routes graphile-worker's log lines into our structured logger. */
+/**
+ * workerLogger routes graphile-worker's log lines into our structured logger, one line each.
+ * graphile-worker logs every completed job at info with the whole job attached; here a line
+ * about one job names the job (id, task, attempt) instead of dumping it, and its info lines
+ * ("Completed task ... with success") are debug: an idle service's sweeps write nothing at
+ * info, and the job history and metrics count every job anyway. Warnings and errors keep
+ * their level.
+ */
 export function workerLogger(log: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const fields = { ...scope, ...meta };
-    if (level === 'error') log.error(fields, message);
-    else if (level === 'warning') log.warn(fields, message);
-    else if (level === 'info') log.info(fields, message);
-    else log.debug(fields, message);
+    const { job, error, ...rest } = (meta ?? {}) as { job?: Job; error?: unknown } & Record<
+      string,
+      unknown
+    >;
+    const fields: Record<string, unknown> = { ...scope, ...rest };
+    if (job) {
+      fields.jobId = job.id;
+      fields.task = job.task_identifier;
+      fields.attempt = job.attempts;
+    }
+    let text = message;
+    if (error !== undefined) {
+      fields.err = error;
+      // "Failed task ..." repeats the stack that `err` carries.
+      text = message.split('\n', 1)[0] ?? message;
+    }
+    if (level === 'error') log.error(fields, text);
+    else if (level === 'warning') log.warn(fields, text);
+    else if (level === 'info' && !job) log.info(fields, text);
+    else log.debug(fields, text);
   });
 }
 
@@ -80,6 +103,7 @@ export interface WorkerOptions {
 
 /** Worker is a running graphile-worker with schoolbell's wake-up timer and heartbeat. */
 export interface Worker {
+  /** runner is the current graphile-worker runner (replaced when its task ids go stale). */
   readonly runner: Runner;
   /** probe resolves while the worker is connected and listening for jobs, and throws otherwise. */
   probe(): Promise<void>;
@@ -93,7 +117,8 @@ export interface Worker {
 /**
  * startWorker runs graphile-worker on the pool: the tasks in tasks/ and the schedules in the
  * crontab, woken at each future job's run_at (wakeup.ts), registered and recovering dead
- * workers' jobs (heartbeat.ts). Signals are the service's to handle, so that it can drain the
+ * workers' jobs (heartbeat.ts), restarted when its task ids are garbage-collected under it
+ * (taskids.ts). Signals are the service's to handle, so that it can drain the
  * HTTP server and the worker in order.
  */
 export async function startWorker({ config, pool, log, metrics }: WorkerOptions): Promise<Worker> {
@@ -132,7 +157,7 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
   events.on('stop', () => {
     listening = 'stopping';
   });
-  const runner = await run({
+  const runnerOptions = {
     pgPool: pool,
     concurrency: config.workerConcurrency,
     pollInterval: config.pollInterval.ms,
@@ -144,33 +169,102 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
     events,
     logger: workerLogger(workerLog),
     gracefulShutdownAbortTimeout: config.shutdownTimeout.ms,
+  };
+  const taskIdCheckMs = Math.max(250, Math.floor(config.workerDeadAfter.ms / 4));
+  let stopping = false;
+  let stale: string | undefined;
+  let restarting: Promise<void> = Promise.resolve();
+  // Set up before run(), like the heartbeat: it starts with the runner's first events.
+  const taskIdWatch = watchTaskIds({
+    pool,
+    events,
+    identifiers: Object.keys(taskList),
+    intervalMs: taskIdCheckMs,
+    log: workerLog,
+    onStale(changes) {
+      // restart is defined below; it is only called once the runner runs.
+      restarting = restarting.then(() => restart(changes));
+    },
   });
+
+  let runner: Runner;
+  try {
+    runner = await run(runnerOptions);
+  } catch (error) {
+    taskIdWatch.stop();
+    throw error;
+  }
+  let running = true;
+
+  // Lets running jobs finish within SHUTDOWN_TIMEOUT, then abandons them.
+  const stopRunner = async (reason: string) => {
+    if (!running) return;
+    running = false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timerDelay(config.shutdownTimeout.ms + 1_000));
+    });
+    try {
+      const outcome = await Promise.race([
+        runner.stop(reason).then(() => 'stopped' as const),
+        timeout,
+      ]);
+      if (outcome === 'timeout') {
+        workerLog.warn(
+          { timeout: config.shutdownTimeout.text },
+          'jobs still running after SHUTDOWN_TIMEOUT; abandoning them',
+        );
+        await runner.kill(`${reason} timeout`);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  // A runner whose task ids went stale (taskids.ts) runs none of those tasks' new jobs again:
+  // it is replaced by a new one, which reads the ids afresh. Until then /readyz says why.
+  const restart = async (changes: string) => {
+    stale = `graphile-worker's task ids changed under this worker (${changes}): restarting it`;
+    workerLog.error(
+      { changes },
+      `graphile-worker's task ids changed under this running worker (${changes}), as a cleanup of GC_TASK_IDENTIFIERS does; it would never run those tasks' jobs again, so it is restarting`,
+    );
+    try {
+      await stopRunner('task ids changed');
+    } catch (error) {
+      workerLog.error(
+        { err: error },
+        'stopping the stale worker failed; starting a new one anyway',
+      );
+    }
+    while (!stopping) {
+      try {
+        runner = await run(runnerOptions);
+        running = true;
+        stale = undefined;
+        workerLog.warn({ changes }, 'worker restarted with the current task ids');
+        return;
+      } catch (error) {
+        stale = `restarting after the task ids changed (${changes}) failed: ${(error as Error).message}`;
+        workerLog.error({ err: error }, `${stale}; trying again`);
+        await new Promise((resolve) => setTimeout(resolve, taskIdCheckMs));
+      }
+    }
+  };
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
     async probe() {
+      if (stale) throw new Error(stale);
       if (listening !== 'ok') throw new Error(listening);
     },
     async stop() {
+      stopping = true;
+      taskIdWatch.stop();
       wakeup.stop();
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), timerDelay(config.shutdownTimeout.ms + 1_000));
-      });
-      try {
-        const outcome = await Promise.race([
-          runner.stop('shutdown').then(() => 'stopped' as const),
-          timeout,
-        ]);
-        if (outcome === 'timeout') {
-          workerLog.warn(
-            { timeout: config.shutdownTimeout.text },
-            'jobs still running after SHUTDOWN_TIMEOUT; abandoning them',
-          );
-          await runner.kill('shutdown timeout');
-        }
-      } finally {
-        clearTimeout(timer);
-      }
+      await restarting;
+      await stopRunner('shutdown');
       // Unregister only now: until its jobs were done they were this worker's.
       await heartbeat.stop();
       await history.stop();

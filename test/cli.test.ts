@@ -84,7 +84,11 @@ t.test('the CLI explains itself and its mistakes', async (t) => {
 
   const unknown = runCli(t, ['launch'], {});
   t.equal(await unknown.exited, 2);
-  t.match(unknown.output(), /unknown command "launch"/);
+  // With LOG_FORMAT=json even a command-line mistake is one JSON line.
+  t.match(JSON.parse(unknown.output()), { level: 60, msg: /unknown command "launch"/ });
+  const unknownInTerminal = runCli(t, ['launch'], { LOG_FORMAT: 'pretty' });
+  t.equal(await unknownInTerminal.exited, 2);
+  t.match(unknownInTerminal.output(), /^schoolbell: unknown command "launch"\n/);
 
   const badConfig = runCli(t, ['start'], { PORT: '99999', DATABASE_URL: 'nope' });
   t.equal(await badConfig.exited, 78, 'a bad config exits with EX_CONFIG before touching anything');

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { parseCrontab } from 'graphile-worker';
 import t from 'tap';
 import { crontabPath } from '../src/paths.ts';
+import { crontabEntries } from '../src/schedule.ts';
 import { loadTaskDefinitions } from '../src/worker.ts';
 
 t.test('the crontab parses and names only tasks that exist', async (t) => {
@@ -37,4 +38,22 @@ t.test('every task parses its payload with a schema', async (t) => {
     t.equal(typeof task.payload.safeParse, 'function', `${name} has a payload schema`);
     t.notOk(task.payload.safeParse(42).success, `${name} refuses a payload that is not an object`);
   }
+});
+
+t.test('each crontab entry knows how long it may go without running', async (t) => {
+  const entries = new Map(
+    crontabEntries(await fs.readFile(crontabPath, 'utf8')).map((entry) => [entry.task, entry]),
+  );
+  t.match(entries.get('expire_requests'), {
+    schedule: '*/5 * * * *',
+    periodSeconds: 300,
+    jobKey: 'sweep:expire_requests',
+  });
+  t.equal(entries.get('start_sessions')?.periodSeconds, 60);
+  t.equal(entries.get('prune_job_history')?.periodSeconds, 3600);
+  // Longest gaps of schedules that are not regular.
+  const period = (line: string) => crontabEntries(line)[0]?.periodSeconds;
+  t.equal(period('0 9 * * 1-5 start_sessions'), 3 * 86400, 'weekdays at 9: Friday to Monday');
+  t.equal(period('0 0 1 * * start_sessions'), 31 * 86400, 'monthly: the longest month');
+  t.equal(period('15,45 * * * * start_sessions'), 1800);
 });

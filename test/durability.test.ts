@@ -20,9 +20,14 @@ t.test(
     const gateway = await startWebhookReceiver(t, {
       delayMs: (call) => (call.body.message.includes('Slow') ? 5_000 : 0),
     });
+    // A reminder still pending when its session starts is cancelled, not sent: the interrupted
+    // reminders must be sent again before then. The lead is that deadline for the recovery
+    // (the second worker starting, WORKER_DEAD_AFTER, the gateway's five seconds), generous
+    // enough for a busy machine.
+    const LEAD = 20;
     const env = {
       DATABASE_URL: db.url,
-      REMINDER_LEADS: '4 seconds',
+      REMINDER_LEADS: `${LEAD} seconds`,
       REMINDER_CHANNEL: 'webhook',
       WEBHOOK_URL: gateway.url,
       WEBHOOK_SECRET: 'durability-secret-0123456789',
@@ -36,23 +41,20 @@ t.test(
     const first = runCli(t, ['worker'], env);
     await first.waitFor(/Worker connected/);
     const seconds = (n: number) => n / 60;
-    // Reminders at +2 s (Quick) and +4 s (Slow); sessions start at +6, +8 and +12 s.
-    const quick = await requestBooking(pool, student, tutor, {
-      startsIn: seconds(6),
-      minutes: seconds(1),
-      subject: 'Quick',
-    });
-    const slow = await requestBooking(pool, student, tutor, {
-      startsIn: seconds(12),
-      minutes: seconds(1),
-      subject: 'Slow',
-    });
-    const plain = await requestBooking(pool, student, tutor, {
-      startsIn: seconds(8),
-      minutes: seconds(1),
-      subject: 'Plain',
-    });
-    for (const booking of [quick, slow, plain]) await acceptBooking(pool, tutor, booking.id);
+    // Reminders in 3 s (Quick), 5 s (Plain) and 8 s (Slow); each session starts LEAD seconds
+    // later. Each booking is accepted as soon as it is made: a lead already past is skipped.
+    const book = async (subject: string, reminderIn: number) => {
+      const booking = await requestBooking(pool, student, tutor, {
+        startsIn: seconds(reminderIn + LEAD),
+        minutes: seconds(1),
+        subject,
+      });
+      await acceptBooking(pool, tutor, booking.id);
+      return booking;
+    };
+    const quick = await book('Quick', 3);
+    const plain = await book('Plain', 5);
+    const slow = await book('Slow', 8);
 
     // Quick's reminders are delivered and marked sent; Slow's are in flight when the worker dies.
     const sentBefore = await waitUntil('the quick reminders are sent', async () => {

@@ -1,0 +1,191 @@
+// Stuck work shows: a sweep whose ticks fold into one job is seen as late as it really is, a
+// worker-only process is not ready while a sweep is overdue, and a worker whose task ids were
+// garbage-collected under it recovers by itself.
+import { makeWorkerUtils } from 'graphile-worker';
+import t from 'tap';
+import { signToken } from '../src/auth.ts';
+import { createPool } from '../src/db.ts';
+import { createLogger } from '../src/log.ts';
+import { createTestDatabase } from './helpers/database.ts';
+import { createUser } from './helpers/factories.ts';
+import { dataOf, postGraphql, runCli, serve } from './helpers/process.ts';
+import { waitUntil } from './helpers/receivers.ts';
+
+const SECRET = 'stuck-test-secret-0123456789abcdef0123';
+const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
+
+async function database(t: { teardown(fn: () => unknown): void }) {
+  const db = await createTestDatabase(t);
+  const pool = createPool(db.url, 3, log, 'test');
+  t.teardown(() => pool.end());
+  return { url: db.url, pool };
+}
+
+async function readiness(base: string) {
+  const response = await fetch(`${base}/readyz`);
+  return {
+    status: response.status,
+    checks: ((await response.json()) as { checks: Record<string, string> }).checks,
+  };
+}
+
+/** addSweep enqueues a sweep the way the crontab does (its job key folds ticks together). */
+async function addSweep(pool: ReturnType<typeof createPool>, task: string): Promise<string> {
+  const { rows } = await pool.query(
+    `select (graphile_worker.add_job($1, '{}', job_key := 'sweep:' || $1)).id::text as id`,
+    [task],
+  );
+  return rows[0].id;
+}
+
+t.test('a sweep whose ticks folded into one job shows how long it has really waited', async (t) => {
+  const { url, pool } = await database(t);
+  // The API alone: nothing runs the sweep.
+  const { base } = await serve(t, 'server', { DATABASE_URL: url, JWT_SECRET: SECRET });
+
+  // A start_sessions tick seven minutes ago was never run; tick after tick folded into its job.
+  await addSweep(pool, 'start_sessions');
+  await pool.query(
+    "update graphile_worker._private_jobs set created_at = now() - interval '7 minutes', run_at = now() - interval '7 minutes' where key = 'sweep:start_sessions'",
+  );
+  await addSweep(pool, 'start_sessions');
+
+  // The job views see a job due for a moment: the fold moved its run_at to now.
+  const due = await pool.query(
+    "select extract(epoch from lateness)::float8 as seconds from app_private.jobs_due where key = 'sweep:start_sessions'",
+  );
+  t.ok(due.rows[0].seconds < 60, `jobs_due says ${due.rows[0].seconds.toFixed(1)} s late`);
+
+  // sweep_status sees seven minutes.
+  const { rows: status } = await pool.query(
+    "select *, extract(epoch from overdue_for)::float8 as overdue_seconds from app_private.sweep_status where sweep = 'start_sessions'",
+  );
+  t.match(status[0], { schedule: '* * * * *', job_state: 'due', ticks_folded: 1 });
+  t.ok(status[0].overdue_seconds >= 419, `sweep_status: ${status[0].overdue_seconds} s overdue`);
+  const others = await pool.query(
+    "select count(*)::int as n from app_private.sweep_status where sweep <> 'start_sessions' and overdue_for > interval '0'",
+  );
+  t.equal(others.rows[0].n, 0, 'the sweeps nobody knows about yet are not overdue');
+
+  // So do the admin API...
+  const admin = await createUser(pool, 'admin');
+  const summary = await postGraphql(
+    base,
+    '{ queueSummary { overdueSweep overdueSweepSeconds oldestDueTask } }',
+    {},
+    { authorization: `Bearer ${await signToken(admin, SECRET, 600)}` },
+  );
+  const queueSummary = dataOf(summary.body).queueSummary as {
+    overdueSweep: string;
+    overdueSweepSeconds: number;
+  };
+  t.equal(queueSummary.overdueSweep, 'start_sessions');
+  t.ok(
+    queueSummary.overdueSweepSeconds >= 419,
+    `queueSummary: ${queueSummary.overdueSweepSeconds} s`,
+  );
+
+  // ...and /metrics.
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  const gauge = /^schoolbell_sweep_overdue_seconds\{task="start_sessions"\} ([\d.]+)$/m.exec(
+    metrics,
+  );
+  t.ok(gauge && Number(gauge[1]) >= 419, `/metrics: ${gauge?.[1]} s`);
+  t.match(metrics, /^schoolbell_sweep_overdue_seconds\{task="expire_requests"\} 0$/m);
+
+  // An API process stays ready: lateness is the cluster's, not this process's to answer for.
+  const ready = await readiness(base);
+  t.equal(ready.status, 200);
+  t.notOk('sweeps' in ready.checks, 'the API roles have no sweeps check');
+});
+
+t.test('a worker process is not ready while a sweep is overdue, naming it', async (t) => {
+  const { url, pool } = await database(t);
+  // start_sessions last succeeded ten minutes ago, and fails now: a DBA renamed what it calls.
+  await pool.query(
+    `insert into app_private.job_history (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome)
+     values (0, 'start_sessions', 'sweep:start_sessions', 1, now() - interval '10 minutes',
+             now() - interval '10 minutes', now() - interval '10 minutes', 'success')`,
+  );
+  await pool.query(
+    "insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution) values ('start_sessions', now() - interval '1 hour', now())",
+  );
+  await pool.query(
+    'alter function app_private.sweep_bookings(app_public.booking_state, integer, text) rename to sweep_bookings_renamed',
+  );
+  const worker = runCli(t, ['worker'], { DATABASE_URL: url });
+  t.teardown(async () => {
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+  });
+  await worker.waitFor(/health and metrics listening/);
+  const base = /"url":"(http:\/\/[^"]+)"/.exec(worker.output())?.[1] as string;
+
+  const late = await waitUntil('the worker reports the overdue sweep', async () => {
+    const ready = await readiness(base);
+    return ready.status === 503 && ready.checks.worker === 'ok' ? ready : undefined;
+  });
+  t.match(late.checks, { worker: 'ok', sweeps: /^overdue: start_sessions by \d+ s$/ });
+
+  // Repaired, and run once: ready again.
+  await pool.query(
+    'alter function app_private.sweep_bookings_renamed(app_public.booking_state, integer, text) rename to sweep_bookings',
+  );
+  await addSweep(pool, 'start_sessions');
+  const ready = await waitUntil('the worker is ready again', async () => {
+    const answer = await readiness(base);
+    return answer.status === 200 ? answer : undefined;
+  });
+  t.match(ready.checks, { sweeps: 'ok', worker: 'ok' });
+});
+
+t.test(
+  'a worker whose task ids are garbage-collected under it restarts and runs the sweep',
+  async (t) => {
+    const { url, pool } = await database(t);
+    const service = await serve(t, 'start', {
+      DATABASE_URL: url,
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'debug',
+      // The task ids are compared on each heartbeat, every quarter of this.
+      WORKER_DEAD_AFTER: '2 seconds',
+    });
+    await service.waitFor(/read the task ids this worker uses/);
+
+    // A DBA runs `graphile-worker --cleanup GC_TASK_IDENTIFIERS` beside the live service: the
+    // task ids no job uses are deleted (a crontab tick may hold start_sessions' for a moment).
+    const utils = await makeWorkerUtils({ connectionString: url });
+    t.teardown(() => utils.release());
+    await waitUntil('the cleanup deletes start_sessions', async () => {
+      await utils.cleanup({ tasks: ['GC_TASK_IDENTIFIERS'] });
+      const { rowCount } = await pool.query(
+        "select 1 from graphile_worker._private_tasks where identifier = 'start_sessions'",
+      );
+      return rowCount === 0;
+    });
+
+    // The next tick inserts start_sessions again, with a new id; the worker still runs it.
+    const jobId = await addSweep(pool, 'start_sessions');
+    await waitUntil(
+      'the sweep runs',
+      async () => {
+        const { rowCount } = await pool.query(
+          "select 1 from app_private.job_history where job_id = $1 and outcome = 'success'",
+          [jobId],
+        );
+        return rowCount === 1;
+      },
+      60_000,
+    );
+    t.match(
+      service.output(),
+      /"level":50,.*"msg":"graphile-worker's task ids changed under this running worker \(start_sessions \d+ → \d+\)/,
+      'the worker says loudly what happened',
+    );
+    t.match(service.output(), /worker restarted with the current task ids/);
+    const ready = await readiness(service.base);
+    t.equal(ready.status, 200, 'and is ready again');
+    const { rows } = await pool.query('select count(*)::int as n from app_private.workers');
+    t.equal(rows[0].n, 1, 'the replaced runner unregistered itself');
+  },
+);
