@@ -17,6 +17,10 @@ const main = document.getElementById('main');
 const statusLine = document.getElementById('status');
 const nav = document.getElementById('nav');
 let refreshTimer;
+// Each route() starts a new view. A view's data that arrives after the admin has moved on is
+// dropped (STALE), so a slow refresh can never paint an old view over the one now shown.
+let view = 0;
+const STALE = Symbol('stale view');
 
 /** h builds an element: h('td', { class: 'num' }, '3'). Children are nodes or text. */
 function h(tag, attributes = {}, ...children) {
@@ -99,6 +103,14 @@ async function gql(query, variables = {}, token = sessionStorage.getItem(TOKEN_K
   return body.data;
 }
 
+/** load runs a view's query, and throws STALE if another view was routed to meanwhile. */
+async function load(query, variables) {
+  const mine = view;
+  const data = await gql(query, variables);
+  if (mine !== view) throw STALE;
+  return data;
+}
+
 /** confirmAction shows the confirmation dialog and resolves true when the admin confirms. */
 function confirmAction(text, label) {
   const dialog = document.getElementById('confirm');
@@ -122,7 +134,7 @@ async function act(text, label, run, done) {
     say(message, 'done');
     await done();
   } catch (error) {
-    say(`${label} failed: ${error.message}`, 'error');
+    if (error !== STALE) say(`${label} failed: ${error.message}`, 'error');
   }
 }
 
@@ -155,8 +167,9 @@ function renderSignIn(reason) {
           }
           sessionStorage.setItem(TOKEN_KEY, token);
           say(`Signed in as ${data.currentUser.name}.`, 'done');
-          location.hash = '#/overview';
-          route();
+          // A changed hash routes by itself (hashchange); routing twice would run two views.
+          if (location.hash === '#/overview') route();
+          else location.hash = '#/overview';
         } catch (error) {
           say(`Not signed in: ${error.message}`, 'error');
         }
@@ -245,7 +258,7 @@ function chart(buckets) {
 }
 
 async function renderOverview() {
-  const data = await gql(OVERVIEW);
+  const data = await load(OVERVIEW);
   const counts = data.jobCounts.nodes;
   const byState = Object.fromEntries(STATES.map((state) => [state, 0]));
   const tasks = [...new Set(counts.map((c) => c.task))].sort();
@@ -413,7 +426,7 @@ async function renderJobs(params) {
     since: readDate(params.get('since') || '')?.toISOString() ?? null,
     until: readDate(params.get('until') || '')?.toISOString() ?? null,
   };
-  const data = await gql(
+  const data = await load(
     `query ($state: JobState, $task: String, $since: Datetime, $until: Datetime) {
       jobs(state: $state, task: $task, since: $since, until: $until, first: 100) { totalCount nodes { ${JOB_FIELDS} } }
       jobCounts { nodes { task } }
@@ -518,8 +531,11 @@ async function renderJobs(params) {
   );
 }
 
-async function renderJob(id) {
-  const data = await gql(
+/** WATCH_GONE_MS is how long a job that left the queue is watched for its outcome to show. */
+const WATCH_GONE_MS = 30_000;
+
+async function renderJob(id, goneSince = Date.now()) {
+  const data = await load(
     `query ($id: BigInt!) {
       job(id: $id) { ${JOB_FIELDS} }
       jobRuns(jobId: $id) { nodes { id attempt outcome error workerId startedAt finishedAt durationMs } }
@@ -660,9 +676,16 @@ async function renderJob(id) {
         )
       : h('p', { class: 'muted' }, 'No attempt has finished yet.'),
   );
-  // Watch a job that is still on its way (queued, running, retrying) until it settles.
-  if (job && job.state !== 'failed')
-    refreshTimer = setTimeout(() => renderJob(id).catch(showError), 2_000);
+  // Watch a job that is still on its way (queued, running, retrying) until it settles. A job
+  // that left the queue has settled once its history says how (the history is written just
+  // after); a job gone without a trace is watched for WATCH_GONE_MS, then left alone.
+  const last = runs.at(-1)?.outcome;
+  const settled = job ? job.state === 'failed' : ['success', 'failed', 'cancelled'].includes(last);
+  if (!settled && goneSince + WATCH_GONE_MS > Date.now())
+    refreshTimer = setTimeout(
+      () => renderJob(id, job ? Date.now() : goneSince).catch(showError),
+      2_000,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -671,7 +694,7 @@ async function renderJob(id) {
 const BOOKING_FIELDS = 'id state subject startsAt endsAt expiresAt student { name } tutor { name }';
 
 async function renderBookings() {
-  const data = await gql(
+  const data = await load(
     `{ bookings(orderBy: UPDATED_AT_DESC, first: 30) { nodes { ${BOOKING_FIELDS} updatedAt } } }`,
   );
   const search = h('input', {
@@ -730,7 +753,7 @@ async function renderBookings() {
 }
 
 async function renderBooking(id) {
-  const data = await gql(
+  const data = await load(
     `query ($id: UUID!) {
       booking(id: $id) {
         ${BOOKING_FIELDS}
@@ -835,11 +858,13 @@ async function renderBooking(id) {
 // Routing
 
 function showError(error) {
+  if (error === STALE) return;
   if (!sessionStorage.getItem(TOKEN_KEY)) return renderSignIn(`Signed out: ${error.message}`);
   say(error.message, 'error');
 }
 
 async function route() {
+  view++;
   clearTimeout(refreshTimer);
   if (!sessionStorage.getItem(TOKEN_KEY)) return renderSignIn();
   nav.hidden = false;
