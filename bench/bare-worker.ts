@@ -1,21 +1,27 @@
 // The anchor of scenario 3: bare graphile-worker running a no-op task, with the same
-// concurrency, pool size and polling as schoolbell's worker. Prints "ready" once it listens.
+// concurrency, pool size, polling and batching as schoolbell's worker: the same environment
+// variables, read by the same config parser. Prints "ready" once it listens.
 import { run } from 'graphile-worker';
 import pg from 'pg';
+import { parseConfig } from '../src/config.ts';
+import { batchingOptions } from '../src/worker.ts';
 
+const config = parseConfig({ ...process.env, NODE_ENV: 'test' });
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
-  max: Number(process.env.DATABASE_POOL_SIZE ?? 12),
+  max: config.databasePoolSize,
 });
 pool.on('error', () => {});
 const runner = await run({
   pgPool: pool,
-  concurrency: Number(process.env.WORKER_CONCURRENCY ?? 10),
-  pollInterval: 2_000,
+  concurrency: config.workerConcurrency,
+  pollInterval: config.pollInterval.ms,
+  useNodeTime: true,
   noHandleSignals: true,
   taskList: { noop: async () => {} },
   parsedCronItems: [],
   logger: undefined,
+  preset: { worker: batchingOptions(config) },
 });
 console.log('ready: listening');
 process.on('SIGTERM', async () => {

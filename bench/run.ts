@@ -6,12 +6,22 @@ import path from 'node:path';
 import { root } from '../src/paths.ts';
 import { enqueue, reads } from './api.ts';
 import { ceiling } from './ceiling.ts';
+import { idle } from './idle.ts';
 import { lateness } from './lateness.ts';
 import { machine, serverUrl } from './lib.ts';
 import { sweeps } from './sweeps.ts';
 import { throughput } from './throughput.ts';
 
-const ALL = ['lateness', 'sweep', 'throughput', 'enqueue', 'reads', 'memory', 'ceiling'] as const;
+const ALL = [
+  'lateness',
+  'idle',
+  'sweep',
+  'throughput',
+  'enqueue',
+  'reads',
+  'memory',
+  'ceiling',
+] as const;
 const args = process.argv.slice(2);
 const write = args.includes('--write') || process.env.BENCH_WRITE === '1';
 const chosen = args.filter((arg) => !arg.startsWith('--'));
@@ -35,6 +45,7 @@ const timed = async (name: string, fn: () => Promise<string>) => {
 
 let jobsPerSecond: number | undefined;
 if (wanted.has('lateness')) await timed('lateness', lateness);
+if (wanted.has('idle')) await timed('idle', idle);
 if (wanted.has('sweep')) await timed('sweep', sweeps);
 if (wanted.has('throughput') || wanted.has('memory')) {
   await timed('throughput and memory', async () => {
