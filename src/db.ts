@@ -69,9 +69,6 @@ export interface Database {
   'app_private.settings': SettingsTable;
 }
 
-/** IDLE_CONNECTION_TIMEOUT_MS is how long a pooled connection may sit unused before it is closed. */
-const IDLE_CONNECTION_TIMEOUT_MS = 30_000;
-
 /**
  * createPool opens a connection pool. A connection that breaks (Postgres restarted, network
  * gone) is logged and discarded by pg; without these handlers its error would crash the process.
@@ -81,11 +78,6 @@ export function createPool(url: string, size: number, log: Logger, name: string)
     connectionString: url,
     max: size,
     application_name: `schoolbell ${name}`,
-    // pg's default (10 s) is the worker's polling interval: an idle replica would open a new
-    // connection (a new Postgres process) for nearly every poll. Not much longer, though: an
-    // idle connection commits a transaction of its own whenever DDL elsewhere in the cluster
-    // makes it catch up on cache invalidations.
-    idleTimeoutMillis: IDLE_CONNECTION_TIMEOUT_MS,
   });
   pool.on('error', (error) =>
     log.warn({ err: error, pool: name }, 'idle database connection failed'),
