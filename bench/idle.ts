@@ -1,8 +1,10 @@
 // Scenario 1b: what an idle replica costs Postgres. One `schoolbell start` (API and worker) per
 // configuration, each on an empty database of its own, all running at once so that they share
 // one window. Once every one has been ready for SETTLE_MS (startup's connections have been
-// closed or reused, so their counters are flushed: Postgres publishes an idle connection's
-// counts late), each database's committed transactions are counted over WINDOW_MS.
+// closed or reused), each database's committed transactions are counted over WINDOW_MS, from
+// 15 s past a minute to 15 s past a later one: the crontab ticks on the minute, and Postgres
+// publishes a connection's counts up to 10 s after its last statement, so each minute of the
+// window holds exactly one tick, counted whole (and one in five also the 5-minute sweep).
 //
 // A control runs alongside: one idle connection to an empty database, which commits nothing of
 // its own. It still commits a transaction whenever DDL elsewhere in the cluster (other
@@ -12,10 +14,9 @@
 import pg from 'pg';
 import { type BenchDatabase, freshDatabase, serverUrl, sleep, startService, table } from './lib.ts';
 
-const SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 45) * 1000;
-const WINDOW_MS = Number(process.env.BENCH_IDLE_SECONDS ?? 60) * 1000;
-/** An idle connection's counts reach pg_stat_database up to 10 s after its last statement. */
-const STATS_LAG_MS = 11_000;
+const SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 30) * 1000;
+const WINDOW_MS =
+  Math.max(1, Math.round(Number(process.env.BENCH_IDLE_SECONDS ?? 60) / 60)) * 60_000;
 
 interface Variant {
   readonly name: string;
@@ -71,15 +72,17 @@ export async function idle(): Promise<string> {
 
     const names = databases.map((db) => new URL(db.url).pathname.slice(1));
     await sleep(SETTLE_MS);
-    const before = await Promise.all(names.map((name) => commits(reader, name)));
-    const started = Date.now();
+    await sleep(60_000 - ((Date.now() - 15_000) % 60_000));
+    // An idle connection's counts are published when it next runs a statement (one of its own).
+    const read = async () => {
+      await idleClient.query('select 1');
+      await sleep(200);
+      return Promise.all(names.map((name) => commits(reader, name)));
+    };
+    const before = await read();
     await sleep(WINDOW_MS);
-    // The control's counts are published only when it next runs a statement; that one is its own.
-    await idleClient.query('select 1');
-    await sleep(STATS_LAG_MS);
-    const after = await Promise.all(names.map((name) => commits(reader, name)));
-    // Commits made during the lag are the window's tail at the same rate: a small overstatement.
-    const seconds = (Date.now() - started) / 1000;
+    const after = await read();
+    const seconds = WINDOW_MS / 1000;
     for (const [index, variant] of VARIANTS.entries()) {
       const rate = ((after[index] as number) - (before[index] as number)) / seconds;
       if (index === 0) defaults = rate;
@@ -94,7 +97,7 @@ export async function idle(): Promise<string> {
     for (const db of databases) await db.drop().catch(() => {});
   }
   let md = table(
-    `1b. Idle replica: commits/s of one \`schoolbell start\` on an empty database, over ${WINDOW_MS / 1000} s starting ${SETTLE_MS / 1000} s after ready (configurations side by side, same window)`,
+    `1b. Idle replica: commits/s of one \`schoolbell start\` on an empty database, over ${WINDOW_MS / 1000} s from 15 s past a minute, at least ${SETTLE_MS / 1000} s after ready (configurations side by side, same window)`,
     ['configuration', 'commits/s'],
     rows,
   );
