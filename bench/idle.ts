@@ -6,10 +6,12 @@
 // publishes a connection's counts up to 10 s after its last statement, so each minute of the
 // window holds exactly one tick, counted whole (and one in five also the 5-minute sweep).
 //
-// A control runs alongside: one idle connection to an empty database, which commits nothing of
-// its own. It still commits a transaction whenever DDL elsewhere in the cluster (other
-// databases created, migrated, dropped) makes it catch up on cache invalidations, and so does
-// every idle connection of a replica. A control above zero means a busy cluster and inflated
+// A control runs alongside: one idle connection to an empty database, listening as
+// graphile-worker's does, which commits nothing of its own. It still commits a transaction
+// whenever DDL elsewhere in the cluster (other databases created, migrated, dropped) makes it
+// catch up on cache invalidations, and whenever NOTIFYs from other databases (jobs added there)
+// fill the cluster's one notification queue enough that every listener must read through it;
+// so do a replica's connections. A control above zero means a busy cluster and inflated
 // numbers: run this alone.
 import pg from 'pg';
 import { type BenchDatabase, freshDatabase, serverUrl, sleep, startService, table } from './lib.ts';
@@ -68,7 +70,7 @@ export async function idle(): Promise<string> {
     const idleClient = new pg.Client({ connectionString: controlDb.url });
     await idleClient.connect();
     stops.push(() => idleClient.end());
-    await idleClient.query('select 1');
+    await idleClient.query('listen "jobs:insert"');
 
     const names = databases.map((db) => new URL(db.url).pathname.slice(1));
     await sleep(SETTLE_MS);
@@ -90,7 +92,10 @@ export async function idle(): Promise<string> {
     }
     const last = names.length - 1;
     control = ((after[last] as number) - (before[last] as number) - 1) / seconds;
-    rows.push(['control: one idle connection to an empty database (cluster noise)', control]);
+    rows.push([
+      'control: one idle, listening connection to an empty database (cluster noise)',
+      control,
+    ]);
   } finally {
     for (const stop of stops) await stop().catch(() => {});
     await reader.end();
