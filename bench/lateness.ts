@@ -5,7 +5,6 @@ import {
   type BenchDatabase,
   freshDatabase,
   people,
-  sleep,
   startService,
   summarize,
   table,
@@ -95,36 +94,6 @@ export async function lateness(): Promise<string> {
       rows.push([variant.name, s.n, s.p50, s.p99, s.max]);
     }
 
-    // An idle replica with the default settings: what it alone sends Postgres, per second.
-    const idleDb = await freshDatabase();
-    let perSecond = Number.NaN;
-    try {
-      const idleWorker = await startService('worker', {
-        DATABASE_URL: idleDb.url,
-        LOG_LEVEL: 'warn',
-      });
-      const commits = async () =>
-        Number(
-          (
-            await idleDb.pool.query(
-              'select xact_commit from pg_stat_database where datname = current_database()',
-            )
-          ).rows[0].xact_commit,
-        );
-      await sleep(5_000);
-      const before = await commits();
-      const started = Date.now();
-      await sleep(30_000);
-      // Postgres publishes its counters about once a second; wait for the last ones.
-      await sleep(1_500);
-      const after = await commits();
-      // Our own snapshot queries count too (two of them): they only overstate the worker.
-      perSecond = (after - before) / ((Date.now() - started) / 1000);
-      await idleWorker.stop();
-    } finally {
-      await idleDb.drop();
-    }
-
     const schoolbell = results[VARIANTS[0]?.name as string] as { p99: number };
     const polling = results[VARIANTS[1]?.name as string] as { p99: number };
     const adr = results[VARIANTS[2]?.name as string] as { p99: number };
@@ -136,7 +105,6 @@ export async function lateness(): Promise<string> {
     const lines = [
       `p99 ratio: polling/schoolbell = ${(polling.p99 / schoolbell.p99).toFixed(1)}×, ADR-006/schoolbell = ${(adr.p99 / schoolbell.p99).toFixed(0)}×`,
       `goal p99 < 100 ms: ${schoolbell.p99 < 100 ? 'met' : 'NOT met'} (${schoolbell.p99.toFixed(1)} ms)`,
-      `idle replica (defaults: concurrency 5, polling every 10 s): ${perSecond.toFixed(2)} transactions/s against Postgres (goal ≤ 1/s: ${perSecond <= 1 ? 'met' : 'NOT met'})`,
     ];
     for (const line of lines) console.log(`  ${line}`);
     md += `\n${lines.map((l) => `- ${l}`).join('\n')}\n`;

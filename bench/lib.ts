@@ -49,7 +49,7 @@ export async function freshDatabase(env: Record<string, string> = {}): Promise<B
     url,
     pool,
     async drop() {
-      await pool.end();
+      if (!pool.ending) await pool.end();
       await admin((c) => c.query(`drop database if exists ${name} with (force)`));
     },
   };

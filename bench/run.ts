@@ -7,6 +7,7 @@ import { root } from '../src/paths.ts';
 import { abuse } from './abuse.ts';
 import { enqueue, reads } from './api.ts';
 import { ceiling } from './ceiling.ts';
+import { idle } from './idle.ts';
 import { lateness } from './lateness.ts';
 import { machine, serverUrl } from './lib.ts';
 import { sweeps } from './sweeps.ts';
@@ -14,6 +15,7 @@ import { throughput } from './throughput.ts';
 
 const ALL = [
   'lateness',
+  'idle',
   'sweep',
   'throughput',
   'enqueue',
@@ -45,6 +47,7 @@ const timed = async (name: string, fn: () => Promise<string>) => {
 
 let jobsPerSecond: number | undefined;
 if (wanted.has('lateness')) await timed('lateness', lateness);
+if (wanted.has('idle')) await timed('idle', idle);
 if (wanted.has('sweep')) await timed('sweep', sweeps);
 if (wanted.has('throughput') || wanted.has('memory')) {
   await timed('throughput and memory', async () => {

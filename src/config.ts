@@ -149,6 +149,24 @@ const schema = z
     WORKER_POLL_INTERVAL: duration(TIMER_MAX).default(parseDuration('10 seconds')),
     WORKER_DEAD_AFTER: duration(TIMER_MAX).default(parseDuration('1 minute')),
     WORKER_WAKEUP: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    WORKER_LOCAL_QUEUE_SIZE: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 (off) or more')
+      .max(1000, 'must be at most 1000')
+      .optional(),
+    WORKER_BATCH_DELAY: z
+      .string()
+      .transform((value, ctx): Duration | 'off' => {
+        if (value.trim().toLowerCase() === 'off') return 'off';
+        try {
+          return parseDuration(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `${(error as Error).message}, or off` });
+          return z.NEVER;
+        }
+      })
+      .default(parseDuration('0 seconds')),
     JOB_HISTORY_RETENTION: duration().default(parseDuration('14 days')),
     BOOKING_HORIZON: duration()
       .refine((horizon) => horizon.ms >= 60_000, { message: 'must be at least 1 minute' })
@@ -203,6 +221,23 @@ const schema = z
         code: 'custom',
         path: ['WORKER_DEAD_AFTER'],
         message: 'must be at least 1 second',
+      });
+    }
+    // The local queue fetches for all the workers at once: smaller than the workers it feeds,
+    // it would leave some idle while jobs wait (graphile-worker warns of the same).
+    const localQueueSize = env.WORKER_LOCAL_QUEUE_SIZE ?? 2 * env.WORKER_CONCURRENCY;
+    if (localQueueSize !== 0 && localQueueSize < env.WORKER_CONCURRENCY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKER_LOCAL_QUEUE_SIZE'],
+        message: `must be 0 (off) or at least WORKER_CONCURRENCY (${env.WORKER_CONCURRENCY})`,
+      });
+    }
+    if (env.WORKER_BATCH_DELAY !== 'off' && env.WORKER_BATCH_DELAY.ms > 5_000) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKER_BATCH_DELAY'],
+        message: 'must be at most 5 seconds (a finished job stays locked that long)',
       });
     }
     if (env.WORKER_POLL_INTERVAL.ms < 100) {
@@ -262,6 +297,10 @@ const schema = z
       pollInterval: env.WORKER_POLL_INTERVAL,
       workerDeadAfter: env.WORKER_DEAD_AFTER,
       workerWakeup: env.WORKER_WAKEUP === 'on',
+      /** workerLocalQueueSize: jobs fetched at once for all workers; 0 lets each worker fetch its own. */
+      workerLocalQueueSize: localQueueSize,
+      /** workerBatchDelay: how long finished jobs wait to be completed together; 'off' completes each alone. */
+      workerBatchDelay: env.WORKER_BATCH_DELAY,
       jobHistoryRetention: env.JOB_HISTORY_RETENTION,
       /** bookingHorizon: how far ahead a session may start (BOOKING_HORIZON). */
       bookingHorizon: env.BOOKING_HORIZON,

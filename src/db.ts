@@ -70,6 +70,15 @@ export interface Database {
 }
 
 /**
+ * IDLE_CONNECTION_TIMEOUT_MS is how long a pooled connection may sit unused before it is closed:
+ * a little longer than the worker's 10 s poll (pg's default is 10 s, so an idle replica opened a
+ * new connection, a new Postgres process and a transaction, every poll or so), and short enough
+ * that a burst's extra connections go soon: each idle connection costs a transaction whenever
+ * DDL elsewhere in the cluster makes it catch up on cache invalidations.
+ */
+const IDLE_CONNECTION_TIMEOUT_MS = 15_000;
+
+/**
  * createPool opens a connection pool. A connection that breaks (Postgres restarted, network
  * gone) is logged and discarded by pg; without these handlers its error would crash the process.
  */
@@ -78,6 +87,7 @@ export function createPool(url: string, size: number, log: Logger, name: string)
     connectionString: url,
     max: size,
     application_name: `schoolbell ${name}`,
+    idleTimeoutMillis: IDLE_CONNECTION_TIMEOUT_MS,
   });
   pool.on('error', (error) =>
     log.warn({ err: error, pool: name }, 'idle database connection failed'),

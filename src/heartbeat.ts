@@ -4,7 +4,7 @@ import type { WorkerPool } from 'graphile-worker';
 import type pg from 'pg';
 import type { Duration } from './duration.ts';
 import type { Logger } from './log.ts';
-import { recoverDeadWorkers, workerHeartbeat, workerStopped } from './queries.ts';
+import { workerBeat, workerStopped } from './queries.ts';
 import { timerDelay } from './timers.ts';
 
 /** HeartbeatOptions: the worker's events, its pool, and how long a silent worker counts as alive. */
@@ -23,7 +23,7 @@ export interface Heartbeat {
 
 /**
  * startHeartbeat registers this process's graphile-worker pool in app_private.workers and
- * refreshes it four times per WORKER_DEAD_AFTER. Each beat also unlocks the jobs of workers
+ * refreshes it four times per WORKER_DEAD_AFTER. Each beat (one query) also unlocks the jobs of workers
  * silent for longer than WORKER_DEAD_AFTER (killed, frozen, their host gone), so a crashed
  * worker's jobs run again on a survivor within about that long instead of four hours.
  */
@@ -37,8 +37,7 @@ export function startHeartbeat({ pool, events, deadAfter, log }: HeartbeatOption
   const beat = async () => {
     if (!poolId) return;
     try {
-      await workerHeartbeat(pool, poolId, os.hostname(), process.pid);
-      const recovered = await recoverDeadWorkers(pool, deadAfter.text);
+      const recovered = await workerBeat(pool, poolId, os.hostname(), process.pid, deadAfter.text);
       // Unlocked jobs come with no NOTIFY: wake this worker to take them now, not at its next poll.
       if (recovered.length > 0) workerPool?.nudge(Number.MAX_SAFE_INTEGER);
       for (const dead of recovered) {

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Logger } from './log.ts';
 import { watchJobs } from './metrics.ts';
 import { insertJobHistory, type JobHistoryRow } from './queries.ts';
+import { idleTicks } from './task.ts';
 
 /** FLUSH_MS and FLUSH_ROWS bound how long and how much history waits before it is written. */
 const FLUSH_MS = 200;
@@ -17,7 +18,8 @@ export interface JobHistory {
 /**
  * recordJobHistory keeps every job outcome of this worker in app_private.job_history, in
  * batches (one insert per FLUSH_MS or FLUSH_ROWS) so that the history costs the queue little.
- * A crash loses at most the last FLUSH_MS of history, never a job.
+ * A crash loses at most the last FLUSH_MS of history, never a job. A crontab tick that found
+ * nothing to do (task.ts, idleTicks) is left out: it would be most of the history of a quiet day.
  */
 export function recordJobHistory(pool: pg.Pool, events: EventEmitter, log: Logger): JobHistory {
   let buffer: JobHistoryRow[] = [];
@@ -39,6 +41,7 @@ export function recordJobHistory(pool: pg.Pool, events: EventEmitter, log: Logge
   };
 
   const stopWatching = watchJobs(events, ({ job, startedAt, finishedAt, outcome, error }) => {
+    if (outcome === 'success' && idleTicks.has(job)) return;
     buffer.push({
       job_id: job.id,
       task: job.task_identifier,

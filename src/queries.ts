@@ -128,31 +128,27 @@ export async function markNotificationFailed(
   }
 }
 
-/** workerHeartbeat registers a worker pool, or records that it is still alive. */
-export async function workerHeartbeat(
+/**
+ * workerBeat registers a worker pool (or records that it is alive) and unlocks the jobs of
+ * workers silent for longer than deadAfter (an interval), in one call; returns those it unlocked.
+ */
+export async function workerBeat(
   db: Queryable,
   poolId: string,
   hostname: string,
   pid: number,
-): Promise<void> {
-  await db.query('select app_private.worker_heartbeat($1, $2, $3)', [poolId, hostname, pid]);
+  deadAfter: string,
+): Promise<Array<{ worker_id: string; jobs: string }>> {
+  const { rows } = await db.query<{ worker_id: string; jobs: string }>(
+    'select worker_id, jobs from app_private.worker_beat($1, $2, $3, $4::interval)',
+    [poolId, hostname, pid, deadAfter],
+  );
+  return rows;
 }
 
 /** workerStopped forgets a worker pool that stopped cleanly. */
 export async function workerStopped(db: Queryable, poolId: string): Promise<void> {
   await db.query('select app_private.worker_stopped($1)', [poolId]);
-}
-
-/** recoverDeadWorkers unlocks the jobs of workers silent for longer than deadAfter (an interval). */
-export async function recoverDeadWorkers(
-  db: Queryable,
-  deadAfter: string,
-): Promise<Array<{ worker_id: string; jobs: string }>> {
-  const { rows } = await db.query<{ worker_id: string; jobs: string }>(
-    'select worker_id, jobs from app_private.recover_dead_workers($1::interval)',
-    [deadAfter],
-  );
-  return rows;
 }
 
 /** JobHistoryRow is one job outcome for app_private.job_history. */

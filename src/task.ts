@@ -1,4 +1,4 @@
-import type { JobHelpers, Task } from 'graphile-worker';
+import type { Job, JobHelpers, Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { Channels } from './channels.ts';
 import type { Config } from './config.ts';
@@ -17,11 +17,21 @@ export interface TaskContext {
   readonly channels: Channels;
 }
 
-/** TaskDefinition is what a file in tasks/ exports by default. */
+/**
+ * TaskDefinition is what a file in tasks/ exports by default. `run` may return how many things
+ * it changed: a crontab tick that returns 0 found nothing to do and leaves no job history.
+ */
 export interface TaskDefinition<Schema extends z.ZodType = z.ZodType> {
   readonly payload: Schema;
-  run(payload: z.output<Schema>, helpers: JobHelpers, context: TaskContext): Promise<void>;
+  run(payload: z.output<Schema>, helpers: JobHelpers, context: TaskContext): Promise<unknown>;
 }
+
+/**
+ * idleTicks holds the crontab jobs whose task found nothing to do (it returned 0): the job
+ * history leaves them out, so that an idle replica's every-minute sweeps write nothing.
+ * Failures are always recorded.
+ */
+export const idleTicks = new WeakSet<Job>();
 
 /**
  * PermanentError is a failure that retrying cannot fix. Throw it after giveUpJob so that the
@@ -63,6 +73,11 @@ export function bindTask(
       await helpers.withPgClient((client) => giveUpJob(client, helpers.job.id));
       throw new PayloadError(`invalid ${identifier} payload (${problems}); not retried`);
     }
-    await definition.run(parsed.data, helpers, context);
+    const changed = await definition.run(parsed.data, helpers, context);
+    if (changed === 0 && isCronTick(raw)) idleTicks.add(helpers.job);
   };
+}
+
+function isCronTick(payload: unknown): boolean {
+  return typeof payload === 'object' && payload !== null && '_cron' in payload;
 }

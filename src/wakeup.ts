@@ -87,7 +87,17 @@ export function startWakeup({
   const onPool = ({ workerPool: created }: { workerPool: WorkerPool }) => {
     workerPool = created;
   };
-  const onChange = () => void refresh();
+  // One transaction's jobs arrive as as many notifications at once (a crontab tick, a booking's
+  // jobs): look the next run_at up once for all of them, not once per notification.
+  let pending = false;
+  const onChange = () => {
+    if (pending) return;
+    pending = true;
+    setImmediate(() => {
+      pending = false;
+      void refresh();
+    });
+  };
   events.on('pool:create', onPool);
   events.on('pool:listen:success', onChange);
   events.on('pool:listen:notification', onChange);

@@ -93,6 +93,24 @@ export function workerLogger(log: Logger): WorkerLogger {
   });
 }
 
+/**
+ * batchingOptions are graphile-worker's batching settings from the config: one local queue per
+ * process fetches jobs for all its workers (and alone polls), and finished or failed jobs are
+ * completed together after WORKER_BATCH_DELAY. bench/bare-worker.ts runs with the same ones.
+ */
+export function batchingOptions(
+  config: Pick<Config, 'workerLocalQueueSize' | 'workerBatchDelay'>,
+): GraphileConfig.WorkerOptions {
+  const delay = config.workerBatchDelay === 'off' ? -1 : config.workerBatchDelay.ms;
+  return {
+    ...(config.workerLocalQueueSize > 0
+      ? { localQueue: { size: config.workerLocalQueueSize } }
+      : {}),
+    completeJobBatchDelay: delay,
+    failJobBatchDelay: delay,
+  };
+}
+
 /** WorkerOptions are what a worker needs beyond the shared config. */
 export interface WorkerOptions {
   readonly config: Config;
@@ -169,6 +187,7 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
     events,
     logger: workerLogger(workerLog),
     gracefulShutdownAbortTimeout: config.shutdownTimeout.ms,
+    preset: { worker: batchingOptions(config) },
   };
   const taskIdCheckMs = Math.max(250, Math.floor(config.workerDeadAfter.ms / 4));
   let stopping = false;

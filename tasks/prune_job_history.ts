@@ -14,5 +14,6 @@ export default defineTask({
       if (batch < BATCH) break;
     }
     if (deleted > 0) log.info({ deleted }, `pruned ${deleted} job history row(s)`);
+    return deleted;
   },
 });

@@ -13,5 +13,6 @@ export default defineTask({
     );
     if (requeued > 0)
       log.warn({ requeued }, `${requeued} due notification(s) had no job; requeued them`);
+    return requeued;
   },
 });

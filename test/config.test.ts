@@ -251,3 +251,21 @@ t.test('the GraphQL limits, rate limit and ops address are read and checked', as
   t.match(together.message, /GRAPHQL_STATEMENT_TIMEOUT: must be at least 100 milliseconds/);
   t.match(together.message, /OPS_PORT: is required when OPS_HOST is set/);
 });
+
+t.test('the worker batches by default; its local queue must feed every worker', async (t) => {
+  const config = parseConfig({ WORKER_CONCURRENCY: '8' });
+  t.equal(config.workerLocalQueueSize, 16, 'twice WORKER_CONCURRENCY unless set');
+  t.same(config.workerBatchDelay, parseDuration('0 seconds'), 'completions batched per tick');
+  t.equal(parseConfig({ WORKER_LOCAL_QUEUE_SIZE: '0' }).workerLocalQueueSize, 0, '0 is off');
+  t.equal(parseConfig({ WORKER_BATCH_DELAY: 'off' }).workerBatchDelay, 'off');
+  t.same(parseConfig({ WORKER_BATCH_DELAY: '50 ms' }).workerBatchDelay, parseDuration('50 ms'));
+  t.throws(() => parseConfig({ WORKER_CONCURRENCY: '8', WORKER_LOCAL_QUEUE_SIZE: '4' }), {
+    message: /WORKER_LOCAL_QUEUE_SIZE: must be 0 \(off\) or at least WORKER_CONCURRENCY \(8\)/,
+  });
+  t.throws(() => parseConfig({ WORKER_BATCH_DELAY: 'a while' }), {
+    message: /WORKER_BATCH_DELAY: cannot read "a" in "a while".*, or off/,
+  });
+  t.throws(() => parseConfig({ WORKER_BATCH_DELAY: '1 minute' }), {
+    message: /WORKER_BATCH_DELAY: must be at most 5 seconds/,
+  });
+});

@@ -4,7 +4,7 @@ import t, { type Test } from 'tap';
 import { createPool } from '../src/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
+import { createUser, importBooking } from './helpers/factories.ts';
 import { runCli } from './helpers/process.ts';
 import { startWebhookReceiver, waitUntil } from './helpers/receivers.ts';
 
@@ -121,7 +121,18 @@ t.test(
     });
     t.ok(runners.workers >= 2, `the work was shared (${runners.workers} workers)`);
 
-    // Wait for a crontab tick (at most a minute) and look at what each tick ran.
+    // Give the next crontab tick something to do (a sweep that finds nothing leaves no history):
+    // a booking overdue to start, imported with the timers off so that only the sweep moves it.
+    // Then wait for the tick (at most a minute) and look at what each tick ran.
+    await pool.query("update app_private.settings set value = 'off' where name = 'booking_timers'");
+    const tutor = await createUser(pool, 'tutor');
+    const student = await createUser(pool, 'student');
+    await importBooking(pool, student, tutor, {
+      state: 'scheduled',
+      startsAt: new Date(Date.now() - 60_000),
+      endsAt: new Date(Date.now() + 3_600_000),
+    });
+    await pool.query("update app_private.settings set value = 'on' where name = 'booking_timers'");
     const ticks = await waitUntil(
       'a crontab tick',
       async () => {

@@ -280,3 +280,44 @@ t.test('a poisoned payload fails permanently at once while the queue keeps flowi
     { to_state: 'active', actor: 'job:start_booking' },
   ]);
 });
+
+t.test('a crontab tick that finds nothing leaves no history; one that acts does', async (t) => {
+  const tick = () =>
+    pool
+      .query(
+        `select (graphile_worker.add_job('requeue_notifications',
+           json_build_object('_cron', json_build_object('ts', now()::text)))).id as id`,
+      )
+      .then(({ rows }) => rows[0].id as string);
+  const gone = (id: string) => async () =>
+    (await pool.query('select 1 from graphile_worker.jobs where id = $1', [id])).rowCount === 0;
+  const historyOf = async (id: string) =>
+    (await pool.query('select outcome from app_private.job_history where job_id = $1', [id])).rows;
+
+  // Nothing is due: the tick runs and is done with.
+  const idle = await tick();
+  await waitUntil('the idle tick ran', gone(idle));
+
+  // A due reminder whose job was lost: the next tick requeues it, and that tick is recorded.
+  const student = await createUser(pool, 'student');
+  const { rows } = await pool.query(
+    `insert into app_public.notifications (recipient_id, channel, message, run_at)
+     values ($1, 'log', 'Your lesson moved', now()) returning id`,
+    [student.id],
+  );
+  const busy = await tick();
+  const recorded = await waitUntil('the busy tick is in the history', async () => {
+    const outcomes = await historyOf(busy);
+    return outcomes.length > 0 ? outcomes : undefined;
+  });
+  t.same(recorded, [{ outcome: 'success' }]);
+  await waitUntil('the requeued reminder is sent', async () => {
+    const { rows: sent } = await pool.query(
+      "select 1 from app_public.notifications where id = $1 and state = 'sent'",
+      [rows[0].id],
+    );
+    return sent.length === 1;
+  });
+  // History is written in the order jobs finish: the idle tick's row would be there by now.
+  t.same(await historyOf(idle), [], 'the idle tick left no row');
+});
