@@ -1,21 +1,38 @@
 import { z } from 'zod';
 import type { BookingState } from './db.ts';
-import { fireBookingTimer, sweepBatch } from './queries.ts';
+import { fireTimer, sweepBatch } from './queries.ts';
 import { cronPayload, defineTask } from './task.ts';
 
 /**
- * timerTask is an exact-time job: it moves one booking to `to` at its deadline (set by
- * app_private.sync_booking_timers). A late, repeated or superseded job finds the booking moved on
- * and does nothing: that is normal, not an error.
+ * timerTask is an instant timer (job key timer:<task>:<instant>, set by app_private.sync_timers):
+ * when it fires it moves every booking of its transition whose deadline is that instant, in
+ * batches of SWEEP_BATCH_SIZE, one transaction each, then waits for the few that other
+ * transactions held. A timer that finds nothing due (its bookings rescheduled, cancelled or swept)
+ * does nothing: that is normal, not an error.
  */
 export function timerTask(identifier: string, to: BookingState) {
   return defineTask({
-    payload: z.object({ bookingId: z.uuid() }),
-    async run({ bookingId }, helpers) {
-      const outcome = await helpers.withPgClient((client) =>
-        fireBookingTimer(client, bookingId, to, `job:${identifier}`),
-      );
-      helpers.logger.debug(`booking ${bookingId}: ${outcome}`, { bookingId, outcome });
+    payload: z.object({ at: z.iso.datetime() }),
+    async run({ at }, helpers, { config }) {
+      const actor = `job:${identifier}`;
+      const size = config.sweepBatchSize;
+      let moved = 0;
+      for (;;) {
+        const batch = await helpers.withPgClient((client) =>
+          fireTimer(client, to, at, size, actor, false),
+        );
+        moved += batch.moved;
+        if (!batch.waiting) break;
+        // A short batch with bookings still waiting: the rest are held by other transactions.
+        if (batch.moved < size) {
+          const rest = await helpers.withPgClient((client) =>
+            fireTimer(client, to, at, size, actor, true),
+          );
+          moved += rest.moved;
+          break;
+        }
+      }
+      helpers.logger.debug(`timer ${identifier} at ${at}: moved ${moved}`, { at, moved });
     },
   });
 }

@@ -1,0 +1,387 @@
+-- Set-wise timers: one job per transition and due instant, not one per booking, and job changes
+-- computed once per statement, not once per row.
+--
+-- Replaces:
+--   app_private.tg_bookings__timers() and its row-level trigger _900_timers (first defined in
+--     0005_jobs.sql, replaced in 0009_timer_switch.sql): dropped, superseded by the statement-level
+--     triggers _900_timers_insert and _900_timers_update below.
+--   app_private.sync_booking_timers(app_public.bookings) (0005_jobs.sql): dropped; its per-row
+--     reminders (app_private.schedule_reminders, app_private.cancel_reminders) are no longer called
+--     by the triggers and are dropped too.
+--   app_public.bookings_timers(app_public.bookings) (0008_admin_page.sql): shows the instant timers.
+--
+-- Sessions start on the hour: thousands of bookings share one deadline. A timer is now the job
+-- timer:<task>:<instant> (e.g. timer:start_booking:2026-11-24T09:00:00.000000Z); when it fires it
+-- moves every booking of its transition whose deadline is that instant, in bounded set-wise
+-- batches (app_private.fire_timer). Bookings that share an instant share the job (add_jobs is
+-- an upsert by key). The instant job outlives a reschedule or cancel of one of its bookings if
+-- others still wait for it; it is removed when the last one leaves, and a timer that finds
+-- nothing to move does nothing.
+--
+-- The statement-level triggers see every changed row at once (transition tables) and make all
+-- the job changes of the statement in a few statements: one add_jobs call for the new instants,
+-- one upsert of the reminders and one add_jobs call for their deliveries, one update cancelling
+-- reminders. A sweep batch of 500 bookings costs a handful of statements instead of 500 x 4.
+--
+-- plan_cache_mode: graphile_worker.add_jobs (and remove_job) are plpgsql; a connection caches
+-- their plans as generic plans from its sixth call, planned from the statistics of the moment,
+-- and on a database that does not autovacuum (this project's test and CI Postgres) those say
+-- _private_jobs is empty forever: the generic plan then scans the whole jobs table on every call.
+-- The functions here that enqueue set plan_cache_mode = force_custom_plan, which applies to the
+-- graphile-worker functions they call, so every call is planned for the table as it is; this
+-- changes nothing in graphile-worker's own functions, so its next migration undoes nothing.
+
+drop trigger _900_timers on app_public.bookings;
+drop function app_private.tg_bookings__timers();
+drop function app_private.sync_booking_timers(app_public.bookings);
+drop function app_private.schedule_reminders(app_public.bookings);
+drop function app_private.cancel_reminders(uuid);
+
+-- The canonical text of an instant in job keys and payloads: UTC, microseconds, whatever the
+-- session's TimeZone, so that every transaction names the same instant the same way.
+create function app_private.instant_text(at timestamptz) returns text
+  language sql stable
+  set search_path = pg_catalog
+as $$
+  select to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+$$;
+comment on function app_private.instant_text(timestamptz) is
+  'An instant as the timers name it: ISO 8601 in UTC with microseconds.';
+
+-- Which timer a booking in a state waits for: the task, the instant that names it (the deadline
+-- column) and when it runs (the end waits END_GRACE more). Null task: no timer.
+create function app_private.booking_timer(
+  state app_public.booking_state,
+  expires_at timestamptz,
+  starts_at timestamptz,
+  ends_at timestamptz,
+  grace interval,
+  out task text,
+  out instant timestamptz,
+  out run_at timestamptz
+)
+  language sql immutable
+  set search_path = pg_catalog
+as $$
+  select
+    case state when 'requested' then 'expire_booking' when 'scheduled' then 'start_booking' when 'active' then 'end_booking' end,
+    case state when 'requested' then expires_at when 'scheduled' then starts_at when 'active' then ends_at end,
+    case state when 'requested' then expires_at when 'scheduled' then starts_at when 'active' then ends_at + grace end;
+$$;
+comment on function app_private.booking_timer(app_public.booking_state, timestamptz, timestamptz, timestamptz, interval) is
+  'The timer a booking in this state waits for: its task, the instant in its key, and its run_at.';
+
+create function app_private.timer_key(task text, instant timestamptz) returns text
+  language sql stable
+  set search_path = pg_catalog
+as $$
+  select 'timer:' || task || ':' || app_private.instant_text(instant);
+$$;
+comment on function app_private.timer_key(text, timestamptz) is
+  'The job key of the timer of a task at an instant: timer:<task>:<instant>.';
+
+-- The job changes of a set of booking changes (after is the new version of each changed row,
+-- before the old one, absent for an insert), all at once.
+create function app_private.sync_timers(after app_public.bookings[], before app_public.bookings[]) returns void
+  language plpgsql volatile
+  set search_path = pg_catalog
+  set plan_cache_mode = force_custom_plan
+as $$
+declare
+  v_grace interval := app_private.setting_interval('end_grace');
+  v_channel app_public.notification_channel :=
+    (select value::app_public.notification_channel from app_private.settings where name = 'reminder_channel');
+  v_leads interval[] := array(
+    select distinct btrim(part)::interval
+    from unnest(string_to_array((select value from app_private.settings where name = 'reminder_leads'), ',')) part
+    where btrim(part) <> ''
+  );
+  v_key text;
+  v_state app_public.booking_state;
+  v_instant timestamptz;
+  v_specs graphile_worker.job_spec[];
+  v_gone text[];
+begin
+  -- 1. Timers no booking waits for any more: the last request at an instant answered, the last
+  -- session at an instant cancelled or rescheduled. The timer's own move (and a sweep's) leaves
+  -- the job alone: it is running, or finds nothing when it runs. Lock the job before looking for
+  -- bookings still waiting, so that a transaction adding a booking at the same instant either
+  -- committed before (and is seen) or re-creates the job after.
+  for v_key, v_state, v_instant in
+    select distinct app_private.timer_key(t.task, t.instant), o.state, t.instant
+    from unnest(before) o
+    join unnest(after) n on n.id = o.id
+    cross join lateral app_private.booking_timer(o.state, o.expires_at, o.starts_at, o.ends_at, v_grace) t
+    where t.task is not null
+      and (n.state <> o.state or (app_private.booking_timer(n.state, n.expires_at, n.starts_at, n.ends_at, v_grace)).instant <> t.instant)
+      and (o.state, n.state) not in (
+        ('requested'::app_public.booking_state, 'expired'::app_public.booking_state), ('scheduled', 'active'), ('active', 'ended'))
+    order by 1
+  loop
+    perform 1 from graphile_worker._private_jobs j where j.key = v_key and j.locked_at is null for update;
+    continue when not found;
+    if v_state = 'requested' then
+      continue when exists (select 1 from app_public.bookings b where b.state = 'requested' and b.expires_at = v_instant);
+    elsif v_state = 'scheduled' then
+      continue when exists (select 1 from app_public.bookings b where b.state = 'scheduled' and b.starts_at = v_instant);
+    else
+      continue when exists (select 1 from app_public.bookings b where b.state = 'active' and b.ends_at = v_instant);
+    end if;
+    perform graphile_worker.remove_job(v_key);
+  end loop;
+
+  -- 2. Timers for the new deadlines: one job per task and instant, in key order (two statements
+  -- adding the same instants lock them in the same order).
+  select array_agg(
+      (t.task, json_build_object('at', app_private.instant_text(t.instant)), null, t.run_at, 10, t.key, null, null)::graphile_worker.job_spec
+      order by t.key)
+    into v_specs
+  from (
+    select distinct on (app_private.timer_key(x.task, x.instant))
+      app_private.timer_key(x.task, x.instant) as key, x.task, x.instant, x.run_at
+    from unnest(after) n
+    left join unnest(before) o on o.id = n.id
+    cross join lateral app_private.booking_timer(n.state, n.expires_at, n.starts_at, n.ends_at, v_grace) x
+    where x.task is not null
+      and (o.id is null or o.state <> n.state
+        or (app_private.booking_timer(o.state, o.expires_at, o.starts_at, o.ends_at, v_grace)).instant <> x.instant)
+    order by 1
+  ) t;
+  if v_specs is not null then
+    perform graphile_worker.add_jobs(v_specs);
+  end if;
+
+  -- 3. Reminders of sessions newly scheduled or rescheduled: one per recipient and lead, due lead
+  -- before the start. A lead already past is skipped, and its pending reminder cancelled; a
+  -- reminder that was sent for the old time goes out again for the new one.
+  with wanted as (
+    select n.id as booking_id, r.recipient_id, l.lead, n.starts_at - l.lead as run_at
+    from unnest(after) n
+    left join unnest(before) o on o.id = n.id
+    cross join unnest(v_leads) l(lead)
+    cross join lateral (values (n.student_id), (n.tutor_id)) r(recipient_id)
+    where n.state = 'scheduled' and (o.id is null or o.state <> 'scheduled' or o.starts_at <> n.starts_at)
+  ),
+  passed as (
+    update app_public.notifications x set state = 'cancelled'
+    from wanted w
+    where w.run_at <= now() and x.booking_id = w.booking_id and x.recipient_id = w.recipient_id
+      and x.lead = w.lead and x.state = 'pending'
+    returning x.id
+  ),
+  upserted as (
+    insert into app_public.notifications as x (recipient_id, booking_id, lead, channel, run_at)
+    select w.recipient_id, w.booking_id, w.lead, v_channel, w.run_at from wanted w where w.run_at > now()
+    on conflict (booking_id, recipient_id, lead) where booking_id is not null do update
+      set run_at = excluded.run_at,
+          state = 'pending',
+          sent_at = null,
+          attempts = 0,
+          last_error = null
+      where x.run_at is distinct from excluded.run_at
+    returning x.id, x.run_at
+  )
+  select
+    (select array_agg('notification:' || p.id) from passed p),
+    (select array_agg(
+        ('send_notification', json_build_object('notificationId', u.id), null, u.run_at, 25, 'notification:' || u.id, null, null)::graphile_worker.job_spec
+        order by u.id)
+      from upserted u)
+    into v_gone, v_specs;
+  if v_specs is not null then
+    perform graphile_worker.add_jobs(v_specs);
+  end if;
+  if v_gone is not null then
+    perform graphile_worker.remove_job(k) from unnest(v_gone) k;
+  end if;
+
+  -- 4. Sessions no longer scheduled (started, cancelled): their pending reminders are cancelled.
+  with cancelled as (
+    update app_public.notifications x set state = 'cancelled'
+    from unnest(before) o
+    join unnest(after) n on n.id = o.id
+    where o.state = 'scheduled' and n.state <> 'scheduled'
+      and x.booking_id = o.id and x.state = 'pending'
+    returning x.id
+  )
+  select array_agg('notification:' || c.id) into v_gone from cancelled c;
+  if v_gone is not null then
+    perform graphile_worker.remove_job(k) from unnest(v_gone) k;
+  end if;
+end;
+$$;
+comment on function app_private.sync_timers(app_public.bookings[], app_public.bookings[]) is
+  'Makes the job changes of a set of booking changes at once: instant timers added and removed, reminders scheduled, moved and cancelled.';
+
+-- The statement-level triggers: every row a statement changed, in one call. The switch of
+-- 0009 (booking_timers = off) still turns it all off.
+create function app_private.tg_bookings__timers_set() returns trigger
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_after app_public.bookings[];
+  v_before app_public.bookings[];
+begin
+  if (select value from app_private.settings where name = 'booking_timers') = 'off' then
+    return null;
+  end if;
+  if tg_op = 'INSERT' then
+    select array_agg(n) into v_after from new_rows n;
+  else
+    select array_agg(n), array_agg(o) into v_after, v_before
+    from new_rows n join old_rows o on o.id = n.id
+    where n.state <> o.state or n.starts_at <> o.starts_at or n.ends_at <> o.ends_at or n.expires_at <> o.expires_at;
+  end if;
+  if v_after is not null then
+    perform app_private.sync_timers(v_after, v_before);
+  end if;
+  return null;
+end;
+$$;
+
+create trigger _900_timers_insert after insert on app_public.bookings
+  referencing new table as new_rows
+  for each statement execute function app_private.tg_bookings__timers_set();
+create trigger _900_timers_update after update on app_public.bookings
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function app_private.tg_bookings__timers_set();
+
+-- What an instant timer does when it fires: move the bookings of its transition whose deadline
+-- is that instant and has come. Without wait, one bounded batch that skips rows others hold
+-- (like a sweep); with wait, every remaining one, waiting for the rows others hold and moving
+-- those still due after the holder is done. Returns how many it moved, and whether bookings at
+-- this instant are still waiting: held by others (without wait), or not yet due (with wait:
+-- END_GRACE grew since the timer was set; the timer is set again for their deadline).
+create function app_private.fire_timer(
+  to_state app_public.booking_state,
+  instant timestamptz,
+  batch_size integer,
+  actor text,
+  wait boolean,
+  out moved integer,
+  out waiting boolean
+)
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_grace interval := app_private.setting_interval('end_grace');
+  v_due timestamptz;
+  v_task text;
+begin
+  perform app_private.set_actor(actor);
+  if to_state = 'expired' then
+    v_task := 'expire_booking';
+    v_due := instant;
+    if wait then
+      update app_public.bookings b set state = 'expired'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'requested' and expires_at = instant and expires_at <= now()
+        order by id for update
+      );
+    else
+      update app_public.bookings b set state = 'expired'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'requested' and expires_at = instant and expires_at <= now()
+        limit batch_size for update skip locked
+      );
+    end if;
+    get diagnostics moved = row_count;
+    waiting := exists (select 1 from app_public.bookings where state = 'requested' and expires_at = instant);
+  elsif to_state = 'active' then
+    v_task := 'start_booking';
+    v_due := instant;
+    if wait then
+      update app_public.bookings b set state = 'active'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'scheduled' and starts_at = instant and starts_at <= now()
+        order by id for update
+      );
+    else
+      update app_public.bookings b set state = 'active'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'scheduled' and starts_at = instant and starts_at <= now()
+        limit batch_size for update skip locked
+      );
+    end if;
+    get diagnostics moved = row_count;
+    waiting := exists (select 1 from app_public.bookings where state = 'scheduled' and starts_at = instant);
+  elsif to_state = 'ended' then
+    v_task := 'end_booking';
+    v_due := instant + v_grace;
+    if wait then
+      update app_public.bookings b set state = 'ended'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
+        order by id for update
+      );
+    else
+      update app_public.bookings b set state = 'ended'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
+        limit batch_size for update skip locked
+      );
+    end if;
+    get diagnostics moved = row_count;
+    waiting := exists (select 1 from app_public.bookings where state = 'active' and ends_at = instant);
+  else
+    raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
+  end if;
+  perform app_private.set_actor(null);
+  if wait and waiting then
+    -- Still waiting after every due one moved: their deadline is later than this run. Set the
+    -- timer again for it (the running job gives its key to the new one).
+    perform graphile_worker.add_job(v_task, json_build_object('at', app_private.instant_text(instant)),
+      run_at := greatest(v_due, now()), job_key := app_private.timer_key(v_task, instant), max_attempts := 10);
+  end if;
+end;
+$$;
+comment on function app_private.fire_timer(app_public.booking_state, timestamptz, integer, text, boolean) is
+  'Runs an instant timer: moves the bookings of its transition due at that instant, set-wise; idempotent.';
+
+-- The admin page's pending jobs of a booking: the instant timers that will move it (the timer of
+-- its state at its deadline) and its reminders' deliveries.
+create or replace function app_public.bookings_timers(booking app_public.bookings) returns setof app_public.job
+  language plpgsql stable security definer
+  set search_path = pg_catalog
+as $$
+declare
+  v_timer record := app_private.booking_timer(booking.state, booking.expires_at, booking.starts_at, booking.ends_at,
+    app_private.setting_interval('end_grace'));
+begin
+  perform app_hidden.require_admin();
+  return query
+    select (app_private.to_job(s)).*
+    from app_private.job_states s
+    where (v_timer.task is not null and s.key = app_private.timer_key(v_timer.task, v_timer.instant))
+       or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
+    order by s.run_at, s.id;
+end;
+$$;
+comment on function app_public.bookings_timers(app_public.bookings) is
+  'Admins: the booking''s pending jobs: the timer that will move it (timer:<task>:<instant>, shared with every booking due at that instant) and its reminders'' deliveries, by run_at.';
+
+-- Bookings that had per-booking timers (booking:<id>:<kind>) get the instant timer of their
+-- state instead; the old jobs go.
+select graphile_worker.add_jobs(array_agg(
+    (t.task, json_build_object('at', app_private.instant_text(t.instant)), null, t.run_at, 10, t.key, null, null)::graphile_worker.job_spec
+    order by t.key))
+from (
+  select distinct on (app_private.timer_key(x.task, x.instant))
+    app_private.timer_key(x.task, x.instant) as key, x.task, x.instant, x.run_at
+  from graphile_worker._private_jobs j
+  join app_public.bookings b on b.id::text = split_part(j.key, ':', 2)
+  cross join lateral app_private.booking_timer(b.state, b.expires_at, b.starts_at, b.ends_at,
+    app_private.setting_interval('end_grace')) x
+  where j.key like 'booking:%' and x.task is not null
+  order by 1
+) t
+having count(*) > 0;
+select graphile_worker.remove_job(j.key) from graphile_worker._private_jobs j where j.key like 'booking:%';
