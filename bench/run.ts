@@ -5,13 +5,25 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { root } from '../src/paths.ts';
 import { enqueue, reads } from './api.ts';
+import { backlog } from './backlog.ts';
+import { burst } from './burst.ts';
 import { ceiling } from './ceiling.ts';
 import { lateness } from './lateness.ts';
 import { machine, serverUrl } from './lib.ts';
 import { sweeps } from './sweeps.ts';
 import { throughput } from './throughput.ts';
 
-const ALL = ['lateness', 'sweep', 'throughput', 'enqueue', 'reads', 'memory', 'ceiling'] as const;
+const ALL = [
+  'lateness',
+  'burst',
+  'sweep',
+  'backlog',
+  'throughput',
+  'enqueue',
+  'reads',
+  'memory',
+  'ceiling',
+] as const;
 const args = process.argv.slice(2);
 const write = args.includes('--write') || process.env.BENCH_WRITE === '1';
 const chosen = args.filter((arg) => !arg.startsWith('--'));
@@ -35,7 +47,9 @@ const timed = async (name: string, fn: () => Promise<string>) => {
 
 let jobsPerSecond: number | undefined;
 if (wanted.has('lateness')) await timed('lateness', lateness);
+if (wanted.has('burst')) await timed('burst', burst);
 if (wanted.has('sweep')) await timed('sweep', sweeps);
+if (wanted.has('backlog')) await timed('backlog', backlog);
 if (wanted.has('throughput') || wanted.has('memory')) {
   await timed('throughput and memory', async () => {
     const result = await throughput();
