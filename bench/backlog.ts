@@ -58,7 +58,9 @@ export async function backlog(): Promise<string> {
   try {
     await overdue(ours.pool, N, 'on');
     if (PLAN === 'auto')
-      await ours.pool.query('alter function app_private.sync_timers reset plan_cache_mode');
+      await ours.pool.query(
+        'alter function app_private.add_jobs reset plan_cache_mode; alter function app_private.remove_jobs reset plan_cache_mode',
+      );
     await overdue(off.pool, SAMPLE, 'off');
     await overdue(adr.pool, SAMPLE, 'off');
     console.log(

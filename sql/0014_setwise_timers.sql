@@ -27,8 +27,9 @@
 -- their plans as generic plans from its sixth call, planned from the statistics of the moment,
 -- and on a database that does not autovacuum (this project's test and CI Postgres) those say
 -- _private_jobs is empty forever: the generic plan then scans the whole jobs table on every call.
--- The functions here that enqueue set plan_cache_mode = force_custom_plan, which applies to the
--- graphile-worker functions they call, so every call is planned for the table as it is; this
+-- schoolbell calls them through app_private.add_jobs and app_private.remove_jobs, which set
+-- plan_cache_mode = force_custom_plan for the call (a function's SET applies to what it calls),
+-- so every call is planned for the table as it is, and nothing else pays for re-planning. This
 -- changes nothing in graphile-worker's own functions, so its next migration undoes nothing.
 
 drop trigger _900_timers on app_public.bookings;
@@ -36,6 +37,33 @@ drop function app_private.tg_bookings__timers();
 drop function app_private.sync_booking_timers(app_public.bookings);
 drop function app_private.schedule_reminders(app_public.bookings);
 drop function app_private.cancel_reminders(uuid);
+
+-- graphile-worker's add_jobs and remove_job, planned afresh on every call (see the top).
+create function app_private.add_jobs(specs graphile_worker.job_spec[]) returns void
+  language plpgsql volatile
+  set search_path = pg_catalog
+  set plan_cache_mode = force_custom_plan
+as $$
+begin
+  if specs is not null and cardinality(specs) > 0 then
+    perform graphile_worker.add_jobs(specs);
+  end if;
+end;
+$$;
+comment on function app_private.add_jobs(graphile_worker.job_spec[]) is
+  'graphile_worker.add_jobs without a generic plan cached while the jobs table was small.';
+
+create function app_private.remove_jobs(keys text[]) returns void
+  language plpgsql volatile
+  set search_path = pg_catalog
+  set plan_cache_mode = force_custom_plan
+as $$
+begin
+  perform graphile_worker.remove_job(k) from unnest(keys) k;
+end;
+$$;
+comment on function app_private.remove_jobs(text[]) is
+  'graphile_worker.remove_job for each key, without a generic plan cached while the jobs table was small.';
 
 -- The canonical text of an instant in job keys and payloads: UTC, microseconds, whatever the
 -- session's TimeZone, so that every transaction names the same instant the same way.
@@ -85,7 +113,6 @@ comment on function app_private.timer_key(text, timestamptz) is
 create function app_private.sync_timers(after app_public.bookings[], before app_public.bookings[]) returns void
   language plpgsql volatile
   set search_path = pg_catalog
-  set plan_cache_mode = force_custom_plan
 as $$
 declare
   v_grace interval := app_private.setting_interval('end_grace');
@@ -127,7 +154,7 @@ begin
     else
       continue when exists (select 1 from app_public.bookings b where b.state = 'active' and b.ends_at = v_instant);
     end if;
-    perform graphile_worker.remove_job(v_key);
+    perform app_private.remove_jobs(array[v_key]);
   end loop;
 
   -- 2. Timers for the new deadlines: one job per task and instant, in key order (two statements
@@ -147,9 +174,7 @@ begin
         or (app_private.booking_timer(o.state, o.expires_at, o.starts_at, o.ends_at, v_grace)).instant <> x.instant)
     order by 1
   ) t;
-  if v_specs is not null then
-    perform graphile_worker.add_jobs(v_specs);
-  end if;
+  perform app_private.add_jobs(v_specs);
 
   -- 3. Reminders of sessions newly scheduled or rescheduled: one per recipient and lead, due lead
   -- before the start. A lead already past is skipped, and its pending reminder cancelled; a
@@ -188,11 +213,9 @@ begin
         order by u.id)
       from upserted u)
     into v_gone, v_specs;
-  if v_specs is not null then
-    perform graphile_worker.add_jobs(v_specs);
-  end if;
+  perform app_private.add_jobs(v_specs);
   if v_gone is not null then
-    perform graphile_worker.remove_job(k) from unnest(v_gone) k;
+    perform app_private.remove_jobs(v_gone);
   end if;
 
   -- 4. Sessions no longer scheduled (started, cancelled): their pending reminders are cancelled.
@@ -206,7 +229,7 @@ begin
   )
   select array_agg('notification:' || c.id) into v_gone from cancelled c;
   if v_gone is not null then
-    perform graphile_worker.remove_job(k) from unnest(v_gone) k;
+    perform app_private.remove_jobs(v_gone);
   end if;
 end;
 $$;
@@ -338,8 +361,8 @@ begin
   if wait and waiting then
     -- Still waiting after every due one moved: their deadline is later than this run. Set the
     -- timer again for it (the running job gives its key to the new one).
-    perform graphile_worker.add_job(v_task, json_build_object('at', app_private.instant_text(instant)),
-      run_at := greatest(v_due, now()), job_key := app_private.timer_key(v_task, instant), max_attempts := 10);
+    perform app_private.add_jobs(array[(v_task, json_build_object('at', app_private.instant_text(instant)), null,
+      greatest(v_due, now()), 10, app_private.timer_key(v_task, instant), null, null)::graphile_worker.job_spec]);
   end if;
 end;
 $$;
