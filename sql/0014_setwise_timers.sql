@@ -73,48 +73,59 @@ $$;
 comment on function app_private.remove_jobs(text[]) is
   'graphile_worker.remove_job for each key, planned for the jobs table as it is and looking jobs up by key.';
 
+-- Small pure helpers, in SQL without a SET clause so that Postgres inlines them into the
+-- set-wise queries (a function call per row would cost more than the rest of a batch). The
+-- built-ins they call are in pg_catalog, which is searched first whatever the search_path.
+
 -- The canonical text of an instant in job keys and payloads: UTC, microseconds, whatever the
 -- session's TimeZone, so that every transaction names the same instant the same way.
 create function app_private.instant_text(at timestamptz) returns text
   language sql stable
-  set search_path = pg_catalog
 as $$
-  select to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+  select pg_catalog.to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
 $$;
 comment on function app_private.instant_text(timestamptz) is
   'An instant as the timers name it: ISO 8601 in UTC with microseconds.';
 
--- Which timer a booking in a state waits for: the task, the instant that names it (the deadline
--- column) and when it runs (the end waits END_GRACE more). Null task: no timer.
-create function app_private.booking_timer(
-  state app_public.booking_state,
-  expires_at timestamptz,
-  starts_at timestamptz,
-  ends_at timestamptz,
-  grace interval,
-  out task text,
-  out instant timestamptz,
-  out run_at timestamptz
-)
+-- Which timer a booking in a state waits for (null: none) and the instant that names it, its
+-- deadline column. The end timer runs END_GRACE after its instant.
+create function app_private.timer_task(state app_public.booking_state) returns text
   language sql immutable
-  set search_path = pg_catalog
 as $$
-  select
-    case state when 'requested' then 'expire_booking' when 'scheduled' then 'start_booking' when 'active' then 'end_booking' end,
-    case state when 'requested' then expires_at when 'scheduled' then starts_at when 'active' then ends_at end,
-    case state when 'requested' then expires_at when 'scheduled' then starts_at when 'active' then ends_at + grace end;
+  select case state when 'requested' then 'expire_booking' when 'scheduled' then 'start_booking'
+    when 'active' then 'end_booking' end
 $$;
-comment on function app_private.booking_timer(app_public.booking_state, timestamptz, timestamptz, timestamptz, interval) is
-  'The timer a booking in this state waits for: its task, the instant in its key, and its run_at.';
+comment on function app_private.timer_task(app_public.booking_state) is
+  'The timer task a booking in this state waits for: expire_booking, start_booking, end_booking, or null.';
+
+create function app_private.timer_instant(
+  state app_public.booking_state, expires_at timestamptz, starts_at timestamptz, ends_at timestamptz
+) returns timestamptz
+  language sql immutable
+as $$
+  select case state when 'requested' then expires_at when 'scheduled' then starts_at when 'active' then ends_at end
+$$;
+comment on function app_private.timer_instant(app_public.booking_state, timestamptz, timestamptz, timestamptz) is
+  'The deadline a booking in this state waits for, which names its timer.';
 
 create function app_private.timer_key(task text, instant timestamptz) returns text
   language sql stable
-  set search_path = pg_catalog
 as $$
-  select 'timer:' || task || ':' || app_private.instant_text(instant);
+  select 'timer:' || task || ':' || app_private.instant_text(instant)
 $$;
 comment on function app_private.timer_key(text, timestamptz) is
   'The job key of the timer of a task at an instant: timer:<task>:<instant>.';
+
+-- The job that runs a task's timer at an instant.
+create function app_private.timer_spec(task text, instant timestamptz, grace interval) returns graphile_worker.job_spec
+  language sql stable
+as $$
+  select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null,
+    case when task = 'end_booking' then instant + grace else instant end,
+    10, app_private.timer_key(task, instant), null, null)::graphile_worker.job_spec
+$$;
+comment on function app_private.timer_spec(text, timestamptz, interval) is
+  'The graphile-worker job spec of the timer of a task at an instant (the end timer runs END_GRACE later).';
 
 -- The job changes of a set of booking changes (after is the new version of each changed row,
 -- before the old one, absent for an insert), all at once.
@@ -143,14 +154,18 @@ begin
   -- bookings still waiting, so that a transaction adding a booking at the same instant either
   -- committed before (and is seen) or re-creates the job after.
   for v_key, v_state, v_instant in
-    select distinct app_private.timer_key(t.task, t.instant), o.state, t.instant
-    from unnest(before) o
-    join unnest(after) n on n.id = o.id
-    cross join lateral app_private.booking_timer(o.state, o.expires_at, o.starts_at, o.ends_at, v_grace) t
-    where t.task is not null
-      and (n.state <> o.state or (app_private.booking_timer(n.state, n.expires_at, n.starts_at, n.ends_at, v_grace)).instant <> t.instant)
-      and (o.state, n.state) not in (
-        ('requested'::app_public.booking_state, 'expired'::app_public.booking_state), ('scheduled', 'active'), ('active', 'ended'))
+    select app_private.timer_key(app_private.timer_task(t.state), t.instant), t.state, t.instant
+    from (
+      select distinct o.state, app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at) as instant
+      from unnest(before) o
+      join unnest(after) n on n.id = o.id
+      where app_private.timer_task(o.state) is not null
+        and (n.state <> o.state
+          or app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at)
+            <> app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at))
+        and (o.state, n.state) not in (
+          ('requested'::app_public.booking_state, 'expired'::app_public.booking_state), ('scheduled', 'active'), ('active', 'ended'))
+    ) t
     order by 1
   loop
     perform 1 from graphile_worker._private_jobs j where j.key = v_key and j.locked_at is null for update;
@@ -167,20 +182,17 @@ begin
 
   -- 2. Timers for the new deadlines: one job per task and instant, in key order (two statements
   -- adding the same instants lock them in the same order).
-  select array_agg(
-      (t.task, json_build_object('at', app_private.instant_text(t.instant)), null, t.run_at, 10, t.key, null, null)::graphile_worker.job_spec
-      order by t.key)
+  select array_agg(app_private.timer_spec(t.task, t.instant, v_grace) order by app_private.timer_key(t.task, t.instant))
     into v_specs
   from (
-    select distinct on (app_private.timer_key(x.task, x.instant))
-      app_private.timer_key(x.task, x.instant) as key, x.task, x.instant, x.run_at
+    select distinct app_private.timer_task(n.state) as task,
+      app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at) as instant
     from unnest(after) n
     left join unnest(before) o on o.id = n.id
-    cross join lateral app_private.booking_timer(n.state, n.expires_at, n.starts_at, n.ends_at, v_grace) x
-    where x.task is not null
+    where app_private.timer_task(n.state) is not null
       and (o.id is null or o.state <> n.state
-        or (app_private.booking_timer(o.state, o.expires_at, o.starts_at, o.ends_at, v_grace)).instant <> x.instant)
-    order by 1
+        or app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at)
+          <> app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at))
   ) t;
   perform app_private.add_jobs(v_specs);
 
@@ -298,13 +310,11 @@ create function app_private.fire_timer(
 as $$
 declare
   v_grace interval := app_private.setting_interval('end_grace');
-  v_due timestamptz;
   v_task text;
 begin
   perform app_private.set_actor(actor);
   if to_state = 'expired' then
     v_task := 'expire_booking';
-    v_due := instant;
     if wait then
       update app_public.bookings b set state = 'expired'
       where b.id in (
@@ -324,7 +334,6 @@ begin
     waiting := exists (select 1 from app_public.bookings where state = 'requested' and expires_at = instant);
   elsif to_state = 'active' then
     v_task := 'start_booking';
-    v_due := instant;
     if wait then
       update app_public.bookings b set state = 'active'
       where b.id in (
@@ -344,7 +353,6 @@ begin
     waiting := exists (select 1 from app_public.bookings where state = 'scheduled' and starts_at = instant);
   elsif to_state = 'ended' then
     v_task := 'end_booking';
-    v_due := instant + v_grace;
     if wait then
       update app_public.bookings b set state = 'ended'
       where b.id in (
@@ -369,8 +377,7 @@ begin
   if wait and waiting then
     -- Still waiting after every due one moved: their deadline is later than this run. Set the
     -- timer again for it (the running job gives its key to the new one).
-    perform app_private.add_jobs(array[(v_task, json_build_object('at', app_private.instant_text(instant)), null,
-      greatest(v_due, now()), 10, app_private.timer_key(v_task, instant), null, null)::graphile_worker.job_spec]);
+    perform app_private.add_jobs(array[app_private.timer_spec(v_task, instant, v_grace)]);
   end if;
 end;
 $$;
@@ -384,14 +391,15 @@ create or replace function app_public.bookings_timers(booking app_public.booking
   set search_path = pg_catalog
 as $$
 declare
-  v_timer record := app_private.booking_timer(booking.state, booking.expires_at, booking.starts_at, booking.ends_at,
-    app_private.setting_interval('end_grace'));
+  v_task text := app_private.timer_task(booking.state);
+  v_key text := app_private.timer_key(v_task,
+    app_private.timer_instant(booking.state, booking.expires_at, booking.starts_at, booking.ends_at));
 begin
   perform app_hidden.require_admin();
   return query
     select (app_private.to_job(s)).*
     from app_private.job_states s
-    where (v_timer.task is not null and s.key = app_private.timer_key(v_timer.task, v_timer.instant))
+    where (v_task is not null and s.key = v_key)
        or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
     order by s.run_at, s.id;
 end;
@@ -401,18 +409,14 @@ comment on function app_public.bookings_timers(app_public.bookings) is
 
 -- Bookings that had per-booking timers (booking:<id>:<kind>) get the instant timer of their
 -- state instead; the old jobs go.
-select graphile_worker.add_jobs(array_agg(
-    (t.task, json_build_object('at', app_private.instant_text(t.instant)), null, t.run_at, 10, t.key, null, null)::graphile_worker.job_spec
-    order by t.key))
+select app_private.add_jobs(array_agg(
+    app_private.timer_spec(t.task, t.instant, app_private.setting_interval('end_grace'))
+    order by app_private.timer_key(t.task, t.instant)))
 from (
-  select distinct on (app_private.timer_key(x.task, x.instant))
-    app_private.timer_key(x.task, x.instant) as key, x.task, x.instant, x.run_at
+  select distinct app_private.timer_task(b.state) as task,
+    app_private.timer_instant(b.state, b.expires_at, b.starts_at, b.ends_at) as instant
   from graphile_worker._private_jobs j
   join app_public.bookings b on b.id::text = split_part(j.key, ':', 2)
-  cross join lateral app_private.booking_timer(b.state, b.expires_at, b.starts_at, b.ends_at,
-    app_private.setting_interval('end_grace')) x
-  where j.key like 'booking:%' and x.task is not null
-  order by 1
-) t
-having count(*) > 0;
+  where j.key like 'booking:%' and app_private.timer_task(b.state) is not null
+) t;
 select graphile_worker.remove_job(j.key) from graphile_worker._private_jobs j where j.key like 'booking:%';
