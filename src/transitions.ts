@@ -4,11 +4,18 @@ import { fireTimer, sweepBatch } from './queries.ts';
 import { cronPayload, defineTask } from './task.ts';
 
 /**
+ * LANES is how many batches of one burst a timer moves at once, each in its own transaction
+ * (SKIP LOCKED keeps their rows apart): one lane keeps Postgres busy on one core while the next
+ * batch waits for its round trip and commit.
+ */
+const LANES = 2;
+
+/**
  * timerTask is an instant timer (job key timer:<task>:<instant>, set by app_private.sync_timers):
  * when it fires it moves every booking of its transition whose deadline is that instant, in
- * batches of SWEEP_BATCH_SIZE, one transaction each, then waits for the few that other
- * transactions held. A timer that finds nothing due (its bookings rescheduled, cancelled or swept)
- * does nothing: that is normal, not an error.
+ * batches of SWEEP_BATCH_SIZE, one transaction each (a burst in two lanes at once), then waits
+ * for the few that other transactions held. A timer that finds nothing due (its bookings
+ * rescheduled, cancelled or swept) does nothing: that is normal, not an error.
  */
 export function timerTask(identifier: string, to: BookingState) {
   return defineTask({
@@ -16,22 +23,26 @@ export function timerTask(identifier: string, to: BookingState) {
     async run({ at }, helpers, { config }) {
       const actor = `job:${identifier}`;
       const size = config.sweepBatchSize;
+      const batch = (wait: boolean) =>
+        helpers.withPgClient((client) => fireTimer(client, to, at, size, actor, wait));
       let moved = 0;
-      for (;;) {
-        const batch = await helpers.withPgClient((client) =>
-          fireTimer(client, to, at, size, actor, false),
-        );
-        moved += batch.moved;
-        if (!batch.waiting) break;
-        // A short batch with bookings still waiting: the rest are held by other transactions.
-        if (batch.moved < size) {
-          const rest = await helpers.withPgClient((client) =>
-            fireTimer(client, to, at, size, actor, true),
-          );
-          moved += rest.moved;
-          break;
+      let held = false;
+      // Until a batch comes back short: the rest are held by others, or there is no rest.
+      const lane = async () => {
+        for (;;) {
+          const step = await batch(false);
+          moved += step.moved;
+          if (step.moved < size) {
+            held ||= step.waiting;
+            return;
+          }
         }
-      }
+      };
+      const first = await batch(false);
+      moved += first.moved;
+      if (first.moved === size) await Promise.all(Array.from({ length: LANES }, lane));
+      else held = first.waiting;
+      if (held) moved += (await batch(true)).moved;
       helpers.logger.debug(`timer ${identifier} at ${at}: moved ${moved}`, { at, moved });
     },
   });
