@@ -420,3 +420,18 @@ from (
   where j.key like 'booking:%' and app_private.timer_task(b.state) is not null
 ) t;
 select graphile_worker.remove_job(j.key) from graphile_worker._private_jobs j where j.key like 'booking:%';
+
+-- Only the service's own role runs these (triggers, the worker, security definer functions); the
+-- request role executes none of them.
+revoke execute on function
+  app_private.add_jobs(graphile_worker.job_spec[]),
+  app_private.remove_jobs(text[]),
+  app_private.instant_text(timestamptz),
+  app_private.timer_task(app_public.booking_state),
+  app_private.timer_instant(app_public.booking_state, timestamptz, timestamptz, timestamptz),
+  app_private.timer_key(text, timestamptz),
+  app_private.timer_spec(text, timestamptz, interval),
+  app_private.sync_timers(app_public.bookings[], app_public.bookings[]),
+  app_private.tg_bookings__timers_set(),
+  app_private.fire_timer(app_public.booking_state, timestamptz, integer, text, boolean)
+from public;
