@@ -384,8 +384,9 @@ $$;
 comment on function app_private.fire_timer(app_public.booking_state, timestamptz, integer, text, boolean) is
   'Runs an instant timer: moves the bookings of its transition due at that instant, set-wise; idempotent.';
 
--- The admin page's pending jobs of a booking: the instant timers that will move it (the timer of
--- its state at its deadline) and its reminders' deliveries.
+-- The admin page's pending jobs of a booking: the instant timer that will move it (the timer of
+-- its state at its deadline), its reminders' deliveries, and any job a DBA keyed to it by hand
+-- the way timers used to be keyed (booking:<id>:...).
 create or replace function app_public.bookings_timers(booking app_public.bookings) returns setof app_public.job
   language plpgsql stable security definer
   set search_path = pg_catalog
@@ -400,12 +401,13 @@ begin
     select (app_private.to_job(s)).*
     from app_private.job_states s
     where (v_task is not null and s.key = v_key)
+       or s.key like 'booking:' || booking.id || ':%'
        or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
     order by s.run_at, s.id;
 end;
 $$;
 comment on function app_public.bookings_timers(app_public.bookings) is
-  'Admins: the booking''s pending jobs: the timer that will move it (timer:<task>:<instant>, shared with every booking due at that instant) and its reminders'' deliveries, by run_at.';
+  'Admins: the booking''s pending jobs: the timer that will move it (timer:<task>:<instant>, shared with every booking due at that instant), its reminders'' deliveries and jobs keyed booking:<id>:..., by run_at.';
 
 -- Bookings that had per-booking timers (booking:<id>:<kind>) get the instant timer of their
 -- state instead; the old jobs go.
