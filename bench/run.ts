@@ -6,6 +6,8 @@ import path from 'node:path';
 import { root } from '../src/paths.ts';
 import { abuse } from './abuse.ts';
 import { enqueue, reads } from './api.ts';
+import { backlog } from './backlog.ts';
+import { burst } from './burst.ts';
 import { ceiling } from './ceiling.ts';
 import { idle } from './idle.ts';
 import { lateness } from './lateness.ts';
@@ -16,7 +18,9 @@ import { throughput } from './throughput.ts';
 const ALL = [
   'lateness',
   'idle',
+  'burst',
   'sweep',
+  'backlog',
   'throughput',
   'enqueue',
   'reads',
@@ -48,7 +52,9 @@ const timed = async (name: string, fn: () => Promise<string>) => {
 let jobsPerSecond: number | undefined;
 if (wanted.has('lateness')) await timed('lateness', lateness);
 if (wanted.has('idle')) await timed('idle', idle);
+if (wanted.has('burst')) await timed('burst', burst);
 if (wanted.has('sweep')) await timed('sweep', sweeps);
+if (wanted.has('backlog')) await timed('backlog', backlog);
 if (wanted.has('throughput') || wanted.has('memory')) {
   await timed('throughput and memory', async () => {
     const result = await throughput();

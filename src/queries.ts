@@ -19,6 +19,27 @@ export async function fireBookingTimer(
   return (rows[0] as { outcome: 'moved' | 'moved on' | 'not due' | 'gone' }).outcome;
 }
 
+/**
+ * fireTimer runs one step of an instant timer in its own transaction: without `wait`, one batch
+ * of up to batchSize bookings due at `instant` (skipping rows others hold); with `wait`, every
+ * remaining one, waiting for the rows others hold. Returns how many moved, and whether bookings
+ * at that instant still wait (held by others, or not due yet).
+ */
+export async function fireTimer(
+  db: Queryable,
+  to: BookingState,
+  instant: string,
+  batchSize: number,
+  actor: string,
+  wait: boolean,
+): Promise<{ moved: number; waiting: boolean }> {
+  const { rows } = await db.query<{ moved: number; waiting: boolean }>(
+    'select moved, waiting from app_private.fire_timer($1, $2, $3, $4, $5)',
+    [to, instant, batchSize, actor, wait],
+  );
+  return rows[0] as { moved: number; waiting: boolean };
+}
+
 /** sweepBatch moves one bounded batch of overdue bookings in its own transaction; returns how many. */
 export async function sweepBatch(
   db: Queryable,

@@ -1,21 +1,49 @@
 import { z } from 'zod';
 import type { BookingState } from './db.ts';
-import { fireBookingTimer, sweepBatch } from './queries.ts';
+import { fireTimer, sweepBatch } from './queries.ts';
 import { cronPayload, defineTask } from './task.ts';
 
 /**
- * timerTask is an exact-time job: it moves one booking to `to` at its deadline (set by
- * app_private.sync_booking_timers). A late, repeated or superseded job finds the booking moved on
- * and does nothing: that is normal, not an error.
+ * LANES is how many batches of one burst a timer moves at once, each in its own transaction
+ * (SKIP LOCKED keeps their rows apart): one lane keeps Postgres busy on one core while the next
+ * batch waits for its round trip and commit.
+ */
+const LANES = 2;
+
+/**
+ * timerTask is an instant timer (job key timer:<task>:<instant>, set by app_private.sync_timers):
+ * when it fires it moves every booking of its transition whose deadline is that instant, in
+ * batches of SWEEP_BATCH_SIZE, one transaction each (a burst in two lanes at once), then waits
+ * for the few that other transactions held. A timer that finds nothing due (its bookings
+ * rescheduled, cancelled or swept) does nothing: that is normal, not an error.
  */
 export function timerTask(identifier: string, to: BookingState) {
   return defineTask({
-    payload: z.object({ bookingId: z.uuid() }),
-    async run({ bookingId }, helpers) {
-      const outcome = await helpers.withPgClient((client) =>
-        fireBookingTimer(client, bookingId, to, `job:${identifier}`),
-      );
-      helpers.logger.debug(`booking ${bookingId}: ${outcome}`, { bookingId, outcome });
+    payload: z.object({ at: z.iso.datetime() }),
+    async run({ at }, helpers, { config }) {
+      const actor = `job:${identifier}`;
+      const size = config.sweepBatchSize;
+      const batch = (wait: boolean) =>
+        helpers.withPgClient((client) => fireTimer(client, to, at, size, actor, wait));
+      let moved = 0;
+      let held = false;
+      // Until a batch comes back short: the rest are held by others, or there is no rest.
+      const lane = async () => {
+        for (;;) {
+          const step = await batch(false);
+          moved += step.moved;
+          if (step.moved < size) {
+            held ||= step.waiting;
+            return;
+          }
+        }
+      };
+      const first = await batch(false);
+      moved += first.moved;
+      if (first.moved === size) await Promise.all(Array.from({ length: LANES }, lane));
+      else held = first.waiting;
+      if (held) moved += (await batch(true)).moved;
+      helpers.logger.debug(`timer ${identifier} at ${at}: moved ${moved}`, { at, moved });
     },
   });
 }
@@ -42,6 +70,8 @@ export function sweepTask(identifier: string, to: BookingState) {
           { task: identifier, moved, to },
           `sweep moved ${moved} overdue booking(s) to ${to}`,
         );
+      // 0 from a crontab tick: nothing to record in the job history (src/task.ts).
+      return moved;
     },
   });
 }

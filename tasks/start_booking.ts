@@ -1,4 +1,4 @@
 import { timerTask } from '../src/transitions.ts';
 
-/** start_booking moves one booking to active at its deadline (job key booking:<id>:start). */
+/** start_booking starts every session whose starts_at is its instant (job key timer:start_booking:<instant>). */
 export default timerTask('start_booking', 'active');

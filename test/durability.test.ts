@@ -126,3 +126,94 @@ t.test(
     );
   },
 );
+
+t.test(
+  'kill -9 a worker in the middle of a burst, start another: every session starts exactly once',
+  async (t) => {
+    const db = await createTestDatabase(t);
+    const pool = createPool(db.url, 4, log, 'test');
+    t.teardown(() => pool.end());
+    const env = {
+      DATABASE_URL: db.url,
+      SWEEP_BATCH_SIZE: '50',
+      WORKER_DEAD_AFTER: '3 seconds',
+    };
+    const first = runCli(t, ['worker'], env);
+    await first.waitFor(/Worker connected/);
+
+    const student = await createUser(pool, 'student');
+    const { rows: tutors } = await pool.query<{ id: string }>(
+      `insert into app_public.users (name, email, role)
+       select 'Tutor ' || i, 'burst-' || i || '@example.test', 'tutor' from generate_series(1, 300) i
+       returning id`,
+    );
+    const { rows: bookings } = await pool.query<{ id: string; timer: string }>(
+      `insert into app_public.bookings (student_id, tutor_id, subject, state, starts_at, ends_at, expires_at)
+       select $1, t, 'Burst', 'scheduled', now() + interval '4 seconds', now() + interval '1 hour', now() + interval '4 seconds'
+         from unnest($2::uuid[]) t returning id, app_private.timer_key('start_booking', starts_at) as timer`,
+      [student.id, tutors.map((r) => r.id)],
+    );
+    const ids = bookings.map((b) => b.id);
+    const timer = (bookings[0] as { timer: string }).timer;
+    const activeCount = async () =>
+      (
+        await pool.query(
+          "select count(*)::int as n from app_public.bookings where id = any($1) and state = 'active'",
+          [ids],
+        )
+      ).rows[0].n as number;
+
+    // Hold one booking of the burst: the timer moves the others, then waits for this one.
+    const locker = await pool.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('select 1 from app_public.bookings where id = $1 for update', [ids[0]]);
+      await waitUntil(
+        'the timer moved all but the held one',
+        async () => (await activeCount()) === 299,
+      );
+      await waitUntil('the timer waits for the held one', async () => {
+        const { rows } = await pool.query(
+          'select 1 from graphile_worker.jobs where key = $1 and locked_at is not null',
+          [timer],
+        );
+        return rows.length === 1;
+      });
+      first.child.kill('SIGKILL');
+      t.equal(await first.exited, 'SIGKILL');
+      t.equal(await activeCount(), 299, 'killed in the middle of the burst');
+    } finally {
+      await locker.query('rollback');
+      locker.release();
+    }
+
+    const second = runCli(t, ['worker'], env);
+    t.teardown(async () => {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    });
+    await waitUntil('every session started', async () => (await activeCount()) === 300);
+    await waitUntil('the dead worker’s timer was run again and finished', async () => {
+      const { rows } = await pool.query('select 1 from graphile_worker.jobs where key = $1', [
+        timer,
+      ]);
+      return rows.length === 0;
+    });
+    const { rows: moves } = await pool.query(
+      `select e.booking_id, e.actor, e.created_at >= b.starts_at as on_time
+         from app_public.booking_events e join app_public.bookings b on b.id = e.booking_id
+        where e.booking_id = any($1) and e.to_state = 'active'`,
+      [ids],
+    );
+    t.equal(moves.length, 300, 'one start per session');
+    t.equal(new Set(moves.map((m) => m.booking_id)).size, 300, 'each session started exactly once');
+    t.ok(
+      moves.every((m) => ['job:start_booking', 'sweep:start_sessions'].includes(m.actor)),
+      'by the timer (or the crontab sweep)',
+    );
+    t.ok(
+      moves.every((m) => m.on_time),
+      'none before its start',
+    );
+  },
+);

@@ -7,6 +7,7 @@ import { createTestDatabase } from './helpers/database.ts';
 import {
   acceptBooking,
   asUser,
+  type Booking,
   createUser,
   importBooking,
   requestBooking,
@@ -23,17 +24,27 @@ interface JobRow {
   run_at: Date;
 }
 
-/** jobsOf lists the pending jobs of a booking: its timers and its reminders' deliveries. */
+/**
+ * jobsOf lists the pending jobs of a booking: the timers at any of its deadlines (each shared by
+ * every booking due at the same instant) and its reminders' deliveries.
+ */
 async function jobsOf(bookingId: string): Promise<JobRow[]> {
   const { rows } = await pool.query<JobRow>(
     `select j.task_identifier, j.key, j.run_at from graphile_worker.jobs j
-      where j.key like 'booking:' || $1 || ':%'
+      where j.key in (
+              select app_private.timer_key(t.task, t.at) from app_public.bookings b,
+                lateral (values ('expire_booking', b.expires_at), ('start_booking', b.starts_at), ('end_booking', b.ends_at)) t(task, at)
+               where b.id = $1::uuid)
          or j.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = $1::uuid)
       order by j.run_at, j.key`,
     [bookingId],
   );
   return rows;
 }
+
+/** timerKey matches the key of a task's timer at an instant (microseconds beyond a Date's). */
+const timerKey = (task: string, at: Date) =>
+  new RegExp(`^timer:${task}:${at.toISOString().slice(0, -1)}\\d{3}Z$`);
 
 const tasks = (jobs: JobRow[]) => jobs.map((j) => j.task_identifier).sort();
 
@@ -45,7 +56,7 @@ t.test('each state schedules the job for its next deadline; moving on removes it
   const booking = await requestBooking(pool, student, tutor, { startsIn: 48 * 60 });
   const requested = await jobsOf(booking.id);
   t.same(tasks(requested), ['expire_booking']);
-  t.equal(requested[0]?.key, `booking:${booking.id}:expire`);
+  t.match(requested[0]?.key, timerKey('expire_booking', booking.expires_at));
   t.equal(
     requested[0]?.run_at.getTime(),
     booking.expires_at.getTime(),
@@ -190,8 +201,12 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
   );
   t.equal(rows[0].outcome, 'moved');
   const jobs = await jobsOf(started.id);
-  t.same(tasks(jobs), ['end_booking']);
-  t.equal(jobs[0]?.run_at.getTime(), started.ends_at.getTime() + 600_000);
+  const end = jobs.find((j) => j.task_identifier === 'end_booking');
+  t.equal(end?.run_at.getTime(), started.ends_at.getTime() + 600_000);
+  t.ok(
+    jobs.every((j) => j.task_identifier === 'end_booking' || j.run_at <= new Date()),
+    'besides the end timer, only the start timer that already fell due (it will find nothing)',
+  );
 
   const again = await pool.query(
     "select app_private.fire_booking_timer($1, 'active', 'job:start_booking') as outcome",
@@ -212,3 +227,119 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     'a job that fires before its deadline (moved later) waits for its successor',
   );
 });
+
+t.test(
+  'bookings due at one instant share one timer, which lives until the last leaves',
+  async (t) => {
+    const student = await createUser(pool, 'student');
+    const at = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 86_400_000);
+    const later = new Date(at.getTime() + 3_600_000);
+    const sessions = [];
+    for (let i = 0; i < 3; i++) {
+      sessions.push(
+        await importBooking(pool, student, await createUser(pool, 'tutor'), {
+          state: 'scheduled',
+          startsAt: at,
+          endsAt: new Date(at.getTime() + 1_800_000),
+        }),
+      );
+    }
+    const [a, b, c] = sessions as [Booking, Booking, Booking];
+    const timers = async (when: Date) => {
+      const { rows } = await pool.query(
+        'select key, payload, run_at from graphile_worker._private_jobs where key = $1',
+        [`timer:start_booking:${when.toISOString().slice(0, -1)}000Z`],
+      );
+      return rows;
+    };
+    t.match(await timers(at), [{ payload: { at: `${at.toISOString().slice(0, -1)}000Z` } }]);
+    t.equal((await timers(at))[0].run_at.getTime(), at.getTime(), 'due at the instant');
+
+    // One is rescheduled: it gets the timer of its new instant; the old one still waits for the others.
+    await asUser(
+      pool,
+      student,
+      (client) =>
+        client.query('select app_public.reschedule_booking($1, $2, $3)', [
+          a.id,
+          later,
+          new Date(later.getTime() + 1_800_000),
+        ]),
+      { commit: true },
+    );
+    t.equal((await timers(later)).length, 1, 'a timer at the new instant');
+    t.equal((await timers(at)).length, 1, 'the shared timer stays for the others');
+
+    // Cancelling one of the two left keeps the timer; cancelling the last removes it.
+    await asUser(
+      pool,
+      student,
+      (client) => client.query('select app_public.cancel_booking($1)', [b.id]),
+      {
+        commit: true,
+      },
+    );
+    t.equal((await timers(at)).length, 1);
+    await asUser(
+      pool,
+      student,
+      (client) => client.query('select app_public.cancel_booking($1)', [c.id]),
+      {
+        commit: true,
+      },
+    );
+    t.same(await timers(at), [], 'no booking waits for it: gone');
+    t.equal((await timers(later)).length, 1, 'the rescheduled one keeps its own');
+  },
+);
+
+t.test(
+  'a statement that changes many bookings makes their job changes at once, the same as one by one',
+  async (t) => {
+    const student = await createUser(pool, 'student');
+    const at = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 2 * 86_400_000);
+    const tutors = [];
+    for (let i = 0; i < 20; i++) tutors.push((await createUser(pool, 'tutor')).id);
+    // Twenty requests in one insert, accepted in one update: one start timer, 80 reminders.
+    const { rows } = await pool.query<{ id: string }>(
+      `insert into app_public.bookings (student_id, tutor_id, subject, starts_at, ends_at)
+     select $1, t, 'Bulk', $2, $3 from unnest($4::uuid[]) t returning id`,
+      [student.id, at, new Date(at.getTime() + 1_800_000), tutors],
+    );
+    const ids = rows.map((r) => r.id);
+    await pool.query("update app_public.bookings set state = 'scheduled' where id = any($1)", [
+      ids,
+    ]);
+    const jobs = await pool.query(
+      `select task_identifier, count(*)::int as n from graphile_worker.jobs
+      where key = $1 or key in (select 'notification:' || id from app_public.notifications where booking_id = any($2))
+      group by 1 order by 1`,
+      [`timer:start_booking:${at.toISOString().slice(0, -1)}000Z`, ids],
+    );
+    t.same(jobs.rows, [
+      { task_identifier: 'send_notification', n: 80 },
+      { task_identifier: 'start_booking', n: 1 },
+    ]);
+    const expiry = await pool.query(
+      `select count(*)::int as n from graphile_worker.jobs j join app_public.bookings b
+        on j.key = app_private.timer_key('expire_booking', b.expires_at) where b.id = any($1)`,
+      [ids],
+    );
+    t.equal(expiry.rows[0].n, 0, 'accepting removed the expiry timers');
+    // Cancelled in one statement: every reminder cancelled with its job, the timer gone.
+    await pool.query("update app_public.bookings set state = 'cancelled' where id = any($1)", [
+      ids,
+    ]);
+    const left = await pool.query(
+      `select count(*)::int as n from graphile_worker.jobs
+      where key = $1 or key in (select 'notification:' || id from app_public.notifications where booking_id = any($2))`,
+      [`timer:start_booking:${at.toISOString().slice(0, -1)}000Z`, ids],
+    );
+    t.equal(left.rows[0].n, 0);
+    const states = await pool.query(
+      'select distinct state from app_public.notifications where booking_id = any($1)',
+      [ids],
+    );
+    t.same(states.rows, [{ state: 'cancelled' }]);
+  },
+);

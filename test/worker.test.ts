@@ -5,6 +5,7 @@ import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import {
   acceptBooking,
+  asUser,
   createUser,
   events,
   importBooking,
@@ -94,7 +95,10 @@ async function withoutTimers<T>(fn: (client: import('pg').PoolClient) => Promise
       const result = await fn(client);
       await client.query(
         `select graphile_worker.remove_job(j.key) from graphile_worker.jobs j
-          join app_public.bookings b on j.key like 'booking:' || b.id || ':%'
+          join app_public.bookings b on j.key in (
+            app_private.timer_key('expire_booking', b.expires_at),
+            app_private.timer_key('start_booking', b.starts_at),
+            app_private.timer_key('end_booking', b.ends_at))
          where b.created_at = now()`,
       );
       return result;
@@ -143,7 +147,10 @@ t.test('the sweeps converge a backlog whose timers were lost', async (t) => {
   });
   const all = Object.values(ids).flat();
   const { rows } = await pool.query(
-    "select count(*)::int as n from graphile_worker.jobs where key like 'booking:%' and split_part(key, ':', 2)::uuid = any($1)",
+    `select count(*)::int as n from graphile_worker.jobs j join app_public.bookings b
+        on j.key in (app_private.timer_key('expire_booking', b.expires_at),
+          app_private.timer_key('start_booking', b.starts_at), app_private.timer_key('end_booking', b.ends_at))
+      where b.id = any($1)`,
     [all],
   );
   t.equal(rows[0].n, 0, 'no timers left');
@@ -253,7 +260,7 @@ t.test('a poisoned payload fails permanently at once while the queue keeps flowi
   const student = await createUser(pool, 'student');
   const tutor = await createUser(pool, 'tutor');
   const { rows } = await pool.query(
-    `select (graphile_worker.add_job('start_booking', '{"bookingId": "not-a-uuid"}', job_key := 'poison:1')).id as poisoned,
+    `select (graphile_worker.add_job('start_booking', '{"at": "not-a-time"}', job_key := 'poison:1')).id as poisoned,
             (graphile_worker.add_job('send_notification', '{"id": 42}', job_key := 'poison:2')).id as other`,
   );
   const healthy = await requestBooking(pool, student, tutor, { startsIn: 3 / 60, minutes: 1 });
@@ -268,7 +275,7 @@ t.test('a poisoned payload fails permanently at once while the queue keeps flowi
   });
   for (const job of failed)
     t.equal(job.attempts, job.max_attempts, `${job.key}: no retries left after one attempt`);
-  t.match(failed[0].last_error, /invalid start_booking payload \(bookingId: Invalid UUID/);
+  t.match(failed[0].last_error, /invalid start_booking payload \(at: Invalid/);
   t.match(failed[1].last_error, /invalid send_notification payload \(notificationId: .*\)/);
   await waitUntil(
     'the healthy booking still starts',
@@ -321,3 +328,115 @@ t.test('a crontab tick that finds nothing leaves no history; one that acts does'
   // History is written in the order jobs finish: the idle tick's row would be there by now.
   t.same(await historyOf(idle), [], 'the idle tick left no row');
 });
+
+t.test(
+  'a burst: 300 sessions due at one instant each start and end once, on time, while sweeps race the timer',
+  async (t) => {
+    const student = await createUser(pool, 'student');
+    const { rows: tutors } = await pool.query<{ id: string }>(
+      `insert into app_public.users (name, email, role)
+     select 'Burst tutor ' || i, 'burst-' || i || '-' || gen_random_uuid() || '@example.test', 'tutor'
+       from generate_series(1, 300) i returning id`,
+    );
+    const { rows: now } = await pool.query<{ at: Date }>('select now() as at');
+    const startsAt = new Date((now[0] as { at: Date }).at.getTime() + 8_000);
+    const endsAt = new Date(startsAt.getTime() + 4_000);
+    // One statement, like a bulk import: one start timer for all 300.
+    const { rows } = await pool.query<{ id: string }>(
+      `insert into app_public.bookings (student_id, tutor_id, subject, state, starts_at, ends_at, expires_at)
+     select $1, t, 'Burst', 'scheduled', $2, $3, $2 from unnest($4::uuid[]) t returning id`,
+      [student.id, startsAt, endsAt, tutors.map((r) => r.id)],
+    );
+    const ids = rows.map((r) => r.id);
+    const cancelled = ids.slice(0, 10);
+    const rescheduled = ids.slice(10, 20);
+    const movedLater = new Date(startsAt.getTime() + 2_000);
+    for (const id of cancelled) {
+      await asUser(pool, student, (c) => c.query('select app_public.cancel_booking($1)', [id]), {
+        commit: true,
+      });
+    }
+    for (const id of rescheduled) {
+      await asUser(
+        pool,
+        student,
+        (c) =>
+          c.query('select app_public.reschedule_booking($1, $2, $3)', [id, movedLater, endsAt]),
+        { commit: true },
+      );
+    }
+    const { rows: timers } = await pool.query(
+      "select count(*)::int as n from graphile_worker.jobs where key = app_private.timer_key('start_booking', $1)",
+      [startsAt],
+    );
+    t.equal(timers[0].n, 1, 'one start timer for the burst');
+
+    // At the instant, sweeps race the timer for the same bookings.
+    await waitUntil('the instant', async () => {
+      const { rows } = await pool.query('select now() >= $1 as due', [startsAt]);
+      return rows[0].due === true;
+    });
+    const raced = await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        pool.query("select app_private.sweep_bookings('active', 25, 'sweep:test')"),
+      ),
+    );
+    t.same(
+      raced.filter((r) => r.status === 'rejected'),
+      [],
+      'no deadlock, no error',
+    );
+
+    const going = ids.slice(10);
+    await waitUntil('every session ends', async () => {
+      const { rows } = await pool.query(
+        "select count(*)::int as n from app_public.bookings where id = any($1) and state = 'ended'",
+        [going],
+      );
+      return rows[0].n === going.length;
+    });
+    const { rows: moves } = await pool.query(
+      `select e.booking_id, e.to_state, e.actor, e.created_at, b.starts_at, b.ends_at
+       from app_public.booking_events e join app_public.bookings b on b.id = e.booking_id
+      where e.booking_id = any($1) and e.to_state in ('active', 'ended')`,
+      [ids],
+    );
+    const starts = moves.filter((m) => m.to_state === 'active');
+    const ends = moves.filter((m) => m.to_state === 'ended');
+    t.equal(starts.length, going.length, 'each session started exactly once');
+    t.equal(new Set(starts.map((m) => m.booking_id)).size, going.length);
+    t.equal(ends.length, going.length, 'and ended exactly once');
+    t.equal(new Set(ends.map((m) => m.booking_id)).size, going.length);
+    t.ok(
+      starts.every((m) => ['job:start_booking', 'sweep:test'].includes(m.actor)),
+      'started by the timer or the racing sweeps',
+    );
+    t.ok(
+      starts.some((m) => m.actor === 'job:start_booking'),
+      'the timer moved the bookings the sweeps had not',
+    );
+    t.ok(
+      ends.every((m) => m.actor === 'job:end_booking'),
+      'ended by the end timer, audited as it',
+    );
+    t.ok(
+      starts.every((m) => m.created_at >= m.starts_at),
+      'none started before its starts_at',
+    );
+    t.ok(
+      ends.every((m) => m.created_at.getTime() >= m.ends_at.getTime() + 1_000),
+      'none ended before ends_at + END_GRACE',
+    );
+    t.ok(
+      starts
+        .filter((m) => rescheduled.includes(m.booking_id))
+        .every((m) => m.starts_at.getTime() === movedLater.getTime() && m.created_at >= movedLater),
+      'the rescheduled ones started at their new time, not with the burst',
+    );
+    const { rows: still } = await pool.query(
+      'select distinct state from app_public.bookings where id = any($1)',
+      [cancelled],
+    );
+    t.same(still, [{ state: 'cancelled' }], 'the cancelled ones never started');
+  },
+);

@@ -1,0 +1,439 @@
+-- Set-wise timers: one job per transition and due instant, not one per booking, and job changes
+-- computed once per statement, not once per row.
+--
+-- Replaces:
+--   app_private.tg_bookings__timers() and its row-level trigger _900_timers (first defined in
+--     0005_jobs.sql, replaced in 0009_timer_switch.sql): dropped, superseded by the statement-level
+--     triggers _900_timers_insert and _900_timers_update below.
+--   app_private.sync_booking_timers(app_public.bookings) (0005_jobs.sql): dropped; its per-row
+--     reminders (app_private.schedule_reminders, app_private.cancel_reminders) are no longer called
+--     by the triggers and are dropped too.
+--   app_public.bookings_timers(app_public.bookings) (0008_admin_page.sql): shows the instant timers.
+--
+-- Sessions start on the hour: thousands of bookings share one deadline. A timer is now the job
+-- timer:<task>:<instant> (e.g. timer:start_booking:2026-11-24T09:00:00.000000Z); when it fires it
+-- moves every booking of its transition whose deadline is that instant, in bounded set-wise
+-- batches (app_private.fire_timer). Bookings that share an instant share the job (add_jobs is
+-- an upsert by key). The instant job outlives a reschedule or cancel of one of its bookings if
+-- others still wait for it; it is removed when the last one leaves, and a timer that finds
+-- nothing to move does nothing.
+--
+-- The statement-level triggers see every changed row at once (transition tables) and make all
+-- the job changes of the statement in a few statements: one add_jobs call for the new instants,
+-- one upsert of the reminders and one add_jobs call for their deliveries, one update cancelling
+-- reminders. A sweep batch of 500 bookings costs a handful of statements instead of 500 x 4.
+--
+-- Plans: graphile_worker.add_jobs (and remove_job) are plpgsql. Two of their plans grow with the
+-- backlog of queued jobs:
+--   * a connection caches their plans as generic plans from its sixth call, planned from the
+--     statistics of the moment; on a database that does not autovacuum (this project's test and
+--     CI Postgres) those say _private_jobs is empty forever, and the generic plan of add_jobs'
+--     UPDATE (clear the key of running jobs with the same keys) scans the whole jobs table;
+--   * planned afresh for a call with hundreds of specs, that same UPDATE still prefers a hash
+--     join over a scan of the whole jobs table (13 ms at 80,000 queued jobs, growing with them)
+--     to hundreds of probes of the key index (under 1 ms).
+-- schoolbell calls them through app_private.add_jobs and app_private.remove_jobs, which set
+-- plan_cache_mode = force_custom_plan and enable_seqscan = off for the call (a function's SET
+-- applies to what it calls): every call is planned for the table as it is, and looks jobs up by
+-- their key index. This changes nothing in graphile-worker's own functions, so its next migration
+-- undoes nothing; nothing else pays for re-planning.
+
+drop trigger _900_timers on app_public.bookings;
+drop function app_private.tg_bookings__timers();
+drop function app_private.sync_booking_timers(app_public.bookings);
+drop function app_private.schedule_reminders(app_public.bookings);
+drop function app_private.cancel_reminders(uuid);
+
+-- graphile-worker's add_jobs and remove_job, planned afresh on every call, by key (see the top).
+create function app_private.add_jobs(specs graphile_worker.job_spec[]) returns void
+  language plpgsql volatile
+  set search_path = pg_catalog
+  set plan_cache_mode = force_custom_plan
+  set enable_seqscan = off
+as $$
+begin
+  if specs is not null and cardinality(specs) > 0 then
+    perform graphile_worker.add_jobs(specs);
+  end if;
+end;
+$$;
+comment on function app_private.add_jobs(graphile_worker.job_spec[]) is
+  'graphile_worker.add_jobs, planned for the jobs table as it is and looking jobs up by key.';
+
+create function app_private.remove_jobs(keys text[]) returns void
+  language plpgsql volatile
+  set search_path = pg_catalog
+  set plan_cache_mode = force_custom_plan
+  set enable_seqscan = off
+as $$
+begin
+  perform graphile_worker.remove_job(k) from unnest(keys) k;
+end;
+$$;
+comment on function app_private.remove_jobs(text[]) is
+  'graphile_worker.remove_job for each key, planned for the jobs table as it is and looking jobs up by key.';
+
+-- Small pure helpers, in SQL without a SET clause so that Postgres inlines them into the
+-- set-wise queries (a function call per row would cost more than the rest of a batch). The
+-- built-ins they call are in pg_catalog, which is searched first whatever the search_path.
+
+-- The canonical text of an instant in job keys and payloads: UTC, microseconds, whatever the
+-- session's TimeZone, so that every transaction names the same instant the same way.
+create function app_private.instant_text(at timestamptz) returns text
+  language sql stable
+as $$
+  select pg_catalog.to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+$$;
+comment on function app_private.instant_text(timestamptz) is
+  'An instant as the timers name it: ISO 8601 in UTC with microseconds.';
+
+-- Which timer a booking in a state waits for (null: none) and the instant that names it, its
+-- deadline column. The end timer runs END_GRACE after its instant.
+create function app_private.timer_task(state app_public.booking_state) returns text
+  language sql immutable
+as $$
+  select case state when 'requested' then 'expire_booking' when 'scheduled' then 'start_booking'
+    when 'active' then 'end_booking' end
+$$;
+comment on function app_private.timer_task(app_public.booking_state) is
+  'The timer task a booking in this state waits for: expire_booking, start_booking, end_booking, or null.';
+
+create function app_private.timer_instant(
+  state app_public.booking_state, expires_at timestamptz, starts_at timestamptz, ends_at timestamptz
+) returns timestamptz
+  language sql immutable
+as $$
+  select case state when 'requested' then expires_at when 'scheduled' then starts_at when 'active' then ends_at end
+$$;
+comment on function app_private.timer_instant(app_public.booking_state, timestamptz, timestamptz, timestamptz) is
+  'The deadline a booking in this state waits for, which names its timer.';
+
+create function app_private.timer_key(task text, instant timestamptz) returns text
+  language sql stable
+as $$
+  select 'timer:' || task || ':' || app_private.instant_text(instant)
+$$;
+comment on function app_private.timer_key(text, timestamptz) is
+  'The job key of the timer of a task at an instant: timer:<task>:<instant>.';
+
+-- The job that runs a task's timer at an instant.
+create function app_private.timer_spec(task text, instant timestamptz, grace interval) returns graphile_worker.job_spec
+  language sql stable
+as $$
+  select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null,
+    case when task = 'end_booking' then instant + grace else instant end,
+    10, app_private.timer_key(task, instant), null, null)::graphile_worker.job_spec
+$$;
+comment on function app_private.timer_spec(text, timestamptz, interval) is
+  'The graphile-worker job spec of the timer of a task at an instant (the end timer runs END_GRACE later).';
+
+-- The job changes of a set of booking changes (after is the new version of each changed row,
+-- before the old one, absent for an insert), all at once.
+create function app_private.sync_timers(after app_public.bookings[], before app_public.bookings[]) returns void
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_grace interval := app_private.setting_interval('end_grace');
+  v_channel app_public.notification_channel :=
+    (select value::app_public.notification_channel from app_private.settings where name = 'reminder_channel');
+  v_leads interval[] := array(
+    select distinct btrim(part)::interval
+    from unnest(string_to_array((select value from app_private.settings where name = 'reminder_leads'), ',')) part
+    where btrim(part) <> ''
+  );
+  v_key text;
+  v_state app_public.booking_state;
+  v_instant timestamptz;
+  v_specs graphile_worker.job_spec[];
+  v_gone text[];
+begin
+  -- 1. Timers no booking waits for any more: the last request at an instant answered, the last
+  -- session at an instant cancelled or rescheduled. The timer's own move (and a sweep's) leaves
+  -- the job alone: it is running, or finds nothing when it runs. Lock the job before looking for
+  -- bookings still waiting, so that a transaction adding a booking at the same instant either
+  -- committed before (and is seen) or re-creates the job after.
+  for v_key, v_state, v_instant in
+    select app_private.timer_key(app_private.timer_task(t.state), t.instant), t.state, t.instant
+    from (
+      select distinct o.state, app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at) as instant
+      from unnest(before) o
+      join unnest(after) n on n.id = o.id
+      where app_private.timer_task(o.state) is not null
+        and (n.state <> o.state
+          or app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at)
+            <> app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at))
+        and (o.state, n.state) not in (
+          ('requested'::app_public.booking_state, 'expired'::app_public.booking_state), ('scheduled', 'active'), ('active', 'ended'))
+    ) t
+    order by 1
+  loop
+    perform 1 from graphile_worker._private_jobs j where j.key = v_key and j.locked_at is null for update;
+    continue when not found;
+    if v_state = 'requested' then
+      continue when exists (select 1 from app_public.bookings b where b.state = 'requested' and b.expires_at = v_instant);
+    elsif v_state = 'scheduled' then
+      continue when exists (select 1 from app_public.bookings b where b.state = 'scheduled' and b.starts_at = v_instant);
+    else
+      continue when exists (select 1 from app_public.bookings b where b.state = 'active' and b.ends_at = v_instant);
+    end if;
+    perform app_private.remove_jobs(array[v_key]);
+  end loop;
+
+  -- 2. Timers for the new deadlines: one job per task and instant, in key order (two statements
+  -- adding the same instants lock them in the same order).
+  select array_agg(app_private.timer_spec(t.task, t.instant, v_grace) order by app_private.timer_key(t.task, t.instant))
+    into v_specs
+  from (
+    select distinct app_private.timer_task(n.state) as task,
+      app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at) as instant
+    from unnest(after) n
+    left join unnest(before) o on o.id = n.id
+    where app_private.timer_task(n.state) is not null
+      and (o.id is null or o.state <> n.state
+        or app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at)
+          <> app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at))
+  ) t;
+  perform app_private.add_jobs(v_specs);
+
+  -- 3. Reminders of sessions newly scheduled or rescheduled: one per recipient and lead, due lead
+  -- before the start. A lead already past is skipped, and its pending reminder cancelled; a
+  -- reminder that was sent for the old time goes out again for the new one.
+  with wanted as (
+    select n.id as booking_id, r.recipient_id, l.lead, n.starts_at - l.lead as run_at
+    from unnest(after) n
+    left join unnest(before) o on o.id = n.id
+    cross join unnest(v_leads) l(lead)
+    cross join lateral (values (n.student_id), (n.tutor_id)) r(recipient_id)
+    where n.state = 'scheduled' and (o.id is null or o.state <> 'scheduled' or o.starts_at <> n.starts_at)
+  ),
+  passed as (
+    update app_public.notifications x set state = 'cancelled'
+    from wanted w
+    where w.run_at <= now() and x.booking_id = w.booking_id and x.recipient_id = w.recipient_id
+      and x.lead = w.lead and x.state = 'pending'
+    returning x.id
+  ),
+  upserted as (
+    insert into app_public.notifications as x (recipient_id, booking_id, lead, channel, run_at)
+    select w.recipient_id, w.booking_id, w.lead, v_channel, w.run_at from wanted w where w.run_at > now()
+    on conflict (booking_id, recipient_id, lead) where booking_id is not null do update
+      set run_at = excluded.run_at,
+          state = 'pending',
+          sent_at = null,
+          attempts = 0,
+          last_error = null
+      where x.run_at is distinct from excluded.run_at
+    returning x.id, x.run_at
+  )
+  select
+    (select array_agg('notification:' || p.id) from passed p),
+    (select array_agg(
+        ('send_notification', json_build_object('notificationId', u.id), null, u.run_at, 25, 'notification:' || u.id, null, null)::graphile_worker.job_spec
+        order by u.id)
+      from upserted u)
+    into v_gone, v_specs;
+  perform app_private.add_jobs(v_specs);
+  if v_gone is not null then
+    perform app_private.remove_jobs(v_gone);
+  end if;
+
+  -- 4. Sessions no longer scheduled (started, cancelled): their pending reminders are cancelled.
+  with cancelled as (
+    update app_public.notifications x set state = 'cancelled'
+    from unnest(before) o
+    join unnest(after) n on n.id = o.id
+    where o.state = 'scheduled' and n.state <> 'scheduled'
+      and x.booking_id = o.id and x.state = 'pending'
+    returning x.id
+  )
+  select array_agg('notification:' || c.id) into v_gone from cancelled c;
+  if v_gone is not null then
+    perform app_private.remove_jobs(v_gone);
+  end if;
+end;
+$$;
+comment on function app_private.sync_timers(app_public.bookings[], app_public.bookings[]) is
+  'Makes the job changes of a set of booking changes at once: instant timers added and removed, reminders scheduled, moved and cancelled.';
+
+-- The statement-level triggers: every row a statement changed, in one call. The switch of
+-- 0009 (booking_timers = off) still turns it all off.
+create function app_private.tg_bookings__timers_set() returns trigger
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_after app_public.bookings[];
+  v_before app_public.bookings[];
+begin
+  if (select value from app_private.settings where name = 'booking_timers') = 'off' then
+    return null;
+  end if;
+  if tg_op = 'INSERT' then
+    select array_agg(n) into v_after from new_rows n;
+  else
+    select array_agg(n), array_agg(o) into v_after, v_before
+    from new_rows n join old_rows o on o.id = n.id
+    where n.state <> o.state or n.starts_at <> o.starts_at or n.ends_at <> o.ends_at or n.expires_at <> o.expires_at;
+  end if;
+  if v_after is not null then
+    perform app_private.sync_timers(v_after, v_before);
+  end if;
+  return null;
+end;
+$$;
+
+create trigger _900_timers_insert after insert on app_public.bookings
+  referencing new table as new_rows
+  for each statement execute function app_private.tg_bookings__timers_set();
+create trigger _900_timers_update after update on app_public.bookings
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function app_private.tg_bookings__timers_set();
+
+-- What an instant timer does when it fires: move the bookings of its transition whose deadline
+-- is that instant and has come. Without wait, one bounded batch that skips rows others hold
+-- (like a sweep); with wait, every remaining one, waiting for the rows others hold and moving
+-- those still due after the holder is done. Returns how many it moved, and whether bookings at
+-- this instant are still waiting: held by others (without wait), or not yet due (with wait:
+-- END_GRACE grew since the timer was set; the timer is set again for their deadline).
+create function app_private.fire_timer(
+  to_state app_public.booking_state,
+  instant timestamptz,
+  batch_size integer,
+  actor text,
+  wait boolean,
+  out moved integer,
+  out waiting boolean
+)
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_grace interval := app_private.setting_interval('end_grace');
+  v_task text;
+begin
+  perform app_private.set_actor(actor);
+  if to_state = 'expired' then
+    v_task := 'expire_booking';
+    if wait then
+      update app_public.bookings b set state = 'expired'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'requested' and expires_at = instant and expires_at <= now()
+        order by id for update
+      );
+    else
+      update app_public.bookings b set state = 'expired'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'requested' and expires_at = instant and expires_at <= now()
+        limit batch_size for update skip locked
+      );
+    end if;
+    get diagnostics moved = row_count;
+    waiting := exists (select 1 from app_public.bookings where state = 'requested' and expires_at = instant);
+  elsif to_state = 'active' then
+    v_task := 'start_booking';
+    if wait then
+      update app_public.bookings b set state = 'active'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'scheduled' and starts_at = instant and starts_at <= now()
+        order by id for update
+      );
+    else
+      update app_public.bookings b set state = 'active'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'scheduled' and starts_at = instant and starts_at <= now()
+        limit batch_size for update skip locked
+      );
+    end if;
+    get diagnostics moved = row_count;
+    waiting := exists (select 1 from app_public.bookings where state = 'scheduled' and starts_at = instant);
+  elsif to_state = 'ended' then
+    v_task := 'end_booking';
+    if wait then
+      update app_public.bookings b set state = 'ended'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
+        order by id for update
+      );
+    else
+      update app_public.bookings b set state = 'ended'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
+        limit batch_size for update skip locked
+      );
+    end if;
+    get diagnostics moved = row_count;
+    waiting := exists (select 1 from app_public.bookings where state = 'active' and ends_at = instant);
+  else
+    raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
+  end if;
+  perform app_private.set_actor(null);
+  if wait and waiting then
+    -- Still waiting after every due one moved: their deadline is later than this run. Set the
+    -- timer again for it (the running job gives its key to the new one).
+    perform app_private.add_jobs(array[app_private.timer_spec(v_task, instant, v_grace)]);
+  end if;
+end;
+$$;
+comment on function app_private.fire_timer(app_public.booking_state, timestamptz, integer, text, boolean) is
+  'Runs an instant timer: moves the bookings of its transition due at that instant, set-wise; idempotent.';
+
+-- The admin page's pending jobs of a booking: the instant timer that will move it (the timer of
+-- its state at its deadline), its reminders' deliveries, and any job a DBA keyed to it by hand
+-- the way timers used to be keyed (booking:<id>:...).
+create or replace function app_public.bookings_timers(booking app_public.bookings) returns setof app_public.job
+  language plpgsql stable security definer
+  set search_path = pg_catalog
+as $$
+declare
+  v_task text := app_private.timer_task(booking.state);
+  v_key text := app_private.timer_key(v_task,
+    app_private.timer_instant(booking.state, booking.expires_at, booking.starts_at, booking.ends_at));
+begin
+  perform app_hidden.require_admin();
+  return query
+    select (app_private.to_job(s)).*
+    from app_private.job_states s
+    where (v_task is not null and s.key = v_key)
+       or s.key like 'booking:' || booking.id || ':%'
+       or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
+    order by s.run_at, s.id;
+end;
+$$;
+comment on function app_public.bookings_timers(app_public.bookings) is
+  'Admins: the booking''s pending jobs: the timer that will move it (timer:<task>:<instant>, shared with every booking due at that instant), its reminders'' deliveries and jobs keyed booking:<id>:..., by run_at.';
+
+-- Bookings that had per-booking timers (booking:<id>:<kind>) get the instant timer of their
+-- state instead; the old jobs go.
+select app_private.add_jobs(array_agg(
+    app_private.timer_spec(t.task, t.instant, app_private.setting_interval('end_grace'))
+    order by app_private.timer_key(t.task, t.instant)))
+from (
+  select distinct app_private.timer_task(b.state) as task,
+    app_private.timer_instant(b.state, b.expires_at, b.starts_at, b.ends_at) as instant
+  from graphile_worker._private_jobs j
+  join app_public.bookings b on b.id::text = split_part(j.key, ':', 2)
+  where j.key like 'booking:%' and app_private.timer_task(b.state) is not null
+) t;
+select graphile_worker.remove_job(j.key) from graphile_worker._private_jobs j where j.key like 'booking:%';
+
+-- Only the service's own role runs these (triggers, the worker, security definer functions); the
+-- request role executes none of them.
+revoke execute on function
+  app_private.add_jobs(graphile_worker.job_spec[]),
+  app_private.remove_jobs(text[]),
+  app_private.instant_text(timestamptz),
+  app_private.timer_task(app_public.booking_state),
+  app_private.timer_instant(app_public.booking_state, timestamptz, timestamptz, timestamptz),
+  app_private.timer_key(text, timestamptz),
+  app_private.timer_spec(text, timestamptz, interval),
+  app_private.sync_timers(app_public.bookings[], app_public.bookings[]),
+  app_private.tg_bookings__timers_set(),
+  app_private.fire_timer(app_public.booking_state, timestamptz, integer, text, boolean)
+from public;
