@@ -5,7 +5,7 @@ import { signToken } from '../src/auth.ts';
 import { createPool } from '../src/db.ts';
 import { createLogger } from '../src/log.ts';
 import { markNotificationFailed } from '../src/queries.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestDatabase, sqlError } from './helpers/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -39,15 +39,6 @@ async function gql(user: User | null, query: string, variables: Record<string, u
     ? { authorization: `Bearer ${await signToken(user, SECRET, 600)}` }
     : {};
   return (await postGraphql(base, query, variables, headers)).body;
-}
-
-async function sqlError(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code?: string; message: string };
-  }
-  throw new Error('expected the statement to fail');
 }
 
 const student = await createUser(pool, 'student', { name: 'Sam', phone: '+44 7700 900003' });

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import type { BookingState } from '../src/db.ts';
 import { createPool } from '../src/db.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestDatabase, sqlError } from './helpers/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -75,15 +75,6 @@ async function inState(state: BookingState, student: User, tutor: User): Promise
       ? await createUser(pool, 'tutor')
       : tutor;
   return importBooking(pool, student, ownTutor, { state, ...times[state] });
-}
-
-async function sqlError(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code?: string; message: string };
-  }
-  throw new Error('expected the statement to fail');
 }
 
 t.test('every legal transition succeeds and is audited with its actor', async (t) => {

@@ -10,7 +10,7 @@ import { createPool } from '../src/db.ts';
 import { createLogger } from '../src/log.ts';
 import { migrate } from '../src/migrate.ts';
 import { sqlDir } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestDatabase, sqlError } from './helpers/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -26,15 +26,6 @@ const db = await createTestDatabase(t);
 const pool = createPool(db.url, 8, log, 'test');
 t.teardown(() => pool.end());
 const DAY = 86_400_000;
-
-async function sqlError(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code?: string; message: string };
-  }
-  throw new Error('expected the statement to fail');
-}
 
 /** ask calls request_booking as the student with raw times (strings reach Postgres as written). */
 function ask(

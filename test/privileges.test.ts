@@ -3,7 +3,7 @@
 import t from 'tap';
 import { createPool } from '../src/db.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestDatabase, sqlError } from './helpers/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -50,15 +50,6 @@ const ALLOWED = [
   'app_public.schedule_notification(uuid,app_public.notification_channel,text,timestamp with time zone)',
   'app_public.search_bookings(app_public.booking_state[],timestamp with time zone,timestamp with time zone)',
 ];
-
-async function sqlError(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code?: string; message: string };
-  }
-  throw new Error('expected the statement to fail');
-}
 
 t.test('the request role executes exactly the allowlisted functions', async (t) => {
   const { rows } = await pool.query<{ fn: string }>(

@@ -50,3 +50,15 @@ export async function createTestDatabase(
   t.teardown(() => admin((client) => client.query(`drop database if exists ${name} with (force)`)));
   return { name, url: databaseUrl(serverUrl(), name) };
 }
+
+/** sqlError awaits a statement that must fail and returns its error (code and message). */
+export async function sqlError(
+  promise: Promise<unknown>,
+): Promise<{ code?: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+  throw new Error('expected the statement to fail');
+}
