@@ -1,4 +1,5 @@
 // What operators use: the admin GraphQL API, the job history, the DBA views, /metrics and /readyz.
+import pg from 'pg';
 import t from 'tap';
 import { signToken } from '../src/auth.ts';
 import { createPool } from '../src/db.ts';
@@ -68,6 +69,13 @@ t.test('an admin finds a failed job, reads its history, retries it, and it succe
   });
 
   service.gateway(true);
+  // A retry wakes the workers at once (graphile-worker's jobs:insert), not at their next poll.
+  const listener = new pg.Client({ connectionString: service.url });
+  await listener.connect();
+  t.teardown(() => listener.end());
+  const wakeups: string[] = [];
+  listener.on('notification', (message) => wakeups.push(message.payload ?? ''));
+  await listener.query('listen "jobs:insert"');
   const retried = await gql(
     `mutation ($id: BigInt!) { retryJob(input: { id: $id }) { job { state attempts } } }`,
     {
@@ -75,6 +83,8 @@ t.test('an admin finds a failed job, reads its history, retries it, and it succe
     },
   );
   t.match(dataOf(retried.body).retryJob, { job: { attempts: 0 } }, 'retried with fresh attempts');
+  const wakeup = await waitUntil('the workers are told', async () => wakeups[0]);
+  t.match(JSON.parse(wakeup), { count: 1 }, 'the retry notified the workers');
   await waitUntil('the notification is sent', async () => {
     const { rows } = await pool.query('select state from app_public.notifications where id = $1', [
       notificationId,
