@@ -103,6 +103,24 @@ async function gql(query, variables = {}, token = sessionStorage.getItem(TOKEN_K
   return body.data;
 }
 
+/**
+ * refreshAfter renders the current view again after `ms`. A refresh that fails (the server
+ * busy, the network gone) is reported and tried again, so a watched view never goes quiet;
+ * one for a view the admin has left, or after signing out, stops.
+ */
+function refreshAfter(ms, render) {
+  const mine = view;
+  refreshTimer = setTimeout(
+    () =>
+      render().catch((error) => {
+        showError(error);
+        if (error !== STALE && mine === view && sessionStorage.getItem(TOKEN_KEY))
+          refreshAfter(ms, render);
+      }),
+    ms,
+  );
+}
+
 /** load runs a view's query, and throws STALE if another view was routed to meanwhile. */
 async function load(query, variables) {
   const mine = view;
@@ -404,7 +422,7 @@ async function renderOverview() {
     ),
     h('p', { class: 'muted' }, `Refreshes every ${REFRESH_MS / 1000} seconds.`),
   );
-  refreshTimer = setTimeout(() => renderOverview().catch(showError), REFRESH_MS);
+  refreshAfter(REFRESH_MS, renderOverview);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -682,10 +700,7 @@ async function renderJob(id, goneSince = Date.now()) {
   const last = runs.at(-1)?.outcome;
   const settled = job ? job.state === 'failed' : ['success', 'failed', 'cancelled'].includes(last);
   if (!settled && goneSince + WATCH_GONE_MS > Date.now())
-    refreshTimer = setTimeout(
-      () => renderJob(id, job ? Date.now() : goneSince).catch(showError),
-      2_000,
-    );
+    refreshAfter(2_000, () => renderJob(id, job ? Date.now() : goneSince));
 }
 
 // ---------------------------------------------------------------------------------------------
