@@ -113,7 +113,7 @@ export async function reads(): Promise<string> {
     const { student, tutors } = await people(db.pool, 50);
     await db.pool.query(
       `insert into app_public.bookings (student_id, tutor_id, subject, starts_at, ends_at)
-       select $1, t, 'Bench', now() + n * interval '1 hour', now() + n * interval '1 hour' + interval '30 minutes'
+       select $1, t, 'Bench', now() + (n * 10 + r) * interval '1 hour', now() + (n * 10 + r) * interval '1 hour' + interval '30 minutes'
        from unnest($2::uuid[]) with ordinality u(t, n), generate_series(1, 10) r`,
       [student, tutors],
     );
