@@ -3,9 +3,9 @@
 // end timers of what it moved. Bookings per second in each 10,000-booking window: flat, or
 // decaying with the backlog? Against ADR-006's loop (one transaction per booking, NOWAIT) and
 // the same sweep with the timers switched off, on 10,000-booking samples in the same run.
-import pg from 'pg';
+import type pg from 'pg';
 import { sweepBatch } from '../src/queries.ts';
-import { freshDatabase, people, table } from './lib.ts';
+import { adrLoop, freshDatabase, people, table } from './lib.ts';
 
 const N = Number(process.env.BENCH_BACKLOG_N ?? 100_000);
 const SAMPLE = Number(process.env.BENCH_BACKLOG_SAMPLE ?? 10_000);
@@ -69,7 +69,7 @@ export async function backlog(): Promise<string> {
       `  sweeping ${N} overdue sessions in batches of ${BATCH}, timers on, plans ${PLAN}…`,
     );
 
-    let started = process.hrtime.bigint();
+    const started = process.hrtime.bigint();
     const { moved, windows } = await sweepAll(ours.pool);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const { rows: jobs } = await ours.pool.query<{ n: number }>(
@@ -79,31 +79,7 @@ export async function backlog(): Promise<string> {
     const reference = await sweepAll(off.pool);
     const offSeconds = reference.windows.reduce((a, b) => a + b, 0);
 
-    // ADR-006: select the overdue ids, then one transaction per booking, NOWAIT row lock.
-    const client = new pg.Client({ connectionString: adr.url });
-    await client.connect();
-    started = process.hrtime.bigint();
-    const { rows } = await client.query<{ id: string }>(
-      "select id from app_public.bookings where state = 'scheduled' and starts_at <= now()",
-    );
-    let adrMoved = 0;
-    for (const { id } of rows) {
-      await client.query('begin');
-      try {
-        await client.query(
-          "select 1 from app_public.bookings where id = $1 and state = 'scheduled' for update nowait",
-          [id],
-        );
-        await client.query("select set_config('schoolbell.actor', 'adr-006', true)");
-        await client.query("update app_public.bookings set state = 'active' where id = $1", [id]);
-        await client.query('commit');
-        adrMoved++;
-      } catch {
-        await client.query('rollback');
-      }
-    }
-    const adrSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    await client.end();
+    const { moved: adrMoved, seconds: adrSeconds } = await adrLoop(adr.url);
 
     const rates = windows.map((s, i) => Math.min(WINDOW, moved - i * WINDOW) / s);
     const first = rates[0] as number;

@@ -205,3 +205,38 @@ export async function people(
   );
   return { student: (student.rows[0] as { id: string }).id, tutors: made.rows.map((r) => r.id) };
 }
+
+/**
+ * adrLoop is ADR-006's start sweep, the anchor of the sweep and backlog scenarios: select the
+ * overdue ids, then one transaction per booking with a NOWAIT row lock, skipping rows held
+ * elsewhere. Returns how many it moved and how long it took.
+ */
+export async function adrLoop(url: string): Promise<{ moved: number; seconds: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const started = process.hrtime.bigint();
+    const { rows } = await client.query<{ id: string }>(
+      "select id from app_public.bookings where state = 'scheduled' and starts_at <= now()",
+    );
+    let moved = 0;
+    for (const { id } of rows) {
+      await client.query('begin');
+      try {
+        await client.query(
+          "select 1 from app_public.bookings where id = $1 and state = 'scheduled' for update nowait",
+          [id],
+        );
+        await client.query("select set_config('schoolbell.actor', 'adr-006', true)");
+        await client.query("update app_public.bookings set state = 'active' where id = $1", [id]);
+        await client.query('commit');
+        moved++;
+      } catch {
+        await client.query('rollback');
+      }
+    }
+    return { moved, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  } finally {
+    await client.end();
+  }
+}

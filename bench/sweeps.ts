@@ -1,9 +1,9 @@
 // Scenario 2: 100,000 overdue sessions with no timers (a restored backup). How long until the
 // sweep has started them all, against ADR-006's one transaction per booking with SELECT ... FOR
 // UPDATE NOWAIT? The ADR way is measured on a sample and compared by rate.
-import pg from 'pg';
+import type pg from 'pg';
 import { sweepBatch } from '../src/queries.ts';
-import { freshDatabase, people, table } from './lib.ts';
+import { adrLoop, freshDatabase, people, table } from './lib.ts';
 
 const N = Number(process.env.BENCH_SWEEP_N ?? 100_000);
 const ADR_N = Number(process.env.BENCH_SWEEP_ADR_N ?? 10_000);
@@ -30,7 +30,7 @@ export async function sweeps(): Promise<string> {
     await backlog(ours.pool, N);
     await backlog(adr.pool, ADR_N);
 
-    let started = process.hrtime.bigint();
+    const started = process.hrtime.bigint();
     let moved = 0;
     for (;;) {
       const batch = await sweepBatch(ours.pool, 'active', BATCH, 'sweep:bench');
@@ -39,31 +39,7 @@ export async function sweeps(): Promise<string> {
     }
     const sweepSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
-    // ADR-006: select the overdue ids, then one transaction per booking, NOWAIT row lock.
-    const client = new pg.Client({ connectionString: adr.url });
-    await client.connect();
-    started = process.hrtime.bigint();
-    const { rows } = await client.query<{ id: string }>(
-      "select id from app_public.bookings where state = 'scheduled' and starts_at <= now()",
-    );
-    let adrMoved = 0;
-    for (const { id } of rows) {
-      await client.query('begin');
-      try {
-        await client.query(
-          "select 1 from app_public.bookings where id = $1 and state = 'scheduled' for update nowait",
-          [id],
-        );
-        await client.query("select set_config('schoolbell.actor', 'adr-006', true)");
-        await client.query("update app_public.bookings set state = 'active' where id = $1", [id]);
-        await client.query('commit');
-        adrMoved++;
-      } catch {
-        await client.query('rollback');
-      }
-    }
-    const adrSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    await client.end();
+    const { moved: adrMoved, seconds: adrSeconds } = await adrLoop(adr.url);
 
     const ourRate = moved / sweepSeconds;
     const adrRate = adrMoved / adrSeconds;
