@@ -7,6 +7,7 @@ import { GraphQLError, lexicographicSortSchema, printSchema } from 'postgraphile
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { verifyAuthorization } from './auth.ts';
 import type { Config } from './config.ts';
+import { NamingPlugin } from './conventions.ts';
 import { isClientError } from './errors.ts';
 import { limitsPlugin, operationCost, withoutSuggestion } from './limits.ts';
 import { MaskedColumnsPlugin } from './masked-columns.ts';
@@ -17,24 +18,6 @@ export const MAX_REQUEST_BYTES = 100_000;
 
 /** VISITOR_ROLE is the database role every GraphQL request runs as; RLS does the rest. */
 export const VISITOR_ROLE = 'schoolbell_visitor';
-
-/**
- * NamingPlugin keeps a table's `id` column as `id` (PostGraphile would rename it `rowId` to
- * make room for the global Node id, which we do not expose: our ids are UUIDs already).
- */
-const NamingPlugin: GraphileConfig.Plugin = {
-  name: 'SchoolbellNamingPlugin',
-  version: '1.0.0',
-  inflection: {
-    replace: {
-      _attributeName(_previous, _options, details) {
-        const attribute = details.codec.attributes[details.attributeName];
-        const name = attribute?.extensions?.tags?.name;
-        return this.coerceToGraphQLName(typeof name === 'string' ? name : details.attributeName);
-      },
-    },
-  },
-};
 
 /** QUERY_CANCELED is Postgres's SQLSTATE for a statement stopped by statement_timeout. */
 const QUERY_CANCELED = '57014';

@@ -1,0 +1,22 @@
+/**
+ * The GraphQL naming conventions of our schema, as PostGraphile inflection replacements: what a
+ * frontend developer expects to read, whatever the database spells.
+ */
+
+/**
+ * NamingPlugin keeps a table's `id` column as `id` (PostGraphile would rename it `rowId` to
+ * make room for the global Node id, which we do not expose: our ids are UUIDs already).
+ */
+export const NamingPlugin: GraphileConfig.Plugin = {
+  name: 'SchoolbellNamingPlugin',
+  version: '1.0.0',
+  inflection: {
+    replace: {
+      _attributeName(_previous, _options, details) {
+        const attribute = details.codec.attributes[details.attributeName];
+        const name = attribute?.extensions?.tags?.name;
+        return this.coerceToGraphQLName(typeof name === 'string' ? name : details.attributeName);
+      },
+    },
+  },
+};
