@@ -4,7 +4,7 @@
 
 const TOKEN_KEY = 'schoolbell.adminToken';
 const REFRESH_MS = 5_000;
-const STATES = ['scheduled', 'due', 'running', 'retrying', 'failed'];
+const STATES = ['SCHEDULED', 'DUE', 'RUNNING', 'RETRYING', 'FAILED'];
 const SWEEPS = [
   'start_sessions',
   'end_sessions',
@@ -42,8 +42,11 @@ function say(message, kind = '') {
   statusLine.className = kind;
 }
 
+// GraphQL spells enum values in upper case; the page shows them (and names its classes and data
+// attributes) in lower case.
 function badge(value) {
-  return h('span', { class: `badge ${value}` }, value);
+  const shown = String(value ?? '').toLowerCase();
+  return h('span', { class: `badge ${shown}` }, shown);
 }
 
 // Postgres stores times JavaScript cannot read (the year 10000 as "10000-01-01T...", 'infinity',
@@ -178,9 +181,9 @@ function renderSignIn(reason) {
         try {
           const data = await gql('{ currentUser { name role } }', {}, token);
           if (!data.currentUser) throw new Error('this token names no user');
-          if (data.currentUser.role !== 'admin') {
+          if (data.currentUser.role !== 'ADMIN') {
             throw new Error(
-              `this token belongs to ${data.currentUser.name}, a ${data.currentUser.role}; the admin page is for admins only`,
+              `this token belongs to ${data.currentUser.name}, a ${data.currentUser.role.toLowerCase()}; the admin page is for admins only`,
             );
           }
           sessionStorage.setItem(TOKEN_KEY, token);
@@ -296,9 +299,9 @@ async function renderOverview() {
       STATES.map((state) =>
         h(
           'a',
-          { class: 'card', href: `#/jobs?state=${state}`, 'data-state': state },
+          { class: 'card', href: `#/jobs?state=${state}`, 'data-state': state.toLowerCase() },
           h('div', { class: 'value' }, byState[state]),
-          h('div', { class: 'label' }, state),
+          h('div', { class: 'label' }, state.toLowerCase()),
         ),
       ),
       h(
@@ -388,7 +391,7 @@ async function renderOverview() {
           'tr',
           {},
           h('th', { scope: 'col' }, 'task'),
-          STATES.map((s) => h('th', { scope: 'col', class: 'num' }, s)),
+          STATES.map((s) => h('th', { scope: 'col', class: 'num' }, s.toLowerCase())),
         ),
       ),
       h(
@@ -439,7 +442,7 @@ function toLocalInput(value) {
 
 async function renderJobs(params) {
   const filters = {
-    state: params.get('state') || null,
+    state: params.get('state')?.toUpperCase() || null,
     task: params.get('task') || null,
     since: readDate(params.get('since') || '')?.toISOString() ?? null,
     until: readDate(params.get('until') || '')?.toISOString() ?? null,
@@ -470,7 +473,9 @@ async function renderJobs(params) {
         'select',
         { id: 'filter-state', name: 'state' },
         h('option', { value: '' }, 'any'),
-        STATES.map((s) => h('option', { value: s, selected: s === filters.state }, s)),
+        STATES.map((s) =>
+          h('option', { value: s, selected: s === filters.state }, s.toLowerCase()),
+        ),
       ),
     ),
     field(
@@ -572,7 +577,7 @@ async function renderJob(id, goneSince = Date.now()) {
     ? h(
         'div',
         { class: 'actions' },
-        ['failed', 'retrying'].includes(job.state) &&
+        ['FAILED', 'RETRYING'].includes(job.state) &&
           h(
             'button',
             {
@@ -594,7 +599,7 @@ async function renderJob(id, goneSince = Date.now()) {
             },
             'Retry',
           ),
-        job.state !== 'running' &&
+        job.state !== 'RUNNING' &&
           h(
             'button',
             {
@@ -616,8 +621,8 @@ async function renderJob(id, goneSince = Date.now()) {
             },
             'Cancel job',
           ),
-        job.state !== 'running' && h('label', { for: 'reschedule-at' }, 'run at', reschedule),
-        job.state !== 'running' &&
+        job.state !== 'RUNNING' && h('label', { for: 'reschedule-at' }, 'run at', reschedule),
+        job.state !== 'RUNNING' &&
           h(
             'button',
             {
@@ -682,7 +687,7 @@ async function renderJob(id, goneSince = Date.now()) {
           runs.map((run) =>
             h(
               'li',
-              { 'data-outcome': run.outcome },
+              { 'data-outcome': run.outcome.toLowerCase() },
               badge(run.outcome),
               ` attempt ${run.attempt}`,
               run.durationMs !== null ? `, ${Math.round(run.durationMs)} ms` : '',
@@ -698,7 +703,7 @@ async function renderJob(id, goneSince = Date.now()) {
   // that left the queue has settled once its history says how (the history is written just
   // after); a job gone without a trace is watched for WATCH_GONE_MS, then left alone.
   const last = runs.at(-1)?.outcome;
-  const settled = job ? job.state === 'failed' : ['success', 'failed', 'cancelled'].includes(last);
+  const settled = job ? job.state === 'FAILED' : ['SUCCESS', 'FAILED', 'CANCELLED'].includes(last);
   if (!settled && goneSince + WATCH_GONE_MS > Date.now())
     refreshAfter(2_000, () => renderJob(id, job ? Date.now() : goneSince));
 }

@@ -186,7 +186,7 @@ t.test('an admin’s id stays with admins in the audit trail', async (t) => {
     `mutation ($id: UUID!) { cancelBooking(input: { bookingId: $id, reason: "tutor ill" }) { booking { state } } }`,
     { id: booking.id },
   );
-  t.match(dataOf(cancel), { cancelBooking: { booking: { state: 'cancelled' } } });
+  t.match(dataOf(cancel), { cancelBooking: { booking: { state: 'CANCELLED' } } });
 
   const trail = async (viewer: User) =>
     (
@@ -248,7 +248,7 @@ t.test('an admin’s id stays with admins in the audit trail', async (t) => {
 t.test('notifications: the recipient sees the state, an admin sees who and why', async (t) => {
   const scheduled = await gql(
     admin,
-    `mutation ($to: UUID!) { scheduleNotification(input: { recipientId: $to, channel: webhook, message: "Room changed", runAt: "2099-01-01T00:00:00Z" }) { notification { id scheduledById } } }`,
+    `mutation ($to: UUID!) { scheduleNotification(input: { recipientId: $to, channel: WEBHOOK, message: "Room changed", runAt: "2099-01-01T00:00:00Z" }) { notification { id scheduledById } } }`,
     { to: student.id },
   );
   const { id } = (dataOf(scheduled) as { scheduleNotification: { notification: { id: string } } })

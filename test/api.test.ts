@@ -80,17 +80,17 @@ const admin = await createUser(pool, 'admin', { name: 'Ada' });
 
 t.test('a booking from request to cancellation, as each party sees it', async (t) => {
   const requested = await request(student, tutor);
-  t.equal(requested.state, 'requested');
+  t.equal(requested.state, 'REQUESTED');
 
   const accepted = await gql(tutor, ACCEPT, { bookingId: requested.id });
   t.match(accepted.body.data?.acceptBooking, {
-    booking: { state: 'scheduled', student: { name: 'Sam' }, tutor: { name: 'Tomás' } },
+    booking: { state: 'SCHEDULED', student: { name: 'Sam' }, tutor: { name: 'Tomás' } },
   });
 
   const again = await gql(tutor, ACCEPT, { bookingId: requested.id });
   t.match(
     again.body.data?.acceptBooking,
-    { booking: { state: 'scheduled' } },
+    { booking: { state: 'SCHEDULED' } },
     'accepting twice is idempotent',
   );
 
@@ -99,10 +99,10 @@ t.test('a booking from request to cancellation, as each party sees it', async (t
     startsAt: at(180),
     endsAt: at(240),
   });
-  t.match(moved.body.data?.rescheduleBooking, { booking: { state: 'scheduled', startsAt: /.+/ } });
+  t.match(moved.body.data?.rescheduleBooking, { booking: { state: 'SCHEDULED', startsAt: /.+/ } });
 
   const cancelled = await gql(tutor, CANCEL, { bookingId: requested.id, reason: 'ill' });
-  t.match(cancelled.body.data?.cancelBooking, { booking: { state: 'cancelled' } });
+  t.match(cancelled.body.data?.cancelBooking, { booking: { state: 'CANCELLED' } });
 
   const { body } = await gql(
     student,
@@ -114,10 +114,10 @@ t.test('a booking from request to cancellation, as each party sees it', async (t
       body.data as { booking: { events: { nodes: Array<{ toState: string; actor: string }> } } }
     ).booking.events.nodes.map((e) => [e.toState, e.actor]),
     [
-      ['requested', `user:${student.id}`],
-      ['scheduled', `user:${tutor.id}`],
-      ['scheduled', `user:${student.id}`],
-      ['cancelled', `user:${tutor.id}`],
+      ['REQUESTED', `user:${student.id}`],
+      ['SCHEDULED', `user:${tutor.id}`],
+      ['SCHEDULED', `user:${student.id}`],
+      ['CANCELLED', `user:${tutor.id}`],
     ],
     "the booking's events tell its story",
   );
@@ -131,7 +131,7 @@ t.test('declining, and what each party may not do', async (t) => {
   t.equal(tutorCancels.code, 'DENYD');
 
   const declined = await gql(tutor, DECLINE, { bookingId: booking.id, reason: 'fully booked' });
-  t.match(declined.body.data?.declineBooking, { booking: { state: 'declined' } });
+  t.match(declined.body.data?.declineBooking, { booking: { state: 'DECLINED' } });
   t.match((await events(pool, booking.id)).at(-1), {
     to_state: 'declined',
     reason: 'fully booked',
@@ -235,7 +235,7 @@ t.test('row-level security over HTTP', async (t) => {
   t.equal(anonymousWrite.code, 'LOGIN');
 
   const me = await gql(tutor, '{ currentUser { name role timeZone } }');
-  t.same(me.body.data, { currentUser: { name: 'Tomás', role: 'tutor', timeZone: 'UTC' } });
+  t.same(me.body.data, { currentUser: { name: 'Tomás', role: 'TUTOR', timeZone: 'UTC' } });
 });
 
 t.test('bad, forged, expired and mismatched tokens are refused clearly', async (t) => {
@@ -287,7 +287,7 @@ t.test('bookings filtered by state and time, ordered, a page at a time', async (
     (await gql(learner, search, variables)).body.data?.searchBookings as Page;
 
   t.same(
-    (await page({ states: ['scheduled'] })).nodes.map((n) => n.id),
+    (await page({ states: ['SCHEDULED'] })).nodes.map((n) => n.id),
     [ids[1], ids[3]],
     'by state, by start time',
   );
@@ -420,7 +420,7 @@ t.test('a second request for an overlapping time is refused with DUPRQ', async (
   });
   t.match(
     again.body.data?.requestBooking,
-    { booking: { state: 'requested' } },
+    { booking: { state: 'REQUESTED' } },
     'once the first is cancelled, the student may ask again',
   );
 });

@@ -132,7 +132,7 @@ async function asAdmin(query: string, variables: Record<string, unknown>, user =
 t.test('admins schedule and cancel notifications at runtime', async (t) => {
   const now = await asAdmin(SCHEDULE, {
     recipientId: student.id,
-    channel: 'email',
+    channel: 'EMAIL',
     message: 'Your invoice is ready.',
   });
   const handle = (dataOf(now.body).scheduleNotification as { notification: { id: string } })
@@ -147,14 +147,14 @@ t.test('admins schedule and cancel notifications at runtime', async (t) => {
 
   const later = await asAdmin(SCHEDULE, {
     recipientId: tutor.id,
-    channel: 'webhook',
+    channel: 'WEBHOOK',
     message: 'Term starts Monday.',
     runAt: new Date(Date.now() + 3_600_000).toISOString(),
   });
   const pending = (
     dataOf(later.body).scheduleNotification as { notification: { id: string; state: string } }
   ).notification;
-  t.equal(pending.state, 'pending');
+  t.equal(pending.state, 'PENDING');
   const job = await pool.query('select task_identifier from graphile_worker.jobs where key = $1', [
     `notification:${pending.id}`,
   ]);
@@ -165,7 +165,7 @@ t.test('admins schedule and cancel notifications at runtime', async (t) => {
   );
 
   const cancelled = await asAdmin(CANCEL, { id: pending.id });
-  t.match(cancelled.body.data?.cancelNotification, { notification: { state: 'cancelled' } });
+  t.match(cancelled.body.data?.cancelNotification, { notification: { state: 'CANCELLED' } });
   const gone = await pool.query('select 1 from graphile_worker.jobs where key = $1', [
     `notification:${pending.id}`,
   ]);
@@ -175,7 +175,7 @@ t.test('admins schedule and cancel notifications at runtime', async (t) => {
 t.test('only admins, only known channels, only sensible input', async (t) => {
   const asStudent = await asAdmin(
     SCHEDULE,
-    { recipientId: tutor.id, channel: 'log', message: 'hi' },
+    { recipientId: tutor.id, channel: 'LOG', message: 'hi' },
     student,
   );
   t.match(asStudent.body.errors?.[0], {
@@ -193,19 +193,19 @@ t.test('only admins, only known channels, only sensible input', async (t) => {
   );
   const past = await asAdmin(SCHEDULE, {
     recipientId: tutor.id,
-    channel: 'log',
+    channel: 'LOG',
     message: 'hi',
     runAt: '2001-01-01T00:00:00Z',
   });
   t.match(past.body.errors?.[0], { extensions: { code: 'BADIN' } });
-  const empty = await asAdmin(SCHEDULE, { recipientId: tutor.id, channel: 'log', message: ' ' });
+  const empty = await asAdmin(SCHEDULE, { recipientId: tutor.id, channel: 'LOG', message: ' ' });
   t.match(empty.body.errors?.[0], {
     message: /message must have 1 to 2000 characters/,
     extensions: { code: 'BADIN' },
   });
   const nobody = await asAdmin(SCHEDULE, {
     recipientId: '33333333-3333-4333-8333-333333333333',
-    channel: 'log',
+    channel: 'LOG',
     message: 'hi',
   });
   t.match(nobody.body.errors?.[0], { extensions: { code: 'NTFND' } });
@@ -225,7 +225,7 @@ t.test('only admins, only known channels, only sensible input', async (t) => {
 t.test('a failing channel is retried with backoff, then the failure is visible', async (t) => {
   const scheduled = await asAdmin(SCHEDULE, {
     recipientId: student.id,
-    channel: 'webhook',
+    channel: 'WEBHOOK',
     message: 'please fail',
   });
   const notificationId = (

@@ -31,7 +31,7 @@ const JOB = 'id task key state runAt attempts maxAttempts lastError lockedBy pay
 t.test('an admin finds a failed job, reads its history, retries it, and it succeeds', async (t) => {
   // A notification whose only attempt fails: the gateway is down.
   const scheduled = await gql(
-    `mutation ($to: UUID!) { scheduleNotification(input: { recipientId: $to, channel: webhook, message: "Lesson moved" }) { notification { id } } }`,
+    `mutation ($to: UUID!) { scheduleNotification(input: { recipientId: $to, channel: WEBHOOK, message: "Lesson moved" }) { notification { id } } }`,
     { to: student.id },
   );
   const notificationId = (
@@ -40,14 +40,14 @@ t.test('an admin finds a failed job, reads its history, retries it, and it succe
 
   const failed = await waitUntil('the job fails', async () => {
     const { body } = await gql(
-      `{ jobs(state: failed, task: "send_notification") { nodes { ${JOB} } } }`,
+      `{ jobs(state: FAILED, task: "send_notification") { nodes { ${JOB} } } }`,
     );
     return (
       dataOf(body).jobs as { nodes: Array<{ id: string; payload: { notificationId: string } }> }
     ).nodes.find((job) => job.payload.notificationId === notificationId);
   });
   t.match(failed, {
-    state: 'failed',
+    state: 'FAILED',
     attempts: 1,
     maxAttempts: 1,
     lastError: /giving up: webhook .* answered 503/,
@@ -63,9 +63,9 @@ t.test('an admin finds a failed job, reads its history, retries it, and it succe
       ? dataOf(body)
       : undefined;
   });
-  t.match(detail.job, { id: failed.id, state: 'failed' });
+  t.match(detail.job, { id: failed.id, state: 'FAILED' });
   t.match(detail.jobRuns, {
-    nodes: [{ attempt: 1, outcome: 'failed', error: /answered 503/, workerId: /^pool-/ }],
+    nodes: [{ attempt: 1, outcome: 'FAILED', error: /answered 503/, workerId: /^pool-/ }],
   });
 
   service.gateway(true);
