@@ -713,9 +713,35 @@ async function renderJob(id, goneSince = Date.now()) {
 
 const BOOKING_FIELDS = 'id state subject startsAt endsAt expiresAt student { name } tutor { name }';
 
-async function renderBookings() {
+const BOOKING_STATES = [
+  'REQUESTED',
+  'SCHEDULED',
+  'ACTIVE',
+  'ENDED',
+  'DECLINED',
+  'CANCELLED',
+  'EXPIRED',
+];
+
+async function renderBookings(params) {
+  const state = params.get('state')?.toUpperCase() || null;
   const data = await load(
-    `{ bookings(orderBy: UPDATED_AT_DESC, first: 30) { nodes { ${BOOKING_FIELDS} updatedAt } } }`,
+    `query ($condition: BookingCondition) {
+      bookings(condition: $condition, orderBy: UPDATED_AT_DESC, first: 30) { nodes { ${BOOKING_FIELDS} updatedAt } }
+    }`,
+    { condition: state ? { state } : null },
+  );
+  const stateFilter = h(
+    'select',
+    {
+      id: 'booking-state',
+      name: 'state',
+      onchange: () => {
+        location.hash = stateFilter.value ? `#/bookings?state=${stateFilter.value}` : '#/bookings';
+      },
+    },
+    h('option', { value: '' }, 'any'),
+    BOOKING_STATES.map((s) => h('option', { value: s, selected: s === state }, s.toLowerCase())),
   );
   const search = h('input', {
     id: 'booking-id',
@@ -736,6 +762,7 @@ async function renderBookings() {
       },
       h('label', { for: 'booking-id' }, 'Booking id', search),
       h('button', { type: 'submit', class: 'primary' }, 'Open'),
+      h('label', { for: 'booking-state' }, 'state', stateFilter),
     ),
     h(
       'table',
@@ -898,7 +925,7 @@ async function route() {
     if (parts[0] === 'jobs' && parts[1]) await renderJob(parts[1]);
     else if (parts[0] === 'jobs') await renderJobs(new URLSearchParams(query));
     else if (parts[0] === 'bookings' && parts[1]) await renderBooking(parts[1]);
-    else if (parts[0] === 'bookings') await renderBookings();
+    else if (parts[0] === 'bookings') await renderBookings(new URLSearchParams(query));
     else await renderOverview();
   } catch (error) {
     showError(error);

@@ -45,7 +45,7 @@ function candidates(limits: Limits): Record<string, string> {
     [`${searches} searches of ${page} rows`]: `{ ${Array.from(
       { length: searches },
       (_, i) =>
-        `s${i}: searchBookings(first: ${page}, states: [REQUESTED, SCHEDULED]) { totalCount nodes { id subject startsAt endsAt } }`,
+        `s${i}: bookings(first: ${page}, condition: { states: [REQUESTED, SCHEDULED] }) { totalCount nodes { id subject startsAt endsAt } }`,
     ).join(' ')} }`,
   };
 }

@@ -7,7 +7,7 @@ import { GraphQLError, lexicographicSortSchema, printSchema } from 'postgraphile
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { verifyAuthorization } from './auth.ts';
 import type { Config } from './config.ts';
-import { NamingPlugin } from './conventions.ts';
+import { ConventionsPreset } from './conventions.ts';
 import { isClientError } from './errors.ts';
 import { limitsPlugin, operationCost, withoutSuggestion } from './limits.ts';
 import { MaskedColumnsPlugin } from './masked-columns.ts';
@@ -73,8 +73,8 @@ export function graphqlPreset(
   limiter?: RequestLimiter,
 ): GraphileConfig.Preset {
   return {
-    extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset],
-    plugins: [NamingPlugin, MaskedColumnsPlugin, limitsPlugin(config)],
+    extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset, ConventionsPreset],
+    plugins: [MaskedColumnsPlugin, limitsPlugin(config)],
     disablePlugins: ['NodePlugin'],
     pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: false })],
     gather: { pgStrictFunctions: true },

@@ -237,7 +237,7 @@ t.test('production: no introspection and no suggestions, for anyone', async (t) 
     );
     const enumValue = await gql(
       user,
-      'query ($s: [BookingState]) { searchBookings(states: $s) { totalCount } }',
+      'query ($s: [BookingState!]) { bookings(condition: { states: $s }) { totalCount } }',
       { s: ['schedule'] },
     );
     t.ok(enumValue.body.errors?.length, `${who}: a bad enum value is an error`);

@@ -273,28 +273,41 @@ t.test('bookings filtered by state and time, ordered, a page at a time', async (
   await gql(teacher, ACCEPT, { bookingId: ids[1] });
   await gql(teacher, ACCEPT, { bookingId: ids[3] });
 
-  const search = `query ($states: [BookingState], $since: Datetime, $until: Datetime, $first: Int, $after: Cursor) {
-    searchBookings(states: $states, since: $since, until: $until, first: $first, after: $after) {
-      totalCount nodes { id state } pageInfo { hasNextPage endCursor }
+  const search = `query ($condition: BookingCondition, $orderBy: [BookingOrderBy!], $first: Int, $last: Int, $after: Cursor, $before: Cursor) {
+    bookings(condition: $condition, orderBy: $orderBy, first: $first, last: $last, after: $after, before: $before) {
+      totalCount nodes { id state } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     }
   }`;
   type Page = {
     totalCount: number;
     nodes: Array<{ id: string }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string };
+    pageInfo: {
+      hasNextPage: boolean;
+      hasPreviousPage: boolean;
+      startCursor: string;
+      endCursor: string;
+    };
   };
   const page = async (variables: Record<string, unknown>) =>
-    (await gql(learner, search, variables)).body.data?.searchBookings as Page;
+    (await gql(learner, search, { orderBy: ['STARTS_AT_ASC'], ...variables })).body.data
+      ?.bookings as Page;
+  const idsOf = (p: Page) => p.nodes.map((n) => n.id);
 
+  t.same(idsOf(await page({ condition: { state: 'SCHEDULED' } })), [ids[1], ids[3]], 'by state');
   t.same(
-    (await page({ states: ['SCHEDULED'] })).nodes.map((n) => n.id),
-    [ids[1], ids[3]],
-    'by state, by start time',
+    idsOf(await page({ condition: { states: ['SCHEDULED', 'REQUESTED'] } })),
+    ids,
+    'by any of several states',
   );
   t.same(
-    (await page({ since: at(700), until: at(900) })).nodes.map((n) => n.id),
+    idsOf(await page({ condition: { startsFrom: at(700), startsBefore: at(900) } })),
     [ids[1], ids[2]],
-    'overlapping a window',
+    'starting within a window [startsFrom, startsBefore)',
+  );
+  t.same(
+    idsOf(await page({ condition: { states: ['REQUESTED'], startsFrom: at(700) } })),
+    [ids[2], ids[4]],
+    'states and window together',
   );
 
   const first = await page({ first: 2 });
@@ -302,16 +315,24 @@ t.test('bookings filtered by state and time, ordered, a page at a time', async (
   t.ok(first.pageInfo.hasNextPage);
   const second = await page({ first: 2, after: first.pageInfo.endCursor });
   t.same(
-    [...first.nodes, ...second.nodes].map((n) => n.id),
+    [...idsOf(first), ...idsOf(second)],
     ids.slice(0, 4),
     'cursors continue where the page ended',
   );
+  const back = await page({ last: 2, before: second.pageInfo.endCursor });
+  t.same(idsOf(back), ids.slice(1, 3), 'last/before page backwards from a cursor');
+  t.ok(back.pageInfo.hasPreviousPage);
+  const latest = await page({ orderBy: ['STARTS_AT_DESC'], first: 1 });
+  t.same(idsOf(latest), [ids[4]], 'orderBy applies to the filtered list');
 
-  const ordered = await gql(
-    learner,
-    '{ bookings(orderBy: STARTS_AT_DESC, first: 1) { nodes { id } } }',
-  );
-  t.same(ordered.body.data, { bookings: { nodes: [{ id: ids[4] }] } }, 'the plain list orders too');
+  const changed = await page({ orderBy: ['UPDATED_AT_DESC'], first: 2 });
+  t.same(idsOf(changed), [ids[3], ids[1]], 'the most recently changed first (accepted last)');
+
+  const outside = await gql(learner, search, { condition: { startsBefore: 'infinity' } });
+  t.same(errorOf(outside.body), {
+    message: 'startsBefore (infinity) must lie between 1900-01-01 and 9999-01-01',
+    code: 'BADIN',
+  });
 });
 
 t.test('bad input gets a clear error and changes nothing', async (t) => {

@@ -48,7 +48,6 @@ const ALLOWED = [
   'app_public.retry_job(bigint)',
   'app_public.run_sweep(text)',
   'app_public.schedule_notification(uuid,app_public.notification_channel,text,timestamp with time zone)',
-  'app_public.search_bookings(app_public.booking_state[],timestamp with time zone,timestamp with time zone)',
 ];
 
 t.test('the request role executes exactly the allowlisted functions', async (t) => {
