@@ -7,6 +7,7 @@
 --   @notNull   on a composite type's column or a function: the value is never null;
 --              on a foreign key: the related row is always there for whoever sees this one.
 --   @value     on an enum type, once per label: `<label>: <description>` (src/conventions.ts).
+--   @arg       on a function, once per argument: `<graphqlName>: <description>` (src/conventions.ts).
 -- Comments that already carried smart tags keep them (@fieldName, @resultFieldName, ...).
 
 ------------------------------------------------------------------------------------------------
@@ -76,19 +77,25 @@ comment on constraint booking_events_booking_id_fkey on app_public.booking_event
 comment on constraint notifications_recipient_id_fkey on app_public.notifications is E'@fieldName recipient\n@foreignFieldName notifications\n@notNull\nWho receives it.';
 
 ------------------------------------------------------------------------------------------------
--- Functions that return a row or raise: never null.
+-- Functions: what each argument means (@arg, src/conventions.ts); those that return a row or
+-- raise are never null. Admin-only root fields stay nullable: a non-admin's refused field then
+-- nulls only itself, not the whole response.
 
-comment on function app_public.request_booking(uuid, timestamptz, timestamptz, text) is E'@resultFieldName booking\n@notNull\nA student asks a tutor for a session. The request expires after REQUEST_TTL, or at its start if sooner, unless the tutor answers.';
-comment on function app_public.accept_booking(uuid) is E'@resultFieldName booking\n@notNull\nThe tutor accepts a requested booking: it becomes scheduled.';
-comment on function app_public.decline_booking(uuid, text) is E'@resultFieldName booking\n@notNull\nThe tutor turns a requested booking down, optionally saying why.';
-comment on function app_public.cancel_booking(uuid, text) is E'@resultFieldName booking\n@notNull\nCancels a booking: a request (by its student), or a scheduled session before it starts (by either party).';
-comment on function app_public.reschedule_booking(uuid, timestamptz, timestamptz) is E'@resultFieldName booking\n@notNull\nMoves a scheduled session to another time, before it starts; either party may. It stays scheduled.';
-comment on function app_public.schedule_notification(uuid, app_public.notification_channel, text, timestamptz) is E'@resultFieldName notification\n@notNull\nAdmins: send a message to a user through a channel at runAt (default now). Returns the notification, whose id is its handle.';
-comment on function app_public.cancel_notification(uuid) is E'@resultFieldName notification\n@notNull\nAdmins: cancel a pending notification (a custom one or a reminder); cancelling twice is fine.';
-comment on function app_public.retry_job(bigint) is E'@resultFieldName job\n@notNull\nAdmins: run a failed (or retrying) job again now, with its attempts reset.';
-comment on function app_public.cancel_job(bigint) is E'@resultFieldName job\n@notNull\nAdmins: remove a job that is not running. A booking timer''s move is then left to the sweeps; a notification is cancelled.';
-comment on function app_public.reschedule_job(bigint, timestamptz) is E'@resultFieldName job\n@notNull\nAdmins: move a job to another time. A booking timer run early finds its booking not yet due and does nothing.';
-comment on function app_public.run_sweep(text) is E'@resultFieldName job\n@notNull\nAdmins: run a sweep now (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history).';
+comment on function app_public.request_booking(uuid, timestamptz, timestamptz, text) is E'@arg tutorId: The tutor asked for the session.\n@arg startsAt: When the session would start (in the future, within BOOKING_HORIZON).\n@arg endsAt: When it would end (after startsAt, at most 24 hours later).\n@arg subject: What the session is about.\n@resultFieldName booking\n@notNull\nA student asks a tutor for a session. The request expires after REQUEST_TTL, or at its start if sooner, unless the tutor answers.';
+comment on function app_public.accept_booking(uuid) is E'@arg bookingId: The requested booking to accept.\n@resultFieldName booking\n@notNull\nThe tutor accepts a requested booking: it becomes scheduled.';
+comment on function app_public.decline_booking(uuid, text) is E'@arg bookingId: The requested booking to decline.\n@arg reason: Why, shown to the student; optional.\n@resultFieldName booking\n@notNull\nThe tutor turns a requested booking down, optionally saying why.';
+comment on function app_public.cancel_booking(uuid, text) is E'@arg bookingId: The booking to cancel.\n@arg reason: Why, shown to the other party; optional.\n@resultFieldName booking\n@notNull\nCancels a booking: a request (by its student), or a scheduled session before it starts (by either party).';
+comment on function app_public.reschedule_booking(uuid, timestamptz, timestamptz) is E'@arg bookingId: The scheduled booking to move.\n@arg startsAt: Its new start (in the future, within BOOKING_HORIZON).\n@arg endsAt: Its new end (after startsAt, at most 24 hours later).\n@resultFieldName booking\n@notNull\nMoves a scheduled session to another time, before it starts; either party may. It stays scheduled.';
+comment on function app_public.schedule_notification(uuid, app_public.notification_channel, text, timestamptz) is E'@arg recipientId: The user who receives it.\n@arg channel: How it is delivered.\n@arg message: Its text, 1 to 2000 characters.\n@arg runAt: When to send it; now when omitted.\n@resultFieldName notification\n@notNull\nAdmins: send a message to a user through a channel at runAt (default now). Returns the notification, whose id is its handle.';
+comment on function app_public.cancel_notification(uuid) is E'@arg id: The notification to cancel.\n@resultFieldName notification\n@notNull\nAdmins: cancel a pending notification (a custom one or a reminder); cancelling twice is fine.';
+comment on function app_public.retry_job(bigint) is E'@arg id: The failed or retrying job.\n@resultFieldName job\n@notNull\nAdmins: run a failed (or retrying) job again now, with its attempts reset.';
+comment on function app_public.cancel_job(bigint) is E'@arg id: The job to remove.\n@resultFieldName job\n@notNull\nAdmins: remove a job that is not running. A booking timer''s move is then left to the sweeps; a notification is cancelled.';
+comment on function app_public.reschedule_job(bigint, timestamptz) is E'@arg id: The job to move.\n@arg runAt: When it should run.\n@resultFieldName job\n@notNull\nAdmins: move a job to another time. A booking timer run early finds its booking not yet due and does nothing.';
+comment on function app_public.run_sweep(text) is E'@arg task: The sweep to run.\n@resultFieldName job\n@notNull\nAdmins: run a sweep now (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history).';
+comment on function app_public.jobs(text, app_public.job_state, timestamptz, timestamptz) is E'@arg task: Only jobs of this task.\n@arg state: Only jobs in this state.\n@arg since: Only jobs due at or after this time.\n@arg until: Only jobs due before this time.\nAdmins: jobs filtered by task, state and run_at window [since, until), by run_at.';
+comment on function app_public.job(bigint) is E'@arg id: The job''s id.\nAdmins: one job, while graphile-worker still has it. Its attempts, which outlive it, are in jobRuns(jobId).';
+comment on function app_public.job_runs(bigint, text, app_public.job_outcome, timestamptz) is E'@arg jobId: Only the attempts of this job.\n@arg task: Only attempts of jobs of this task.\n@arg outcome: Only attempts that ended so.\n@arg since: Only attempts that finished at or after this time.\nAdmins: the job history, newest first, filtered by job, task, outcome and time.';
+comment on function app_public.job_throughput(integer, integer) is E'@arg minutes: How far back to look (default 60, at most a week).\n@arg bucketMinutes: The width of a bucket in minutes (default 5).\nAdmins: jobs succeeded and failed per bucket over the last `minutes` (at most a week), for a chart.';
 comment on function app_public.queue_summary() is E'Admins: the oldest overdue job, the most overdue sweep, throughput and failures over the last hour.';
 
 ------------------------------------------------------------------------------------------------

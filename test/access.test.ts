@@ -200,14 +200,14 @@ t.test('an admin’s id stays with admins in the audit trail', async (t) => {
     ).booking.events.nodes.map((e) => [e.toState, e.actor]);
 
   const parties = [
-    ['requested', `user:${student.id}`],
-    ['scheduled', `user:${tutor.id}`],
+    ['REQUESTED', `user:${student.id}`],
+    ['SCHEDULED', `user:${tutor.id}`],
   ];
-  t.same(await trail(student), [...parties, ['cancelled', 'admin']], 'the student sees “admin”');
-  t.same(await trail(tutor), [...parties, ['cancelled', 'admin']], 'so does the tutor');
+  t.same(await trail(student), [...parties, ['CANCELLED', 'admin']], 'the student sees “admin”');
+  t.same(await trail(tutor), [...parties, ['CANCELLED', 'admin']], 'so does the tutor');
   t.same(
     await trail(admin),
-    [...parties, ['cancelled', `user:${admin.id}`]],
+    [...parties, ['CANCELLED', `user:${admin.id}`]],
     'an admin sees who it was',
   );
   const root = dataOf(await gql(student, '{ bookingEvents { nodes { actor } } }')) as {
@@ -282,7 +282,7 @@ t.test('notifications: the recipient sees the state, an admin sees who and why',
   const recipient = await seen(student);
   const masked = {
     id,
-    state: 'failed',
+    state: 'FAILED',
     attempts: 1,
     lastError: null,
     scheduledById: null,
@@ -311,7 +311,7 @@ t.test('notifications: the recipient sees the state, an admin sees who and why',
     (await seen(admin)).notification,
     {
       id,
-      state: 'failed',
+      state: 'FAILED',
       attempts: 1,
       lastError: gatewayError,
       scheduledById: admin.id,

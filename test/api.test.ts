@@ -191,7 +191,7 @@ t.test('every user action on a booking in every state, through GraphQL', async (
       } else {
         t.match(
           body.data?.[name],
-          { booking: { state: expected } },
+          { booking: { state: expected.toUpperCase() } },
           `${name} on ${state}: ${expected}`,
         );
       }

@@ -101,7 +101,7 @@ t.test('an admin finds a failed job, reads its history, retries it, and it succe
   });
   t.same(
     runs.map((r) => r.outcome),
-    ['success', 'failed'],
+    ['SUCCESS', 'FAILED'],
     'the history outlives the job: newest first',
   );
 });
@@ -122,7 +122,7 @@ t.test('cancel, reschedule and run a sweep now', async (t) => {
   const job = (dataOf(rescheduled.body).rescheduleJob as { job: { runAt: string; state: string } })
     .job;
   t.equal(new Date(job.runAt).getTime(), moved.getTime());
-  t.equal(job.state, 'scheduled');
+  t.equal(job.state, 'SCHEDULED');
 
   const cancelled = await gql(
     `mutation ($id: BigInt!) { cancelJob(input: { id: $id }) { job { id } } }`,
