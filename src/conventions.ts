@@ -73,13 +73,14 @@ export const EnumValueDescriptionsPlugin: GraphileConfig.Plugin = {
 };
 
 /**
- * NonNullConnectionsPlugin makes non-null what a connection always has: the root fields that
- * list a table (`bookings`, `users`, ...: row-level security may empty them, never null them)
- * and each edge's cursor. Nodes and edges themselves are non-null by the preset's
+ * NonNullPlugin makes non-null what is always there: the root fields that list a table
+ * (`bookings`, `users`, ...: row-level security may empty them, never null them), each edge's
+ * cursor, and the payload of a mutation whose function is tagged `@notNull` (it returns its row
+ * or raises). Nodes and edges themselves are non-null by the preset's
  * pgForbidSetofFunctionsToReturnNull.
  */
-export const NonNullConnectionsPlugin: GraphileConfig.Plugin = {
-  name: 'SchoolbellNonNullConnectionsPlugin',
+export const NonNullPlugin: GraphileConfig.Plugin = {
+  name: 'SchoolbellNonNullPlugin',
   version: '1.0.0',
   schema: {
     hooks: {
@@ -88,7 +89,19 @@ export const NonNullConnectionsPlugin: GraphileConfig.Plugin = {
         const { scope } = context;
         const tableConnection =
           scope.isRootQuery && scope.isPgFieldConnection && !scope.pgFieldResource?.parameters;
-        if ((tableConnection || scope.isCursorField) && !(field.type instanceof GraphQLNonNull)) {
+        const rowOrError =
+          scope.isRootMutation &&
+          Object.values(build.input.pgRegistry.pgResources).some(
+            (resource) =>
+              resource.parameters &&
+              resource.extensions?.tags?.notNull &&
+              build.inflection.customMutationField({ resource: resource as never }) ===
+                scope.fieldName,
+          );
+        if (
+          (tableConnection || rowOrError || scope.isCursorField) &&
+          !(field.type instanceof GraphQLNonNull)
+        ) {
           return { ...field, type: new GraphQLNonNull(field.type) };
         }
         return field;
@@ -277,7 +290,7 @@ export const ConventionsPreset: GraphileConfig.Preset = {
   plugins: [
     NamingPlugin,
     EnumValueDescriptionsPlugin,
-    NonNullConnectionsPlugin,
+    NonNullPlugin,
     BookingConditionsPlugin,
     DescriptionsPlugin,
   ],
