@@ -1,5 +1,7 @@
 // The GraphQL schema as a frontend developer reads it: every type, field, argument and enum
-// value described, walked through introspection of the live schema.
+// value described, walked through introspection of the live schema; the README's examples valid.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { makeSchema } from 'postgraphile';
 import { getIntrospectionQuery, graphql, type IntrospectionQuery } from 'postgraphile/graphql';
 import t from 'tap';
@@ -7,6 +9,7 @@ import { parseConfig } from '../src/config.ts';
 import { createPool } from '../src/db.ts';
 import { graphqlPreset } from '../src/graphql.ts';
 import { createLogger } from '../src/log.ts';
+import { root } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
@@ -58,4 +61,16 @@ t.test('every type, field, argument, mutation and enum value has a description',
     source: getIntrospectionQuery(),
   });
   t.same(undescribed(bare.data as unknown as IntrospectionQuery), ['Query', 'Query.ping']);
+});
+
+t.test("the README's GraphQL examples are valid against schema.graphql", async (t) => {
+  const { buildSchema, parse, validate } = await import('postgraphile/graphql');
+  const schema = buildSchema(await fs.readFile(path.join(root, 'schema.graphql'), 'utf8'));
+  const readme = await fs.readFile(path.join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  t.ok(blocks.length >= 2, 'the README has examples');
+  for (const block of blocks) {
+    const errors = validate(schema, parse(block)).map((e) => e.message);
+    t.same(errors, [], block.split('\n')[1]?.trim() ?? block);
+  }
 });
