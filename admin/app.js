@@ -848,7 +848,7 @@ async function renderBooking(id) {
             h(
               'li',
               {},
-              e.fromState ? `${e.fromState} → ` : '',
+              e.fromState ? `${e.fromState.toLowerCase()} → ` : '',
               badge(e.toState),
               ` by ${e.actor}`,
               e.reason ? ` (${e.reason})` : '',

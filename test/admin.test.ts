@@ -117,6 +117,28 @@ if (skip) {
     t.match(await page.getByTestId('booking-timers').textContent(), /start_booking/);
   });
 
+  t.test(
+    'the bookings list loads, most recently changed first, and filters by state',
+    async (t) => {
+      await requestBooking(pool, student, tutor, { startsIn: 300, subject: 'Physics' });
+      await page.goto(`${base}/admin#/bookings`);
+      const table = page.locator('table', { has: page.getByText('Recently changed bookings') });
+      await table.getByText('Physics').waitFor();
+      t.match(
+        await table.textContent(),
+        /requestedPhysics.*scheduledChemistry/s,
+        'both, newest first',
+      );
+      t.equal(await page.locator('.error').count(), 0, 'no error banner');
+
+      await page.getByLabel('state').selectOption('SCHEDULED');
+      await page.waitForURL(/#\/bookings\?state=SCHEDULED$/);
+      await table.getByText('Physics').waitFor({ state: 'detached' });
+      t.match(await table.textContent(), /scheduledChemistry/, 'the scheduled one stays');
+      t.notMatch(await table.textContent(), /Physics/, 'the requested one is filtered out');
+    },
+  );
+
   t.test('cancel and run a sweep, each confirmed and reported', async (t) => {
     const { rows } = await pool.query(
       "select (graphile_worker.add_job('expire_requests', '{}', run_at := now() + interval '1 day', job_key := 'admin-page')).id as id",
