@@ -1,9 +1,7 @@
+// The GraphQL conventions of our schema, as PostGraphile plugins gathered in ConventionsPreset:
+// what a frontend developer expects to read (names, nullability, descriptions, filters),
+// whatever the database spells. The SQL side is sql/0016_graphql_conventions.sql.
 import type { SQL } from 'postgraphile/pg-sql2';
-
-/**
- * The GraphQL naming conventions of our schema, as PostGraphile inflection replacements: what a
- * frontend developer expects to read, whatever the database spells.
- */
 
 /**
  * NamingPlugin keeps a table's `id` column as `id` (PostGraphile would rename it `rowId` to

@@ -59,7 +59,7 @@ const SCHEDULE = `mutation ($recipientId: UUID!, $message: String!, $channel: No
 }`;
 
 /** send schedules a notification now and waits until it has settled, sent or failed. */
-async function send(message: string, channel: 'webhook' | 'email' = 'webhook') {
+async function send(message: string, channel: 'WEBHOOK' | 'EMAIL' = 'WEBHOOK') {
   const scheduled = await postGraphql(
     service.base,
     SCHEDULE,
@@ -136,7 +136,7 @@ t.test('a gateway that answers 200 still gets its notification', async (t) => {
 });
 
 t.test("an SMTP server's failure is told without SMTP_URL's credentials", async (t) => {
-  const notification = await send('your invoice', 'email');
+  const notification = await send('your invoice', 'EMAIL');
   t.equal(notification.state, 'failed');
   for (const error of await errorsOf(notification.id)) {
     t.match(error, `email via smtp://${smtpHost} failed: `);
