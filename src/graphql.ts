@@ -7,10 +7,12 @@ import { GraphQLError, lexicographicSortSchema, printSchema } from 'postgraphile
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { verifyAuthorization } from './auth.ts';
 import type { Config } from './config.ts';
+import { ENDPOINTS } from './endpoints.ts';
 import { isClientError } from './errors.ts';
 import { limitsPlugin, operationCost, withoutSuggestion } from './limits.ts';
 import { MaskedColumnsPlugin } from './masked-columns.ts';
 import type { RequestLimiter } from './ratelimit.ts';
+import { responsesPlugin } from './responses.ts';
 
 /** MAX_REQUEST_BYTES bounds a GraphQL request body; larger ones are refused with 413. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -91,7 +93,14 @@ export function graphqlPreset(
 ): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset],
-    plugins: [NamingPlugin, MaskedColumnsPlugin, limitsPlugin(config)],
+    plugins: [
+      NamingPlugin,
+      MaskedColumnsPlugin,
+      limitsPlugin(config),
+      responsesPlugin(ENDPOINTS.graphql.path, (header) =>
+        verifyAuthorization(header, config.jwtSecret, config.tokenMaxTtl),
+      ),
+    ],
     disablePlugins: ['NodePlugin'],
     pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: false })],
     gather: { pgStrictFunctions: true },
@@ -100,10 +109,12 @@ export function graphqlPreset(
       dontSwallowErrors: true,
     },
     grafserv: {
-      graphqlPath: '/graphql',
+      graphqlPath: ENDPOINTS.graphql.path,
+      // Queries over GET, as urql and CDN-cached clients send them; mutations stay POST-only.
+      graphqlOverGET: true,
       graphiql: config.devConveniences,
       graphiqlOnGraphQLGET: config.devConveniences,
-      graphiqlPath: '/graphiql',
+      graphiqlPath: ENDPOINTS.graphiql.path,
       watch: false,
       websockets: false,
       maxRequestLength: MAX_REQUEST_BYTES,

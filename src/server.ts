@@ -94,7 +94,7 @@ export async function startServer({
       void sendAdminFile(res, ADMIN_FILES[route]).catch(notFound);
       return;
     }
-    if (route === '/graphql' && req.method === 'POST') {
+    if (route === '/graphql' && (req.method === 'POST' || req.method === 'GET')) {
       const started = process.hrtime.bigint();
       res.once('finish', () => {
         const status = String(res.statusCode);
@@ -117,7 +117,9 @@ export async function startServer({
         },
         (error: Error) => {
           log.error({ err: error }, 'rate limiter failed');
-          sendJson(res, 500, { errors: [{ message: 'internal error' }] });
+          sendJson(res, 500, {
+            errors: [{ message: 'internal error', extensions: { code: 'INTRN' } }],
+          });
         },
       );
       return;
