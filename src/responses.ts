@@ -14,6 +14,9 @@ import type { RequestErrorCode } from './errors.ts';
  */
 export const ANONYMOUS_MAX_AGE = 5;
 
+/** VARY names the request headers a /graphql answer depends on, for caches. */
+const VARY = 'Accept, Authorization';
+
 /** STATUS_CODES names the refusal of each HTTP status grafserv answers without a code of ours. */
 const STATUS_CODES: Record<number, RequestErrorCode> = {
   400: 'BADRQ',
@@ -98,6 +101,12 @@ function finishResponse(result: Result, method: string, authorized: boolean): Re
   if (result.type === 'error') body = jsonError(result);
   else if (result.type === 'json') body = result.json;
   else if (result.type === 'buffer' && /json/.test(headers['content-type'] ?? '')) {
+    // Most answers are data without errors: nothing to add, so no need to parse them.
+    if (result.statusCode === 200 && !result.buffer.includes('"errors"')) {
+      headers['cache-control'] = cacheControl(method, authorized, 200, false);
+      headers.vary = VARY;
+      return { ...result, headers };
+    }
     try {
       body = JSON.parse(result.buffer.toString('utf8'));
     } catch {
@@ -106,7 +115,7 @@ function finishResponse(result: Result, method: string, authorized: boolean): Re
   } else return result;
   const coded = withCodes(body, result.statusCode);
   headers['cache-control'] = cacheControl(method, authorized, result.statusCode, coded.errors);
-  headers.vary = 'Accept, Authorization';
+  headers.vary = VARY;
   if (result.type === 'error') headers['content-type'] = 'application/json; charset=utf-8';
   const buffer = Buffer.from(JSON.stringify(coded.body), 'utf8');
   headers['content-length'] = String(buffer.length);
@@ -152,6 +161,7 @@ function unauthorized(error: AuthError): Result {
       'content-length': String(buffer.length),
       'cache-control': 'no-store',
       'www-authenticate': 'Bearer',
+      vary: VARY,
     },
     buffer,
   };

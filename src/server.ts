@@ -185,7 +185,9 @@ export async function startServer({
     }
     urls = servedUrls(graphql ? url : undefined, opsUrl, config.devConveniences);
     // Tests and tools read `url` from these lines: it stays last before the message.
-    if (config.ops || !graphql) log.info({ urls, url: opsUrl }, 'health and metrics listening');
+    // One line lists every URL: the GraphQL server's, or the ops server's when it is alone.
+    if (!graphql) log.info({ urls, url: opsUrl }, 'health and metrics listening');
+    else if (config.ops) log.info({ url: opsUrl }, 'health and metrics listening');
     if (graphql) {
       log.info({ urls, url: `${url}${ENDPOINTS.graphql.path}` }, 'GraphQL server listening');
     }

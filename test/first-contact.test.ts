@@ -26,6 +26,25 @@ t.test('the startup log lists every URL served, in one line', async (t) => {
   t.equal(urls.index, `${server.base}/`);
 });
 
+t.test('with OPS_PORT, the one line names the ops URLs on their own port', async (t) => {
+  const split = await serve(t, 'server', {
+    DATABASE_URL: db.url,
+    JWT_SECRET: SECRET,
+    OPS_PORT: '0',
+  });
+  const lines = split
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('"urls"'));
+  t.equal(lines.length, 1, 'one line');
+  const { urls } = JSON.parse(lines[0] ?? '{}') as { urls: Record<string, string> };
+  t.equal(urls.graphql, `${split.base}/graphql`);
+  t.not(new URL(urls.metrics ?? '').port, new URL(split.base).port, 'metrics on the ops port');
+  const metrics = await fetch(urls.metrics ?? '');
+  t.equal(metrics.status, 200, 'and served there');
+  await metrics.arrayBuffer();
+});
+
 t.test('GET / answers JSON to a program and HTML to a browser', async (t) => {
   const json = await fetch(`${server.base}/`, { headers: { accept: 'application/json' } });
   t.equal(json.status, 200);
