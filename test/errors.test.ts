@@ -1,11 +1,14 @@
 // Errors a client can branch on, and GraphQL over GET: against a real `schoolbell server`, every
 // refusal (HTTP-level ones included) carries extensions.code, and each answer says who may cache it.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { SignJWT } from 'jose';
 import t from 'tap';
 import { signToken } from '../src/auth.ts';
 import { createPool } from '../src/db.ts';
 import { LIMIT_ERRORS, REQUEST_ERRORS } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
+import { root } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
 import { serve } from './helpers/process.ts';
@@ -163,4 +166,6 @@ t.test('every code is listed once, five upper-case letters', async (t) => {
   const all = [...Object.keys(REQUEST_ERRORS), ...Object.keys(LIMIT_ERRORS)];
   t.same([...new Set(all)], all, 'no code is listed twice');
   for (const code of Object.keys(REQUEST_ERRORS)) t.match(code, /^[A-Z]{5}$/, code);
+  const readme = await fs.readFile(path.join(root, 'README.md'), 'utf8');
+  for (const code of all) t.match(readme, `| \`${code}\` |`, `the README lists ${code}`);
 });
