@@ -34,11 +34,12 @@ interface ErrorJson {
 }
 
 /**
- * codeFor picks the REQUEST_ERRORS code of an error that has none, from what grafserv tells
- * about it: the status it set (extensions.statusCode, or the response's), graphql's "Syntax
- * Error" prefix, an errorId (a masked internal error), or else a validation error.
+ * codeFor picks the code of an error that has none, from what grafserv tells about it: the
+ * status it set (extensions.statusCode, or the response's), graphql's "Syntax Error" prefix,
+ * an errorId (a masked internal error), a path (an unmasked execution error: BADIN, a bad
+ * argument), or else a validation error.
  */
-function codeFor(error: ErrorJson, status: number): RequestErrorCode {
+function codeFor(error: ErrorJson, status: number): RequestErrorCode | 'BADIN' {
   const message = typeof error.message === 'string' ? error.message : '';
   const declared = error.extensions?.statusCode;
   if (message.startsWith('Syntax Error')) return 'SYNTX';
@@ -48,7 +49,9 @@ function codeFor(error: ErrorJson, status: number): RequestErrorCode {
   }
   if (status >= 500 || error.extensions?.errorId !== undefined) return 'INTRN';
   if (status !== 200 && status !== 400 && STATUS_CODES[status]) return STATUS_CODES[status];
-  if (error.path !== undefined) return 'INTRN';
+  // Shown unmasked at run time, so written for the caller: grafast's own refusals of an
+  // argument, such as an invalid cursor.
+  if (error.path !== undefined) return 'BADIN';
   return 'VALID';
 }
 

@@ -162,6 +162,15 @@ t.test('documents that are not valid operations get validation codes', async (t)
   t.equal(codeOf(unknownField), 'VALID');
 });
 
+t.test('an argument refused at run time is BADIN, not an internal error', async (t) => {
+  const cursor = await post(
+    JSON.stringify({ query: '{ bookings(first: 1, after: "not-a-cursor") { totalCount } }' }),
+    { authorization: `Bearer ${token}` },
+  );
+  t.equal(codeOf(cursor), 'BADIN');
+  t.match(cursor.body.errors?.[0]?.message, /Invalid cursor/);
+});
+
 t.test('every code is listed once, five upper-case letters', async (t) => {
   const all = [...Object.keys(REQUEST_ERRORS), ...Object.keys(LIMIT_ERRORS)];
   t.same([...new Set(all)], all, 'no code is listed twice');
