@@ -198,7 +198,12 @@ export function responsesPlugin(
           try {
             await verify(authorization);
           } catch (error) {
-            if (error instanceof AuthError) return unauthorized(error);
+            if (error instanceof AuthError) {
+              // As grafserv reports the errors it answers: src/log.ts makes this the one
+              // "request refused (401)" line at info.
+              console.error(error);
+              return unauthorized(error);
+            }
             throw error;
           }
           const result = await next();
