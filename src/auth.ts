@@ -1,6 +1,7 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Duration } from './duration.ts';
+import type { RequestErrorCode } from './errors.ts';
 
 /** ROLES are the roles a token may carry; they match app_public.user_role. */
 export const ROLES = ['student', 'tutor', 'admin'] as const;
@@ -15,10 +16,18 @@ const claimsSchema = z.object({
   exp: z.number({ error: 'exp must be a number' }),
 });
 
-/** AuthError is a token problem the client must fix; it becomes an HTTP 401. */
+/**
+ * AuthError is a token problem the client must fix; it becomes an HTTP 401 whose
+ * extensions.code says which problem (see REQUEST_ERRORS in src/errors.ts).
+ */
 export class AuthError extends Error {
   override name = 'AuthError';
   readonly statusCode = 401;
+  readonly code: RequestErrorCode;
+  constructor(message: string, code: RequestErrorCode) {
+    super(message);
+    this.code = code;
+  }
 }
 
 const key = (secret: string) => new TextEncoder().encode(secret);
@@ -40,7 +49,7 @@ export async function verifyAuthorization(
 ): Promise<Claims | undefined> {
   if (header === undefined || header.trim() === '') return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw new AuthError('the Authorization header must be "Bearer <token>"');
+  if (!match) throw new AuthError('the Authorization header must be "Bearer <token>"', 'AUTHH');
   let payload: unknown;
   try {
     ({ payload } = await jwtVerify(match[1] as string, key(secret), {
@@ -48,30 +57,40 @@ export async function verifyAuthorization(
       requiredClaims: ['sub', 'iat', 'exp'],
     }));
   } catch (error) {
-    throw new AuthError(describeJoseError(error));
+    throw describeJoseError(error);
   }
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) {
     throw new AuthError(
       `token claims are invalid: ${claims.error.issues.map((issue) => issue.message).join('; ')}`,
+      'TOKCL',
     );
   }
   const { iat, exp } = claims.data;
   if (iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
-    throw new AuthError('token is issued in the future (its iat is after now)');
+    throw new AuthError('token is issued in the future (its iat is after now)', 'TOKCL');
   }
   if (exp - iat > maxTtl.ms / 1000) {
-    throw new AuthError(`token is valid for too long: exp - iat must be at most ${maxTtl.text}`);
+    throw new AuthError(
+      `token is valid for too long: exp - iat must be at most ${maxTtl.text}`,
+      'TOKCL',
+    );
   }
   return claims.data;
 }
 
-function describeJoseError(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return 'token has expired';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature is invalid';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'token must be signed with HS256';
-  if (error instanceof errors.JWTClaimValidationFailed) return `token is invalid: ${error.message}`;
-  return 'token is malformed: expected a JWT signed with HS256';
+function describeJoseError(error: unknown): AuthError {
+  if (error instanceof errors.JWTExpired) return new AuthError('token has expired', 'TOKEX');
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return new AuthError('token signature is invalid', 'TOKSG');
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return new AuthError('token must be signed with HS256', 'TOKMF');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return new AuthError(`token is invalid: ${error.message}`, 'TOKCL');
+  }
+  return new AuthError('token is malformed: expected a JWT signed with HS256', 'TOKMF');
 }
 
 /** signToken makes a token for a user, valid for `ttlSeconds` (used by `schoolbell token`). */

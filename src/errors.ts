@@ -44,3 +44,33 @@ export const LIMIT_ERRORS = {
 
 /** LimitErrorCode is one of the codes in LIMIT_ERRORS. */
 export type LimitErrorCode = keyof typeof LIMIT_ERRORS;
+
+/**
+ * REQUEST_ERRORS are the codes of requests refused before or around GraphQL execution: the
+ * HTTP-level refusals (each with its status) and the document that is not a valid operation.
+ * Every error response of /graphql carries one of these, a LIMIT_ERRORS code or a
+ * DOMAIN_ERRORS code in `extensions.code`, so that a client branches on the code, not the text.
+ */
+export const REQUEST_ERRORS = {
+  AUTHH: '401: the Authorization header is not "Bearer <token>"',
+  TOKMF: '401: the token is not a JWT signed with HS256',
+  TOKSG: '401: the token signature is invalid (signed with another secret, or forged)',
+  TOKEX: '401: the token has expired: get a new one',
+  TOKCL:
+    '401: the token claims are invalid: missing or bad sub/role/iat/exp, issued in the future, or valid for longer than TOKEN_MAX_TTL',
+  BADJS: '400: the request body is not valid JSON',
+  BADRQ:
+    '400: the request is not a GraphQL request (query must be a string, variables an object, ...)',
+  SYNTX: 'the query is not valid GraphQL syntax',
+  VALID:
+    'the operation does not validate against the schema (including subscriptions and unknown operation types, which are not served)',
+  METHD: '405: the method is not allowed: queries over GET or POST, mutations over POST only',
+  ACCPT:
+    '406: the Accept header allows neither application/json nor application/graphql-response+json',
+  LARGE: '413: the request body is larger than the server accepts',
+  MEDIA: '415: the Content-Type is neither application/json nor application/graphql',
+  INTRN: '500: an internal error; its details are in the server log under the errorId given',
+} as const;
+
+/** RequestErrorCode is one of the codes in REQUEST_ERRORS. */
+export type RequestErrorCode = keyof typeof REQUEST_ERRORS;

@@ -8,10 +8,13 @@ import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { verifyAuthorization } from './auth.ts';
 import type { Config } from './config.ts';
 import { ConventionsPreset } from './conventions.ts';
+import { ENDPOINTS } from './endpoints.ts';
 import { isClientError } from './errors.ts';
 import { limitsPlugin, operationCost, withoutSuggestion } from './limits.ts';
 import { MaskedColumnsPlugin } from './masked-columns.ts';
 import type { RequestLimiter } from './ratelimit.ts';
+import { responsesPlugin } from './responses.ts';
+import { SEED_USERS } from './seed.ts';
 
 /** MAX_REQUEST_BYTES bounds a GraphQL request body; larger ones are refused with 413. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -63,6 +66,34 @@ export function makeMaskError(config: Config): (error: GraphQLError) => GraphQLE
 
 const SUGGESTS = /Did you mean/;
 
+type RuruClientConfig = NonNullable<NonNullable<GraphileConfig.Preset['ruru']>['clientConfig']>;
+
+const sam = SEED_USERS.find((user) => user.role === 'student') ?? SEED_USERS[0];
+
+/**
+ * WELCOME_OPERATION is what GraphiQL (Ruru, at /graphiql) opens with: an operation that works
+ * as it stands, anonymous or signed in, and a comment saying where a token goes and how to get one.
+ */
+export const WELCOME_OPERATION = `# Welcome to schoolbell's GraphQL API. Press the run button (or Ctrl-Enter).
+#
+# Anonymous, currentUser is null. To sign in, get a token for a user, e.g. the seeded
+# development user ${sam?.name} (seeded outside production, see the README):
+#
+#   npm run -s token -- --user ${sam?.id}
+#
+# and put it in the Headers tab below as
+#
+#   { "Authorization": "Bearer <token>" }
+#
+# Then ask again: you see yourself, and your bookings.
+query Welcome {
+  currentUser {
+    id
+    name
+  }
+}
+`;
+
 /**
  * graphqlPreset is the PostGraphile configuration: app_public only, auth from bearer tokens,
  * the cost limits; with a limiter, each operation is billed to its caller by its cost.
@@ -74,7 +105,13 @@ export function graphqlPreset(
 ): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset, ConventionsPreset],
-    plugins: [MaskedColumnsPlugin, limitsPlugin(config)],
+    plugins: [
+      MaskedColumnsPlugin,
+      limitsPlugin(config),
+      responsesPlugin(ENDPOINTS.graphql.path, (header) =>
+        verifyAuthorization(header, config.jwtSecret, config.tokenMaxTtl),
+      ),
+    ],
     disablePlugins: ['NodePlugin'],
     pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: false })],
     gather: { pgStrictFunctions: true },
@@ -83,15 +120,19 @@ export function graphqlPreset(
       dontSwallowErrors: true,
     },
     grafserv: {
-      graphqlPath: '/graphql',
+      graphqlPath: ENDPOINTS.graphql.path,
+      // Queries over GET, as urql and CDN-cached clients send them; mutations stay POST-only.
+      graphqlOverGET: true,
       graphiql: config.devConveniences,
       graphiqlOnGraphQLGET: config.devConveniences,
-      graphiqlPath: '/graphiql',
+      graphiqlPath: ENDPOINTS.graphiql.path,
       watch: false,
       websockets: false,
       maxRequestLength: MAX_REQUEST_BYTES,
       maskError: makeMaskError(config),
     },
+    // Ruru types every client setting as required; the ones left out keep their defaults.
+    ruru: { clientConfig: { defaultQuery: WELCOME_OPERATION } as RuruClientConfig },
     grafast: {
       async context(requestContext, args) {
         const claims = await verifyAuthorization(

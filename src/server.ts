@@ -5,7 +5,9 @@ import type pg from 'pg';
 import { postgraphile } from 'postgraphile';
 import { grafserv } from 'postgraphile/grafserv/node';
 import type { Config } from './config.ts';
+import { ENDPOINTS, type EndpointName, servedUrls } from './endpoints.ts';
 import { graphqlPreset } from './graphql.ts';
+import { sendHome } from './home.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import { adminDir } from './paths.ts';
@@ -63,18 +65,24 @@ export async function startServer({
     };
   }
 
+  // Known once listening; `GET /` lists them.
+  let urls: Partial<Record<EndpointName, string>> = {};
   const serveOps: Route = (req, res, route) => {
-    if (req.method === 'GET' && route === '/healthz') {
+    if (req.method === 'GET' && route === ENDPOINTS.index.path) {
+      sendHome(req, res, urls);
+      return true;
+    }
+    if (req.method === 'GET' && route === ENDPOINTS.healthz.path) {
       sendJson(res, 200, { status: 'ok' });
       return true;
     }
-    if (req.method === 'GET' && route === '/readyz') {
+    if (req.method === 'GET' && route === ENDPOINTS.readyz.path) {
       void checkReadiness(probes).then((readiness) =>
         sendJson(res, readiness.ready ? 200 : 503, readiness),
       );
       return true;
     }
-    if (req.method === 'GET' && route === '/metrics') {
+    if (req.method === 'GET' && route === ENDPOINTS.metrics.path) {
       void metrics.registry.metrics().then(
         (text) => {
           res.writeHead(200, { 'content-type': metrics.registry.contentType });
@@ -94,7 +102,7 @@ export async function startServer({
       void sendAdminFile(res, ADMIN_FILES[route]).catch(notFound);
       return;
     }
-    if (route === '/graphql' && req.method === 'POST') {
+    if (route === ENDPOINTS.graphql.path && (req.method === 'POST' || req.method === 'GET')) {
       const started = process.hrtime.bigint();
       res.once('finish', () => {
         const status = String(res.statusCode);
@@ -105,7 +113,7 @@ export async function startServer({
         );
       });
     }
-    if (route === '/graphql' && limiter) {
+    if (route === ENDPOINTS.graphql.path && limiter) {
       const handler = graphql;
       void limiter.admit(req).then(
         (refusal) => {
@@ -117,7 +125,9 @@ export async function startServer({
         },
         (error: Error) => {
           log.error({ err: error }, 'rate limiter failed');
-          sendJson(res, 500, { errors: [{ message: 'internal error' }] });
+          sendJson(res, 500, {
+            errors: [{ message: 'internal error', extensions: { code: 'INTRN' } }],
+          });
         },
       );
       return;
@@ -160,20 +170,27 @@ export async function startServer({
           sendJson(res, 404, { error: `nothing at ${req.method} ${req.url}` });
         }
       });
-      log.info({ url: opsUrl }, 'health and metrics listening');
       if (graphql)
-        url = await listenOn(config.host, config.port, (req, res) =>
-          serveApi(req, res, routeOf(req)),
-        );
+        url = await listenOn(config.host, config.port, (req, res) => {
+          const route = routeOf(req);
+          if (req.method === 'GET' && route === ENDPOINTS.index.path) sendHome(req, res, urls);
+          else serveApi(req, res, route);
+        });
     } else {
       url = await listenOn(config.host, config.port, (req, res) => {
         const route = routeOf(req);
         if (!serveOps(req, res, route)) serveApi(req, res, route);
       });
       opsUrl = url;
-      if (!graphql) log.info({ url }, 'health and metrics listening');
     }
-    if (graphql) log.info({ url: `${url}/graphql` }, 'GraphQL server listening');
+    urls = servedUrls(graphql ? url : undefined, opsUrl, config.devConveniences);
+    // Tests and tools read `url` from these lines: it stays last before the message.
+    // One line lists every URL: the GraphQL server's, or the ops server's when it is alone.
+    if (!graphql) log.info({ urls, url: opsUrl }, 'health and metrics listening');
+    else if (config.ops) log.info({ url: opsUrl }, 'health and metrics listening');
+    if (graphql) {
+      log.info({ urls, url: `${url}${ENDPOINTS.graphql.path}` }, 'GraphQL server listening');
+    }
   } catch (error) {
     await closeAll(listeners);
     await release();
