@@ -7,7 +7,7 @@ import { grafserv } from 'postgraphile/grafserv/node';
 import type { Config } from './config.ts';
 import { graphqlPreset } from './graphql.ts';
 import type { Logger } from './log.ts';
-import type { Metrics } from './metrics.ts';
+import { countGraphqlRequest, type Metrics } from './metrics.ts';
 import { adminDir } from './paths.ts';
 import { createRequestLimiter } from './ratelimit.ts';
 import { checkReadiness, type ReadinessProbe } from './readiness.ts';
@@ -94,17 +94,7 @@ export async function startServer({
       void sendAdminFile(res, ADMIN_FILES[route]).catch(notFound);
       return;
     }
-    if (route === '/graphql' && req.method === 'POST') {
-      const started = process.hrtime.bigint();
-      res.once('finish', () => {
-        const status = String(res.statusCode);
-        metrics.graphqlRequests.inc({ status });
-        metrics.graphqlDuration.observe(
-          { status },
-          Number(process.hrtime.bigint() - started) / 1e9,
-        );
-      });
-    }
+    if (route === '/graphql') countGraphqlRequest(metrics, req, res);
     if (route === '/graphql' && limiter) {
       const handler = graphql;
       void limiter.admit(req).then(
