@@ -50,15 +50,20 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const bin = await loadBinaries();
   const runAs = await postgresUser();
   const pgdata = path.join(path.resolve(options.dataDir), 'postgres');
-  const url = `postgres://postgres@127.0.0.1:${port}/${options.database}`;
+  const url = embeddedUrl(port, options.database);
 
   // A live schoolbell that owns the server is not an orphan: never restart it under its feet.
   const ownerFile = path.join(path.resolve(options.dataDir), 'owner.pid');
-  const owner = Number((await fs.readFile(ownerFile, 'utf8').catch(() => '')).trim());
-  if (owner > 0 && owner !== process.pid && (await isAlive(owner, 'node'))) {
+  const running = await findRunningEmbedded(options.dataDir, options.database, port);
+  if (running && running.owner !== process.pid) {
+    const { owner } = running;
     if (options.shared) {
-      log.debug({ owner }, 'using the embedded PostgreSQL of a running schoolbell');
-      return { url, stop: async () => {} };
+      // It listens where its own EMBEDDED_PG_PORT said, which need not be ours.
+      log.debug(
+        { owner, url: running.url },
+        'using the embedded PostgreSQL of a running schoolbell',
+      );
+      return { url: running.url, stop: async () => {} };
     }
     throw new Error(
       `another schoolbell (pid ${owner}) is running the embedded PostgreSQL in ${options.dataDir}; stop it, or point DATA_DIR elsewhere`,
@@ -126,6 +131,42 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       if (!options.shared) await fs.rm(ownerFile, { force: true });
     },
   };
+}
+
+/** RunningEmbedded is the embedded server a live schoolbell owns: who owns it, and where it listens. */
+export interface RunningEmbedded {
+  readonly owner: number;
+  readonly port: number;
+  readonly url: string;
+}
+
+/**
+ * findRunningEmbedded finds the embedded PostgreSQL that a running `schoolbell start` owns under
+ * `dataDir`, wherever it listens: the owner's pid is in `owner.pid`, and the port the server
+ * really listens on is the fourth line of PostgreSQL's own `postmaster.pid` (`port` until the
+ * server has written it). Undefined when no live schoolbell owns one.
+ */
+export async function findRunningEmbedded(
+  dataDir: string,
+  database: string,
+  port: number,
+): Promise<RunningEmbedded | undefined> {
+  const root = path.resolve(dataDir);
+  const owner = Number(
+    (await fs.readFile(path.join(root, 'owner.pid'), 'utf8').catch(() => '')).trim(),
+  );
+  if (!(owner > 0) || !(await isAlive(owner, 'node'))) return undefined;
+  const postmaster = await fs
+    .readFile(path.join(root, 'postgres', 'postmaster.pid'), 'utf8')
+    .catch(() => '');
+  const listening = Number(postmaster.split('\n')[3]);
+  const actual = Number.isInteger(listening) && listening > 0 ? listening : port;
+  return { owner, port: actual, url: embeddedUrl(actual, database) };
+}
+
+/** embeddedUrl is the connection string of the service's database on an embedded server. */
+export function embeddedUrl(port: number, database: string): string {
+  return `postgres://postgres@127.0.0.1:${port}/${database}`;
 }
 
 async function loadBinaries(): Promise<Binaries> {

@@ -3,15 +3,24 @@ import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { Config } from './config.ts';
 
-/** createLogger returns the process logger: JSON lines in production, readable text otherwise. */
-export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
+/**
+ * createLogger returns the process logger: JSON lines in production, readable text otherwise.
+ * It writes to stdout, or to stderr for commands whose stdout is their result (`token`, `db-url`).
+ */
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'logFormat'>,
+  to: 'stdout' | 'stderr' = 'stdout',
+): Logger {
   const options = { level: config.logLevel, base: { pid: process.pid } };
-  if (config.logFormat === 'json') return pino(options);
+  const fd = to === 'stderr' ? 2 : 1;
+  if (config.logFormat === 'json')
+    return fd === 1 ? pino(options) : pino(options, pino.destination({ fd, sync: true }));
   return pino(
     options,
     pretty({
       sync: true,
-      colorize: process.stdout.isTTY,
+      destination: fd,
+      colorize: (to === 'stderr' ? process.stderr : process.stdout).isTTY,
       ignore: 'pid,hostname',
       translateTime: 'SYS:HH:MM:ss.l',
     }),

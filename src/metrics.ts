@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Job } from 'graphile-worker';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -11,7 +12,7 @@ export interface Metrics {
   readonly jobDuration: Histogram<'task'>;
   readonly jobLateness: Histogram<'task'>;
   readonly cronTicks: Counter<'task'>;
-  readonly graphqlRequests: Counter<'status'>;
+  readonly graphqlRequests: Counter<'outcome' | 'status'>;
   readonly graphqlDuration: Histogram<'status'>;
 }
 
@@ -24,6 +25,10 @@ export interface Metrics {
 export function createMetrics(pool: pg.Pool): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'schoolbell_' });
+  // Three of prom-client's defaults are gauges named `..._total`, which Prometheus reserves for
+  // counters (`promtool check metrics` fails on them). Each is the sum of a gauge by type that
+  // stays (schoolbell_nodejs_active_handles{type}, ...), so nothing is lost by dropping them.
+  for (const name of UNCOUNTED_TOTALS) registry.removeSingleMetric(name);
   const registers = [registry];
   new Gauge({
     name: 'schoolbell_queue_jobs',
@@ -77,8 +82,8 @@ export function createMetrics(pool: pg.Pool): Metrics {
     }),
     graphqlRequests: new Counter({
       name: 'schoolbell_graphql_requests_total',
-      help: 'GraphQL HTTP requests, by status code.',
-      labelNames: ['status'],
+      help: 'GraphQL HTTP requests (GET and POST), by outcome (ok, graphql_error, http_error) and status code.',
+      labelNames: ['outcome', 'status'],
       registers,
     }),
     graphqlDuration: new Histogram({
@@ -89,6 +94,71 @@ export function createMetrics(pool: pg.Pool): Metrics {
       registers,
     }),
   };
+}
+
+/** UNCOUNTED_TOTALS are prom-client's default gauges whose names end in `_total`. */
+const UNCOUNTED_TOTALS = [
+  'schoolbell_nodejs_active_handles_total',
+  'schoolbell_nodejs_active_requests_total',
+  'schoolbell_nodejs_active_resources_total',
+];
+
+/**
+ * GraphqlOutcome is how one GraphQL HTTP request ended: `ok` (a 2xx response without errors),
+ * `graphql_error` (a 2xx response whose body carries GraphQL `errors`: a failed validation, a
+ * refused mutation, a database error) or `http_error` (any other status: 401, 405, 413, 415,
+ * 429, 5xx...).
+ */
+export type GraphqlOutcome = 'ok' | 'graphql_error' | 'http_error';
+
+/**
+ * countGraphqlRequest counts one GraphQL HTTP request (a POST, or a GET carrying a query) in the
+ * metrics once its response is sent, by outcome and status, and observes its latency. It keeps a
+ * copy of a 2xx response's body to tell a GraphQL error from a success.
+ */
+export function countGraphqlRequest(
+  metrics: Metrics,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const query = (req.url ?? '').includes('?');
+  if (req.method !== 'POST' && !(req.method === 'GET' && query)) return;
+  const started = process.hrtime.bigint();
+  const chunks: Buffer[] = [];
+  const keep = (chunk: unknown, encoding: unknown) => {
+    if (res.statusCode < 200 || res.statusCode >= 300 || chunk == null) return;
+    if (typeof chunk === 'string')
+      chunks.push(
+        Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'),
+      );
+    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+  };
+  const write = res.write;
+  const end = res.end;
+  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    keep(chunk, rest[0]);
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof res.write;
+  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+    if (typeof chunk !== 'function') keep(chunk, rest[0]);
+    return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+  } as typeof res.end;
+  res.once('finish', () => {
+    const status = String(res.statusCode);
+    const outcome = graphqlOutcome(res.statusCode, chunks);
+    metrics.graphqlRequests.inc({ outcome, status });
+    metrics.graphqlDuration.observe({ status }, Number(process.hrtime.bigint() - started) / 1e9);
+  });
+}
+
+function graphqlOutcome(statusCode: number, body: Buffer[]): GraphqlOutcome {
+  if (statusCode < 200 || statusCode >= 300) return 'http_error';
+  try {
+    const parsed = JSON.parse(Buffer.concat(body).toString('utf8')) as { errors?: unknown };
+    return Array.isArray(parsed.errors) && parsed.errors.length > 0 ? 'graphql_error' : 'ok';
+  } catch {
+    return 'ok'; // not JSON (GraphiQL's page): nothing went wrong
+  }
 }
 
 /** JobOutcome is how one run of a job ended, as the history and the metrics see it. */

@@ -9,7 +9,7 @@ import { ENDPOINTS, type EndpointName, servedUrls } from './endpoints.ts';
 import { graphqlPreset } from './graphql.ts';
 import { sendHome } from './home.ts';
 import type { Logger } from './log.ts';
-import type { Metrics } from './metrics.ts';
+import { countGraphqlRequest, type Metrics } from './metrics.ts';
 import { adminDir } from './paths.ts';
 import { createRequestLimiter } from './ratelimit.ts';
 import { checkReadiness, type ReadinessProbe } from './readiness.ts';
@@ -102,17 +102,7 @@ export async function startServer({
       void sendAdminFile(res, ADMIN_FILES[route]).catch(notFound);
       return;
     }
-    if (route === ENDPOINTS.graphql.path && (req.method === 'POST' || req.method === 'GET')) {
-      const started = process.hrtime.bigint();
-      res.once('finish', () => {
-        const status = String(res.statusCode);
-        metrics.graphqlRequests.inc({ status });
-        metrics.graphqlDuration.observe(
-          { status },
-          Number(process.hrtime.bigint() - started) / 1e9,
-        );
-      });
-    }
+    if (route === ENDPOINTS.graphql.path) countGraphqlRequest(metrics, req, res);
     if (route === ENDPOINTS.graphql.path && limiter) {
       const handler = graphql;
       void limiter.admit(req).then(

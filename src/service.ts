@@ -2,7 +2,12 @@ import fs from 'node:fs/promises';
 import type pg from 'pg';
 import { type Config, ConfigError } from './config.ts';
 import { createDb, createPool } from './db.ts';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
+import {
+  type EmbeddedPostgres,
+  embeddedUrl,
+  findRunningEmbedded,
+  startEmbeddedPostgres,
+} from './embedded.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { MigrationError, migrate, pendingMigrations, readMigrations } from './migrate.ts';
@@ -15,8 +20,26 @@ import { type HttpServer, startServer } from './server.ts';
 import { writeSettings } from './settings.ts';
 import { startWorker, type Worker } from './worker.ts';
 
-/** Role is what one schoolbell process does (`token` only reads the database). */
-export type Role = 'start' | 'server' | 'worker' | 'migrate' | 'token';
+/**
+ * Role is what one schoolbell process does (`token` only reads the database; `worker-once` is
+ * `worker --once`, which runs what is due and exits).
+ */
+export type Role = 'start' | 'server' | 'worker' | 'worker-once' | 'migrate' | 'token';
+
+/** EMBEDDED_DATABASE is the name of the service's database on the embedded server. */
+export const EMBEDDED_DATABASE = 'schoolbell';
+
+/**
+ * databaseInUse is the connection string of the database the service uses, without starting
+ * anything: DATABASE_URL, else the embedded server a running `schoolbell start` owns (wherever
+ * it listens), else where the embedded server will listen once started (running: false).
+ */
+export async function databaseInUse(config: Config): Promise<{ url: string; running: boolean }> {
+  if (config.databaseUrl !== undefined) return { url: config.databaseUrl, running: true };
+  const found = await findRunningEmbedded(config.dataDir, EMBEDDED_DATABASE, config.embeddedPgPort);
+  if (found) return { url: found.url, running: true };
+  return { url: embeddedUrl(config.embeddedPgPort, EMBEDDED_DATABASE), running: false };
+}
 
 /** DatabaseHandle is a connection string and, when we started the server ourselves, a way to stop it. */
 interface DatabaseHandle {
@@ -26,7 +49,7 @@ interface DatabaseHandle {
 
 /**
  * openDatabase returns DATABASE_URL when it is set. Otherwise `start` runs the embedded server
- * under DATA_DIR (and owns it until it stops); `migrate` and `token` use the one a running
+ * under DATA_DIR (and owns it until it stops); `migrate`, `token` and `worker --once` use the one a running
  * `start` owns, or start it just for themselves. `server` and `worker` are meant to scale out
  * against a shared database, so they refuse to guess.
  */
@@ -37,14 +60,14 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   if (config.databaseUrl !== undefined) return { url: config.databaseUrl };
   if (role === 'server' || role === 'worker') {
-    throw new Error(
+    throw new ConfigError(
       `DATABASE_URL is required for the ${role} role (replicas must share one database); \`schoolbell start\` runs everything on an embedded database`,
     );
   }
   const embedded = await startEmbeddedPostgres({
     dataDir: config.dataDir,
     port: config.embeddedPgPort,
-    database: 'schoolbell',
+    database: EMBEDDED_DATABASE,
     log: log.child({ component: 'embedded-postgres' }),
     shared: role !== 'start',
   });

@@ -2,14 +2,21 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Job, type Runner, run, type TaskList, Logger as WorkerLogger } from 'graphile-worker';
+import {
+  type Job,
+  type Runner,
+  run,
+  runOnce,
+  type TaskList,
+  Logger as WorkerLogger,
+} from 'graphile-worker';
 import type pg from 'pg';
 import { createChannels } from './channels.ts';
 import type { Config } from './config.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { recordJobHistory } from './history.ts';
 import type { Logger } from './log.ts';
-import { type Metrics, recordMetrics } from './metrics.ts';
+import { type Metrics, recordMetrics, watchJobs } from './metrics.ts';
 import { crontabPath } from './paths.ts';
 import { bindTask, type TaskContext, type TaskDefinition } from './task.ts';
 import { watchTaskIds } from './taskids.ts';
@@ -109,6 +116,55 @@ export function batchingOptions(
     completeJobBatchDelay: delay,
     failJobBatchDelay: delay,
   };
+}
+
+/** DueJobsRun is what `schoolbell worker --once` did: how many jobs ran, and how they ended. */
+export interface DueJobsRun {
+  readonly succeeded: number;
+  /** failed counts jobs that threw: retried later (with backoff) or, with no attempts left, failed for good. */
+  readonly failed: number;
+}
+
+/**
+ * runDueJobs runs every job that is due now, once each, with the tasks in tasks/, then returns
+ * (graphile-worker's runOnce): for cron-driven deployments and DBAs who want the queue drained
+ * without a long-running worker. A job that fails is rescheduled with backoff as usual, so it
+ * is not run again by the same call. Outcomes are written to the job history.
+ */
+export async function runDueJobs({
+  config,
+  pool,
+  log,
+}: Pick<WorkerOptions, 'config' | 'pool' | 'log'>): Promise<DueJobsRun> {
+  const workerLog = log.child({ component: 'worker' });
+  const taskList = await loadTaskList({
+    config,
+    log: workerLog,
+    channels: createChannels(config, workerLog),
+  });
+  const events = new EventEmitter();
+  const history = recordJobHistory(pool, events, workerLog);
+  let succeeded = 0;
+  let failed = 0;
+  const stopWatching = watchJobs(events, ({ outcome }) => {
+    if (outcome === 'success') succeeded++;
+    else failed++;
+  });
+  try {
+    await runOnce({
+      pgPool: pool,
+      concurrency: config.workerConcurrency,
+      useNodeTime: true,
+      noHandleSignals: true,
+      taskList,
+      events,
+      logger: workerLogger(workerLog),
+    });
+  } finally {
+    stopWatching();
+    await history.stop();
+  }
+  return { succeeded, failed };
 }
 
 /** WorkerOptions are what a worker needs beyond the shared config. */

@@ -507,9 +507,9 @@ t.test('schoolbell token prints a token the API accepts', async (t) => {
   const unknown = runCli(t, ['token', '--user', '22222222-2222-4222-8222-222222222222'], {
     DATABASE_URL: db.url,
   });
-  t.equal(await unknown.exited, 2);
+  t.equal(await unknown.exited, 67, 'EX_NOUSER');
   t.match(unknown.output(), /no user with id 22222222/);
   const missing = runCli(t, ['token'], { DATABASE_URL: db.url });
-  t.equal(await missing.exited, 2);
+  t.equal(await missing.exited, 64, 'EX_USAGE');
   t.match(missing.output(), /--user <id> is required/);
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createTestDatabase } from './helpers/database.ts';
-import { freePort, postGraphql, runCli } from './helpers/process.ts';
+import { finished, freePort, postGraphql, runCli } from './helpers/process.ts';
 
 t.test('schoolbell start serves GraphQL and stops cleanly on SIGTERM', async (t) => {
   const db = await createTestDatabase(t, { empty: true });
@@ -73,31 +73,119 @@ t.test('migrate, then worker, on one database', async (t) => {
 t.test('the CLI explains itself and its mistakes', async (t) => {
   const help = runCli(t, ['--help'], {});
   t.equal(await help.exited, 0);
-  for (const role of ['start', 'server', 'worker', 'migrate'])
+  for (const role of ['start', 'server', 'worker', 'migrate', 'token', 'db-url'])
     t.match(help.output(), new RegExp(`\\n  ${role} `));
 
-  for (const role of ['start', 'server', 'worker', 'migrate']) {
+  for (const role of ['start', 'server', 'worker', 'migrate', 'token', 'db-url']) {
     const roleHelp = runCli(t, [role, '--help'], {});
     t.equal(await roleHelp.exited, 0);
     t.match(roleHelp.output(), `Usage: schoolbell ${role}`);
   }
 
   const unknown = runCli(t, ['launch'], {});
-  t.equal(await unknown.exited, 2);
-  // With LOG_FORMAT=json even a command-line mistake is one JSON line.
-  t.match(JSON.parse(unknown.output()), { level: 60, msg: /unknown command "launch"/ });
+  t.equal(await finished(unknown), 64, 'EX_USAGE');
+  // With LOG_FORMAT=json even a command-line mistake is one JSON line, on stderr.
+  t.match(JSON.parse(unknown.stderr()), { level: 60, msg: /unknown command "launch"/ });
+  t.equal(unknown.stdout(), '');
   const unknownInTerminal = runCli(t, ['launch'], { LOG_FORMAT: 'pretty' });
-  t.equal(await unknownInTerminal.exited, 2);
-  t.match(unknownInTerminal.output(), /^schoolbell: unknown command "launch"\n/);
+  t.equal(await finished(unknownInTerminal), 64);
+  t.equal(
+    unknownInTerminal.stderr(),
+    'schoolbell: unknown command "launch" (`schoolbell --help` lists the commands)\n',
+  );
+});
 
-  const badConfig = runCli(t, ['start'], { PORT: '99999', DATABASE_URL: 'nope' });
-  t.equal(await badConfig.exited, 78, 'a bad config exits with EX_CONFIG before touching anything');
-  t.match(badConfig.output(), /PORT: must be between 0 \(any free port\) and 65535/);
-  t.match(badConfig.output(), /DATABASE_URL: must be a postgres:\/\/ URL/);
+t.test('every mistake is one line on stderr, without a stack, and an exit status', async (t) => {
+  const db = await createTestDatabase(t);
+  const cases: Array<[string, string[], Record<string, string>, number, RegExp]> = [
+    ['an unknown command', ['launch'], {}, 64, /^schoolbell: unknown command "launch"/],
+    [
+      'an unknown flag',
+      ['start', '--bogus'],
+      {},
+      64,
+      /^schoolbell start: Unknown option '--bogus'/,
+    ],
+    ['an extra argument', ['worker', 'now'], {}, 64, /unexpected argument "now"/],
+    ['a flag without its value', ['token', '--user'], {}, 64, /--user/],
+    ['a token without --user', ['token'], {}, 64, /--user <id> is required/],
+    [
+      'a bad --ttl',
+      ['token', '--user', '00000000-0000-4000-8000-000000000003', '--ttl', 'soon'],
+      {},
+      64,
+      /--ttl cannot read "soon"/,
+    ],
+    [
+      'several bad settings',
+      ['start'],
+      { PORT: '99999', DATABASE_URL: 'nope' },
+      78,
+      /^schoolbell: invalid configuration: DATABASE_URL: must be a postgres:\/\/ URL.*; PORT: must be between 0 \(any free port\) and 65535/,
+    ],
+    ['a bad duration', ['start'], { REQUEST_TTL: 'soonish' }, 78, /REQUEST_TTL: /],
+    [
+      'server without DATABASE_URL',
+      ['server'],
+      {},
+      78,
+      /^schoolbell: DATABASE_URL is required for the server role/,
+    ],
+    [
+      'worker without DATABASE_URL',
+      ['worker'],
+      {},
+      78,
+      /^schoolbell: DATABASE_URL is required for the worker role/,
+    ],
+    [
+      'server without DATABASE_URL in production',
+      ['server'],
+      { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-chars' },
+      78,
+      /DATABASE_URL is required for the server role/,
+    ],
+    [
+      'a token for nobody',
+      ['token', '--user', '00000000-0000-4000-8000-0000000000ff'],
+      { DATABASE_URL: db.url },
+      67,
+      /^schoolbell token: no user with id 00000000-0000-4000-8000-0000000000ff$/,
+    ],
+    [
+      'a database that is not there',
+      ['token', '--user', '00000000-0000-4000-8000-000000000003'],
+      { DATABASE_URL: `postgres://root@127.0.0.1:${await freePort()}/nothing` },
+      69,
+      /^schoolbell token: cannot reach the database: .*ECONNREFUSED/,
+    ],
+  ];
+  for (const [what, args, env, status, message] of cases) {
+    const cli = runCli(t, args, { LOG_FORMAT: 'pretty', ...env });
+    t.equal(await finished(cli), status, `${what}: exit ${status}`);
+    const lines = cli.stderr().split('\n').filter(Boolean);
+    t.equal(lines.length, 1, `${what}: one line on stderr, got:\n${cli.stderr()}`);
+    t.match(lines[0], message, `${what}: it says what is wrong`);
+    t.notMatch(cli.output(), /^\s+at /m, `${what}: no stack`);
+  }
+  // In production, the same line is a JSON log line.
+  const json = runCli(t, ['server'], {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+    LOG_FORMAT: 'json',
+  });
+  t.equal(await finished(json), 78);
+  t.match(JSON.parse(json.stderr().trim()), {
+    level: 60,
+    msg: /DATABASE_URL is required for the server role/,
+  });
+});
 
-  const noDatabase = runCli(t, ['server'], {});
-  t.equal(await noDatabase.exited, 1);
-  t.match(noDatabase.output(), /DATABASE_URL is required for the server role/);
+t.test('db-url prints the database the service uses, and nothing else on stdout', async (t) => {
+  const url = 'postgres://someone@db.example.com:6543/school';
+  const cli = runCli(t, ['db-url'], { DATABASE_URL: url });
+  t.equal(await finished(cli), 0);
+  t.equal(cli.stdout(), `${url}\n`);
 });
 
 t.test('a duration Postgres or a timer cannot take stops startup with EX_CONFIG', async (t) => {

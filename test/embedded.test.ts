@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { freePort, postGraphql, runCli } from './helpers/process.ts';
+import { finished, freePort, postGraphql, runCli, runCommand } from './helpers/process.ts';
 
 // The default with no DATABASE_URL: a real PostgreSQL from npm, under DATA_DIR.
 t.test(
@@ -51,3 +51,41 @@ t.test(
     t.equal(await third.exited, 0);
   },
 );
+
+t.test('token and db-url find the running embedded PostgreSQL wherever it listens', async (t) => {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'schoolbell-embedded-'));
+  t.teardown(() => fs.rm(dataDir, { recursive: true, force: true }));
+  // The service runs on one port; the shell asking for a token has another (or the default).
+  const pgPort = await freePort();
+  const service = runCli(t, ['start'], { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
+  await service.waitFor(/GraphQL server listening/, 90_000);
+  t.teardown(async () => {
+    service.child.kill('SIGTERM');
+    await service.exited;
+  });
+  const elsewhere = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
+  const sam = '00000000-0000-4000-8000-000000000003';
+
+  const token = runCli(t, ['token', '--user', sam], elsewhere);
+  t.equal(await finished(token), 0, token.stderr());
+  t.match(token.stdout(), /^[\w-]+\.[\w-]+\.[\w-]+\n$/, 'stdout is the token and nothing else');
+
+  // As the README has it: a shell captures only the token.
+  const npm = runCommand(t, 'npm', ['run', '-s', 'token', '--', '--user', sam], elsewhere);
+  t.equal(await finished(npm), 0, npm.stderr());
+  t.match(npm.stdout(), /^[\w-]+\.[\w-]+\.[\w-]+\n$/, 'npm run -s adds no banner');
+
+  const dbUrl = runCli(t, ['db-url'], elsewhere);
+  t.equal(await finished(dbUrl), 0);
+  t.equal(dbUrl.stdout(), `postgres://postgres@127.0.0.1:${pgPort}/schoolbell\n`);
+
+  // The token works against the running service.
+  const base = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(service.output())?.[1] ?? '';
+  const { body } = await postGraphql(
+    base,
+    '{ currentUser { name } }',
+    {},
+    { authorization: `Bearer ${token.stdout().trim()}` },
+  );
+  t.same(body, { data: { currentUser: { name: 'Sam Student' } } });
+});

@@ -290,7 +290,7 @@ t.test('/metrics is Prometheus text with the jobs, the queue and the API', async
   t.match(text, /schoolbell_job_lateness_seconds_count\{task="start_sessions"\} \d+/);
   t.match(text, /# TYPE schoolbell_queue_jobs gauge/);
   t.match(text, /# TYPE schoolbell_cron_ticks_total counter/);
-  t.match(text, /schoolbell_graphql_requests_total\{status="200"\} \d+/);
+  t.match(text, /schoolbell_graphql_requests_total\{outcome="ok",status="200"\} \d+/);
   t.match(text, /schoolbell_graphql_request_duration_seconds_bucket/);
   t.match(text, /schoolbell_process_resident_memory_bytes \d+/);
 });

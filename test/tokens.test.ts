@@ -73,12 +73,12 @@ t.test('a token may live at most TOKEN_MAX_TTL (24 hours by default)', async (t)
 t.test('schoolbell token --ttl is bounded by TOKEN_MAX_TTL', async (t) => {
   const env = { DATABASE_URL: db.url, JWT_SECRET: SECRET };
   const tooLong = runCli(t, ['token', '--user', student.id, '--ttl', '25 hours'], env);
-  t.equal(await tooLong.exited, 2, 'a usage error');
+  t.equal(await tooLong.exited, 64, 'a usage error (EX_USAGE)');
   t.match(tooLong.output(), /--ttl must be at most TOKEN_MAX_TTL \(24 hours\)/);
 
   const shorter = { ...env, TOKEN_MAX_TTL: '1 hour' };
   const refused = runCli(t, ['token', '--user', student.id, '--ttl', '2 hours'], shorter);
-  t.equal(await refused.exited, 2);
+  t.equal(await refused.exited, 64);
   t.match(refused.output(), /--ttl must be at most TOKEN_MAX_TTL \(1 hour\)/);
 
   // Without --ttl, the 12-hour default gives way to a shorter maximum.

@@ -13,7 +13,7 @@ import {
   requestBooking,
   type User,
 } from './helpers/factories.ts';
-import { runCli } from './helpers/process.ts';
+import { finished, runCli } from './helpers/process.ts';
 import { waitUntil } from './helpers/receivers.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
@@ -440,3 +440,46 @@ t.test(
     t.same(still, [{ state: 'cancelled' }], 'the cancelled ones never started');
   },
 );
+
+t.test('worker --once runs every due job once and exits, 0 only when all succeeded', async (t) => {
+  // A database of its own: the worker above must not take these jobs first.
+  const own = await createTestDatabase(t);
+  const ownPool = createPool(own.url, 2, log, 'test');
+  t.teardown(() => ownPool.end());
+  const jobs = async () =>
+    (
+      await ownPool.query(
+        "select key, attempts, last_error from graphile_worker.jobs where key like 'once:%' order by key",
+      )
+    ).rows as Array<{ key: string; attempts: number; last_error: string | null }>;
+
+  // Two due jobs that succeed, and one for tomorrow.
+  await ownPool.query(
+    `select graphile_worker.add_job('prune_job_history', '{}', job_key := 'once:due1'),
+            graphile_worker.add_job('prune_job_history', '{}', job_key := 'once:due2'),
+            graphile_worker.add_job('prune_job_history', '{}', job_key := 'once:later',
+                                    run_at := now() + interval '1 day')`,
+  );
+  const ok = runCli(t, ['worker', '--once'], { DATABASE_URL: own.url });
+  t.equal(await finished(ok), 0, ok.output());
+  t.match(ok.output(), /"succeeded":2,"failed":0/);
+  t.same(
+    (await jobs()).map((job) => job.key),
+    ['once:later'],
+    'the due jobs ran and are gone; the future one waits',
+  );
+
+  // A due job that fails makes the run fail, on one line that says how many.
+  await ownPool.query(
+    `select graphile_worker.add_job('start_booking', '{"at": "not-a-time"}', job_key := 'once:poisoned')`,
+  );
+  const bad = runCli(t, ['worker', '--once'], { DATABASE_URL: own.url, LOG_FORMAT: 'pretty' });
+  t.equal(await finished(bad), 1);
+  t.equal(
+    bad.stderr(),
+    'schoolbell worker: 1 of 1 due jobs failed (see graphile_worker.jobs and app_private.job_history)\n',
+  );
+  const poisoned = (await jobs()).find((job) => job.key === 'once:poisoned');
+  t.equal(poisoned?.attempts, 1, 'it ran once');
+  t.match(poisoned?.last_error, /invalid start_booking payload/);
+});

@@ -21,6 +21,10 @@ export interface CliProcess {
   readonly child: ChildProcess;
   /** output is everything printed so far, stdout and stderr together. */
   output(): string;
+  /** stdout is what was printed on stdout alone (a command's result). */
+  stdout(): string;
+  /** stderr is what was printed on stderr alone. */
+  stderr(): string;
   /** waitFor resolves once the output matches, or rejects when the process exits first. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** exited resolves with the exit code (or the signal's name) when the process ends. */
@@ -68,13 +72,15 @@ export function runCommand(
     detached: options.detached ?? false,
   });
   let text = '';
+  const streams = { stdout: '', stderr: '' };
   const listeners = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
+  const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
     text += chunk.toString();
+    streams[stream] += chunk.toString();
     for (const listener of listeners) listener();
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stdout?.on('data', onData('stdout'));
+  child.stderr?.on('data', onData('stderr'));
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => {
       resolve(code ?? signal ?? -1);
@@ -92,6 +98,8 @@ export function runCommand(
   return {
     child,
     output: () => text,
+    stdout: () => streams.stdout,
+    stderr: () => streams.stderr,
     exited,
     waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
@@ -166,4 +174,23 @@ export async function serve(
   const base = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(cli.output())?.[1];
   if (!base) throw new Error(`no URL in the log:\n${cli.output()}`);
   return { ...cli, base };
+}
+
+/**
+ * finished waits for a command to exit and for its stdout and stderr to be read to the end
+ * (a process's exit can come before the last of its output), and returns its exit code.
+ */
+export async function finished(cli: CliProcess): Promise<number | string> {
+  const code = await cli.exited;
+  await Promise.all(
+    [cli.child.stdout, cli.child.stderr].map((stream) =>
+      stream && !stream.readableEnded && !stream.destroyed
+        ? new Promise((resolve) => {
+            stream.once('end', resolve);
+            stream.once('close', resolve);
+          })
+        : undefined,
+    ),
+  );
+  return code;
 }
