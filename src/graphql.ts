@@ -5,6 +5,7 @@ import { makePgService } from 'postgraphile/adaptors/pg';
 import { defaultMaskError } from 'postgraphile/grafserv';
 import { GraphQLError, lexicographicSortSchema, printSchema } from 'postgraphile/graphql';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
+import { ActorNamePlugin } from './actor-name.ts';
 import { verifyAuthorization } from './auth.ts';
 import type { Config } from './config.ts';
 import { isClientError } from './errors.ts';
@@ -91,7 +92,7 @@ export function graphqlPreset(
 ): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset],
-    plugins: [NamingPlugin, MaskedColumnsPlugin, limitsPlugin(config)],
+    plugins: [NamingPlugin, MaskedColumnsPlugin, ActorNamePlugin, limitsPlugin(config)],
     disablePlugins: ['NodePlugin'],
     pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: false })],
     gather: { pgStrictFunctions: true },
