@@ -5,6 +5,16 @@
 const TOKEN_KEY = 'schoolbell.adminToken';
 const REFRESH_MS = 5_000;
 const STATES = ['scheduled', 'due', 'running', 'retrying', 'failed'];
+/** BOOKING_STATES are the GraphQL BookingState values, in the order a booking lives them. */
+const BOOKING_STATES = [
+  'REQUESTED',
+  'SCHEDULED',
+  'ACTIVE',
+  'ENDED',
+  'EXPIRED',
+  'DECLINED',
+  'CANCELLED',
+];
 const SWEEPS = [
   'start_sessions',
   'end_sessions',
@@ -16,6 +26,8 @@ const SWEEPS = [
 const main = document.getElementById('main');
 const statusLine = document.getElementById('status');
 const nav = document.getElementById('nav');
+// The one refresh timer: refreshAfter replaces it, route() clears it. Two timers alive at once
+// (one armed by a view, one by an action's re-render) used to paint Overview over Jobs.
 let refreshTimer;
 // Each route() starts a new view. A view's data that arrives after the admin has moved on is
 // dropped (STALE), so a slow refresh can never paint an old view over the one now shown.
@@ -42,8 +54,10 @@ function say(message, kind = '') {
   statusLine.className = kind;
 }
 
+/** badge shows a state; GraphQL's upper-case enum values read lower case, like the database's. */
 function badge(value) {
-  return h('span', { class: `badge ${value}` }, value);
+  const text = String(value).toLowerCase();
+  return h('span', { class: `badge ${text}` }, text);
 }
 
 // Postgres stores times JavaScript cannot read (the year 10000 as "10000-01-01T...", 'infinity',
@@ -110,15 +124,15 @@ async function gql(query, variables = {}, token = sessionStorage.getItem(TOKEN_K
  */
 function refreshAfter(ms, render) {
   const mine = view;
-  refreshTimer = setTimeout(
-    () =>
-      render().catch((error) => {
-        showError(error);
-        if (error !== STALE && mine === view && sessionStorage.getItem(TOKEN_KEY))
-          refreshAfter(ms, render);
-      }),
-    ms,
-  );
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    if (mine !== view) return;
+    render().catch((error) => {
+      showError(error);
+      if (error !== STALE && mine === view && sessionStorage.getItem(TOKEN_KEY))
+        refreshAfter(ms, render);
+    });
+  }, ms);
 }
 
 /** load runs a view's query, and throws STALE if another view was routed to meanwhile. */
@@ -185,8 +199,9 @@ function renderSignIn(reason) {
           }
           sessionStorage.setItem(TOKEN_KEY, token);
           say(`Signed in as ${data.currentUser.name}.`, 'done');
-          // A changed hash routes by itself (hashchange); routing twice would run two views.
-          if (location.hash === '#/overview') route();
+          // The view in the address stays (a reload, a shared link); none means Overview. A
+          // changed hash routes by itself (hashchange); routing twice would run two views.
+          if (location.hash.length > 2) route();
           else location.hash = '#/overview';
         } catch (error) {
           say(`Not signed in: ${error.message}`, 'error');
@@ -708,9 +723,28 @@ async function renderJob(id, goneSince = Date.now()) {
 
 const BOOKING_FIELDS = 'id state subject startsAt endsAt expiresAt student { name } tutor { name }';
 
-async function renderBookings() {
+async function renderBookings(params) {
+  const state = BOOKING_STATES.includes(params.get('state') ?? '') ? params.get('state') : null;
+  // A condition's explicit null would mean "state is null": leave the field out for "any".
   const data = await load(
-    `{ bookings(orderBy: UPDATED_AT_DESC, first: 30) { nodes { ${BOOKING_FIELDS} updatedAt } } }`,
+    `query ($condition: BookingCondition) {
+      bookings(orderBy: UPDATED_AT_DESC, first: 30, condition: $condition) { nodes { ${BOOKING_FIELDS} updatedAt } }
+    }`,
+    { condition: state ? { state } : {} },
+  );
+  const stateSelect = h(
+    'select',
+    {
+      id: 'booking-state',
+      name: 'state',
+      onchange: () => {
+        location.hash = stateSelect.value
+          ? `#/bookings?state=${encodeURIComponent(stateSelect.value)}`
+          : '#/bookings';
+      },
+    },
+    h('option', { value: '' }, 'any'),
+    BOOKING_STATES.map((s) => h('option', { value: s, selected: s === state }, s.toLowerCase())),
   );
   const search = h('input', {
     id: 'booking-id',
@@ -729,13 +763,18 @@ async function renderBookings() {
           if (search.value.trim()) location.hash = `#/bookings/${search.value.trim()}`;
         },
       },
+      h('label', { for: 'booking-state' }, 'State', stateSelect),
       h('label', { for: 'booking-id' }, 'Booking id', search),
       h('button', { type: 'submit', class: 'primary' }, 'Open'),
     ),
     h(
       'table',
-      {},
-      h('caption', {}, 'Recently changed bookings'),
+      { 'data-testid': 'bookings' },
+      h(
+        'caption',
+        {},
+        state ? `Recently changed ${state.toLowerCase()} bookings` : 'Recently changed bookings',
+      ),
       h(
         'thead',
         {},
@@ -750,10 +789,12 @@ async function renderBookings() {
       h(
         'tbody',
         {},
+        data.bookings.nodes.length === 0 &&
+          h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No booking matches.')),
         data.bookings.nodes.map((b) =>
           h(
             'tr',
-            {},
+            { 'data-booking-id': b.id },
             h('td', {}, h('a', { href: `#/bookings/${b.id}` }, b.id.slice(0, 8))),
             h('td', {}, badge(b.state)),
             h('td', {}, b.subject),
@@ -772,7 +813,7 @@ async function renderBooking(id) {
     `query ($id: UUID!) {
       booking(id: $id) {
         ${BOOKING_FIELDS}
-        events(orderBy: ID_ASC) { nodes { fromState toState actor reason createdAt } }
+        events(orderBy: ID_ASC) { nodes { fromState toState actorName reason createdAt } }
         timers { nodes { id task key state runAt } }
         reminders { nodes { id recipient { name } runAt state attempts lastError } }
       }
@@ -816,9 +857,9 @@ async function renderBooking(id) {
             h(
               'li',
               {},
-              e.fromState ? `${e.fromState} → ` : '',
+              e.fromState ? `${e.fromState.toLowerCase()} → ` : '',
               badge(e.toState),
-              ` by ${e.actor}`,
+              ` by ${e.actorName}`,
               e.reason ? ` (${e.reason})` : '',
               h('div', { class: 'when' }, when(e.createdAt)),
             ),
@@ -881,6 +922,9 @@ function showError(error) {
 async function route() {
   view++;
   clearTimeout(refreshTimer);
+  // An error belongs to the view that had it: the next view starts without it. A message that
+  // reports success (signed in, a job retried) may stay.
+  if (statusLine.className === 'error') say('');
   if (!sessionStorage.getItem(TOKEN_KEY)) return renderSignIn();
   nav.hidden = false;
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
@@ -893,7 +937,7 @@ async function route() {
     if (parts[0] === 'jobs' && parts[1]) await renderJob(parts[1]);
     else if (parts[0] === 'jobs') await renderJobs(new URLSearchParams(query));
     else if (parts[0] === 'bookings' && parts[1]) await renderBooking(parts[1]);
-    else if (parts[0] === 'bookings') await renderBookings();
+    else if (parts[0] === 'bookings') await renderBookings(new URLSearchParams(query));
     else await renderOverview();
   } catch (error) {
     showError(error);
