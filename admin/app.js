@@ -5,16 +5,6 @@
 const TOKEN_KEY = 'schoolbell.adminToken';
 const REFRESH_MS = 5_000;
 const STATES = ['scheduled', 'due', 'running', 'retrying', 'failed'];
-/** BOOKING_STATES are the GraphQL BookingState values, in the order a booking lives them. */
-const BOOKING_STATES = [
-  'REQUESTED',
-  'SCHEDULED',
-  'ACTIVE',
-  'ENDED',
-  'EXPIRED',
-  'DECLINED',
-  'CANCELLED',
-];
 const SWEEPS = [
   'start_sessions',
   'end_sessions',
@@ -54,10 +44,11 @@ function say(message, kind = '') {
   statusLine.className = kind;
 }
 
-/** badge shows a state; GraphQL's upper-case enum values read lower case, like the database's. */
+// GraphQL spells enum values in upper case; the page shows them (and names its classes and data
+// attributes) in lower case.
 function badge(value) {
-  const text = String(value).toLowerCase();
-  return h('span', { class: `badge ${text}` }, text);
+  const shown = String(value ?? '').toLowerCase();
+  return h('span', { class: `badge ${shown}` }, shown);
 }
 
 // Postgres stores times JavaScript cannot read (the year 10000 as "10000-01-01T...", 'infinity',
@@ -723,24 +714,31 @@ async function renderJob(id, goneSince = Date.now()) {
 
 const BOOKING_FIELDS = 'id state subject startsAt endsAt expiresAt student { name } tutor { name }';
 
+const BOOKING_STATES = [
+  'REQUESTED',
+  'SCHEDULED',
+  'ACTIVE',
+  'ENDED',
+  'DECLINED',
+  'CANCELLED',
+  'EXPIRED',
+];
+
 async function renderBookings(params) {
-  const state = BOOKING_STATES.includes(params.get('state') ?? '') ? params.get('state') : null;
-  // A condition's explicit null would mean "state is null": leave the field out for "any".
+  const state = params.get('state')?.toUpperCase() || null;
   const data = await load(
     `query ($condition: BookingCondition) {
-      bookings(orderBy: UPDATED_AT_DESC, first: 30, condition: $condition) { nodes { ${BOOKING_FIELDS} updatedAt } }
+      bookings(condition: $condition, orderBy: UPDATED_AT_DESC, first: 30) { nodes { ${BOOKING_FIELDS} updatedAt } }
     }`,
-    { condition: state ? { state } : {} },
+    { condition: state ? { state } : null },
   );
-  const stateSelect = h(
+  const stateFilter = h(
     'select',
     {
       id: 'booking-state',
       name: 'state',
       onchange: () => {
-        location.hash = stateSelect.value
-          ? `#/bookings?state=${encodeURIComponent(stateSelect.value)}`
-          : '#/bookings';
+        location.hash = stateFilter.value ? `#/bookings?state=${stateFilter.value}` : '#/bookings';
       },
     },
     h('option', { value: '' }, 'any'),
@@ -763,18 +761,14 @@ async function renderBookings(params) {
           if (search.value.trim()) location.hash = `#/bookings/${search.value.trim()}`;
         },
       },
-      h('label', { for: 'booking-state' }, 'State', stateSelect),
       h('label', { for: 'booking-id' }, 'Booking id', search),
       h('button', { type: 'submit', class: 'primary' }, 'Open'),
+      h('label', { for: 'booking-state' }, 'state', stateFilter),
     ),
     h(
       'table',
-      { 'data-testid': 'bookings' },
-      h(
-        'caption',
-        {},
-        state ? `Recently changed ${state.toLowerCase()} bookings` : 'Recently changed bookings',
-      ),
+      {},
+      h('caption', {}, 'Recently changed bookings'),
       h(
         'thead',
         {},
@@ -789,12 +783,10 @@ async function renderBookings(params) {
       h(
         'tbody',
         {},
-        data.bookings.nodes.length === 0 &&
-          h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No booking matches.')),
         data.bookings.nodes.map((b) =>
           h(
             'tr',
-            { 'data-booking-id': b.id },
+            {},
             h('td', {}, h('a', { href: `#/bookings/${b.id}` }, b.id.slice(0, 8))),
             h('td', {}, badge(b.state)),
             h('td', {}, b.subject),
@@ -857,7 +849,7 @@ async function renderBooking(id) {
             h(
               'li',
               {},
-              e.fromState ? `${e.fromState.toLowerCase()} → ` : '',
+              e.fromState ? `${e.fromState} → ` : '',
               badge(e.toState),
               ` by ${e.actorName}`,
               e.reason ? ` (${e.reason})` : '',
