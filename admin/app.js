@@ -16,6 +16,8 @@ const SWEEPS = [
 const main = document.getElementById('main');
 const statusLine = document.getElementById('status');
 const nav = document.getElementById('nav');
+// The one refresh timer: refreshAfter replaces it, route() clears it. Two timers alive at once
+// (one armed by a view, one by an action's re-render) used to paint Overview over Jobs.
 let refreshTimer;
 // Each route() starts a new view. A view's data that arrives after the admin has moved on is
 // dropped (STALE), so a slow refresh can never paint an old view over the one now shown.
@@ -113,15 +115,15 @@ async function gql(query, variables = {}, token = sessionStorage.getItem(TOKEN_K
  */
 function refreshAfter(ms, render) {
   const mine = view;
-  refreshTimer = setTimeout(
-    () =>
-      render().catch((error) => {
-        showError(error);
-        if (error !== STALE && mine === view && sessionStorage.getItem(TOKEN_KEY))
-          refreshAfter(ms, render);
-      }),
-    ms,
-  );
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    if (mine !== view) return;
+    render().catch((error) => {
+      showError(error);
+      if (error !== STALE && mine === view && sessionStorage.getItem(TOKEN_KEY))
+        refreshAfter(ms, render);
+    });
+  }, ms);
 }
 
 /** load runs a view's query, and throws STALE if another view was routed to meanwhile. */
@@ -188,8 +190,9 @@ function renderSignIn(reason) {
           }
           sessionStorage.setItem(TOKEN_KEY, token);
           say(`Signed in as ${data.currentUser.name}.`, 'done');
-          // A changed hash routes by itself (hashchange); routing twice would run two views.
-          if (location.hash === '#/overview') route();
+          // The view in the address stays (a reload, a shared link); none means Overview. A
+          // changed hash routes by itself (hashchange); routing twice would run two views.
+          if (location.hash.length > 2) route();
           else location.hash = '#/overview';
         } catch (error) {
           say(`Not signed in: ${error.message}`, 'error');
@@ -804,7 +807,7 @@ async function renderBooking(id) {
     `query ($id: UUID!) {
       booking(id: $id) {
         ${BOOKING_FIELDS}
-        events(orderBy: ID_ASC) { nodes { fromState toState actor reason createdAt } }
+        events(orderBy: ID_ASC) { nodes { fromState toState actorName reason createdAt } }
         timers { nodes { id task key state runAt } }
         reminders { nodes { id recipient { name } runAt state attempts lastError } }
       }
@@ -850,7 +853,7 @@ async function renderBooking(id) {
               {},
               e.fromState ? `${e.fromState.toLowerCase()} → ` : '',
               badge(e.toState),
-              ` by ${e.actor}`,
+              ` by ${e.actorName}`,
               e.reason ? ` (${e.reason})` : '',
               h('div', { class: 'when' }, when(e.createdAt)),
             ),
@@ -913,6 +916,9 @@ function showError(error) {
 async function route() {
   view++;
   clearTimeout(refreshTimer);
+  // An error belongs to the view that had it: the next view starts without it. A message that
+  // reports success (signed in, a job retried) may stay.
+  if (statusLine.className === 'error') say('');
   if (!sessionStorage.getItem(TOKEN_KEY)) return renderSignIn();
   nav.hidden = false;
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');

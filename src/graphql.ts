@@ -5,6 +5,7 @@ import { makePgService } from 'postgraphile/adaptors/pg';
 import { defaultMaskError } from 'postgraphile/grafserv';
 import { GraphQLError, lexicographicSortSchema, printSchema } from 'postgraphile/graphql';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
+import { ActorNamePlugin } from './actor-name.ts';
 import { verifyAuthorization } from './auth.ts';
 import type { Config } from './config.ts';
 import { ConventionsPreset } from './conventions.ts';
@@ -107,6 +108,7 @@ export function graphqlPreset(
     extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset, ConventionsPreset],
     plugins: [
       MaskedColumnsPlugin,
+      ActorNamePlugin,
       limitsPlugin(config),
       responsesPlugin(ENDPOINTS.graphql.path, (header) =>
         verifyAuthorization(header, config.jwtSecret, config.tokenMaxTtl),

@@ -218,6 +218,9 @@ const ADMIN_FILES: Record<string, { file: string; type: string }> = {
   '/admin/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/admin/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/admin/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  '/admin/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
+  // Browsers ask for /favicon.ico on every page they open, GraphiQL's included.
+  '/favicon.ico': { file: 'favicon.ico', type: 'image/x-icon' },
 };
 
 async function sendAdminFile(

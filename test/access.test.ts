@@ -243,6 +243,33 @@ t.test('an admin’s id stays with admins in the audit trail', async (t) => {
     ).rows.map((r) => r.actor),
   );
   t.same(stranger, [null, null, null], 'and tells a stranger nothing about events they cannot see');
+
+  // By name (BookingEvent.actorName, what the admin page shows): masked the same way.
+  const names = async (viewer: User) =>
+    (
+      dataOf(
+        await gql(
+          viewer,
+          `query ($id: UUID!) { booking(id: $id) { events(orderBy: ID_ASC) { nodes { actorName } } } }`,
+          { id: booking.id },
+        ),
+      ) as { booking: { events: { nodes: Array<{ actorName: string }> } } }
+    ).booking.events.nodes.map((e) => e.actorName);
+  t.same(
+    await names(student),
+    ['Sam', 'Tomás', 'an admin'],
+    'the student sees names, not the admin’s',
+  );
+  t.same(await names(admin), ['Sam', 'Tomás', 'Ada'], 'an admin sees every name');
+  const strangerNames = await asUser(pool, otherStudent, async (c) =>
+    (
+      await c.query(
+        'select app_hidden.booking_event_actor_name(id) as name from unnest($1::bigint[]) id',
+        [eventIds],
+      )
+    ).rows.map((r) => r.name),
+  );
+  t.same(strangerNames, [null, null, null], 'a stranger learns no name');
 });
 
 t.test('notifications: the recipient sees the state, an admin sees who and why', async (t) => {

@@ -242,8 +242,20 @@ t.test('the DBA views tell what is due, running, failed and stuck', async (t) =>
   t.same(running.rows, [{ key: 'stuck', locked_by: 'pool-gone' }]);
   const stale = await q.query('select key from app_private.stale_locks');
   t.same(stale.rows, [{ key: 'stuck' }], 'a lock held by a worker that is gone');
-  const failed = await q.query('select key, state, last_error from app_private.jobs_failed');
-  t.same(failed.rows, [{ key: 'broken', state: 'failed', last_error: 'boom' }]);
+  // A job with attempts left is tried again at its run_at; one without is not tried again.
+  await q.query(
+    "select graphile_worker.add_job('end_sessions', '{}', job_key := 'flaky', max_attempts := 3, run_at := now() + interval '5 minutes')",
+  );
+  await q.query(
+    "update graphile_worker._private_jobs set attempts = 1, last_error = 'hiccup' where key = 'flaky'",
+  );
+  const failed = await q.query(
+    'select key, state, last_error, next_attempt_at > now() as later from app_private.jobs_failed order by key',
+  );
+  t.same(failed.rows, [
+    { key: 'broken', state: 'failed', last_error: 'boom', later: null },
+    { key: 'flaky', state: 'retrying', last_error: 'hiccup', later: true },
+  ]);
 });
 
 t.test('history older than the retention is pruned', async (t) => {

@@ -21,6 +21,7 @@ t.teardown(() => pool.end());
 // is a decision: add it here, with the grant, in the same change.
 const ALLOWED = [
   'app_hidden.booking_event_actor(bigint)',
+  'app_hidden.booking_event_actor_name(bigint)',
   'app_hidden.check_time(text,timestamp with time zone)',
   'app_hidden.current_user_id()',
   'app_hidden.current_user_is_admin()',
