@@ -7,10 +7,22 @@ import path from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import t from 'tap';
 import ts from 'typescript';
-import { codegenConfig } from '../docs/codegen/codegen.ts';
+import { codegenConfig, README_OPERATIONS } from '../docs/codegen/codegen.ts';
 import { root } from '../src/paths.ts';
+import { readmeDocument } from './helpers/readme.ts';
 
 const committedDir = path.join(root, 'docs', 'codegen', 'generated');
+
+t.test(
+  "the generator's documents hold the README's operations as the README has them",
+  async (t) => {
+    t.equal(
+      await fs.readFile(README_OPERATIONS, 'utf8'),
+      await readmeDocument(),
+      'docs/codegen/operations/readme.graphql is up to date: run `npm run codegen`',
+    );
+  },
+);
 
 t.test('docs/codegen/generated is what GraphQL Code Generator generates now', async (t) => {
   const outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'schoolbell-codegen-'));

@@ -1,6 +1,7 @@
 /**
  * The GraphQL Code Generator configuration of a frontend developer's check: client-preset
- * types for the README's operations (docs/codegen/operations/*.graphql), generated from the
+ * types for the README's operations (copied verbatim into docs/codegen/operations/readme.graphql)
+ * and a few more a client needs (docs/codegen/operations/*.graphql), generated from the
  * committed schema.graphql, so that what the database guarantees reaches client code without
  * `Maybe<...>`. `npm run codegen` writes docs/codegen/generated/; test/codegen.test.ts generates
  * into a temporary directory and fails when the committed output differs.
@@ -9,6 +10,9 @@ import path from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const here = import.meta.dirname;
+
+/** README_OPERATIONS holds the README's operations, as `npm run codegen` copies them. */
+export const README_OPERATIONS = path.join(here, 'operations', 'readme.graphql');
 
 /** codegenConfig generates into `outDir` (docs/codegen/generated/ unless told otherwise). */
 export function codegenConfig(outDir = path.join(here, 'generated')): CodegenConfig {

@@ -47,3 +47,14 @@ export async function readmeOperations(
   }
   return operations;
 }
+
+/**
+ * readmeDocument is the README's operations as one GraphQL document, each block verbatim under a
+ * line naming it, for tools that read .graphql files (GraphQL Code Generator).
+ */
+export async function readmeDocument(file?: string): Promise<string> {
+  const blocks = (await readmeOperations(file)).map(
+    (operation) => `# README.md: ${operation.name}\n${operation.document}`,
+  );
+  return `# Written by \`npm run codegen\` from the README's operations; do not edit.\n\n${blocks.join('\n')}`;
+}
