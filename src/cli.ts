@@ -158,8 +158,9 @@ the user's role, valid for --ttl: at most TOKEN_MAX_TTL, by default "12 hours"
 Only the token goes to stdout (logs go to stderr), so a shell can capture it:
   T=$(npx schoolbell token --user <id>)     or     T=$(npm run -s token -- --user <id>)
 Without DATABASE_URL it uses the embedded PostgreSQL of a running \`npm start\`,
-wherever it listens, or starts it for a moment. In development, \`npm start\`
-(and \`npm run migrate\`) seeds users whose ids the README lists.
+wherever it listens, or starts it for a moment. Outside production, every command
+that prepares the database (start, migrate, server, worker) adds the users whose ids
+the README lists.
 Exits 64 on a bad --user or --ttl, 67 when no user has that id, 69 when the
 database cannot be reached, 78 on a bad setting.`,
     run: async (config, log, options) => {
