@@ -4,9 +4,9 @@
 // two p99s is the measure. Twice: without the rate limit (what one operation can do), and
 // with the defaults, where GRAPHQL_RATE_LIMIT bills each operation by its cost.
 import { Worker } from 'node:worker_threads';
-import { signToken } from '../src/auth.ts';
 import { parseConfig } from '../src/config.ts';
-import { HEAVY_COST, type Limits } from '../src/limits.ts';
+import { signToken } from '../src/http/auth.ts';
+import { HEAVY_COST, type Limits } from '../src/http/limits.ts';
 import type { AttackerOptions } from './attacker.ts';
 import { freshDatabase, people, startService, summarize, table } from './lib.ts';
 

@@ -1,7 +1,7 @@
 // Scenario 4: what enqueueing costs the API: requestBooking + acceptBooking pairs per second
 // over HTTP, with the timers and reminders they schedule, against the same mutations with job
 // scheduling switched off (booking_timers = off). Scenario 5: the bookings list at a fixed rate.
-import { signToken } from '../src/auth.ts';
+import { signToken } from '../src/http/auth.ts';
 import { freshDatabase, people, startService, summarize, table } from './lib.ts';
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789';

@@ -4,7 +4,7 @@
 // decaying with the backlog? Against ADR-006's loop (one transaction per booking, NOWAIT) and
 // the same sweep with the timers switched off, on 10,000-booking samples in the same run.
 import type pg from 'pg';
-import { sweepBatch } from '../src/queries.ts';
+import { sweepBatch } from '../src/db/queries.ts';
 import { adrLoop, freshDatabase, people, table } from './lib.ts';
 
 const N = Number(process.env.BENCH_BACKLOG_N ?? 100_000);

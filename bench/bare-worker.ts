@@ -7,8 +7,8 @@
 import { run, type TaskList } from 'graphile-worker';
 import pg from 'pg';
 import { parseConfig } from '../src/config.ts';
-import { lockPendingNotification, markNotificationSent } from '../src/queries.ts';
-import { batchingOptions } from '../src/worker.ts';
+import { lockPendingNotification, markNotificationSent } from '../src/db/queries.ts';
+import { batchingOptions } from '../src/worker/worker.ts';
 
 const config = parseConfig({ ...process.env, NODE_ENV: 'test' });
 const pool = new pg.Pool({

@@ -5,7 +5,7 @@
 // tick on the minute of the instant: its best case), one after the other in the same run. Then
 // single sessions, each at an instant of its own, on the same worker.
 import pg from 'pg';
-import { sweepBatch } from '../src/queries.ts';
+import { sweepBatch } from '../src/db/queries.ts';
 import {
   type BenchDatabase,
   freshDatabase,

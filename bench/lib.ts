@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { parseConfig } from '../src/config.ts';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { prepareDatabase } from '../src/service.ts';

@@ -2,7 +2,7 @@
 // sweep has started them all, against ADR-006's one transaction per booking with SELECT ... FOR
 // UPDATE NOWAIT? The ADR way is measured on a sample and compared by rate.
 import type pg from 'pg';
-import { sweepBatch } from '../src/queries.ts';
+import { sweepBatch } from '../src/db/queries.ts';
 import { adrLoop, freshDatabase, people, table } from './lib.ts';
 
 const N = Number(process.env.BENCH_SWEEP_N ?? 100_000);

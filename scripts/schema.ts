@@ -3,8 +3,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
-import { createPool } from '../src/db.ts';
-import { printGraphqlSchema } from '../src/graphql.ts';
+import { createPool } from '../src/db/db.ts';
+import { printGraphqlSchema } from '../src/http/graphql.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { openDatabase, prepareDatabase } from '../src/service.ts';

@@ -8,10 +8,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { Parser } from 'tap-parser';
-import { createPool } from '../src/db.ts';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/embedded.ts';
+import { createPool } from '../src/db/db.ts';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
-import { migrate } from '../src/migrate.ts';
 import { root } from '../src/paths.ts';
 import { databaseUrl } from '../test/helpers/database.ts';
 

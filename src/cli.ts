@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
-import { signToken } from './auth.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { createDb, createPool } from './db.ts';
+import { createDb, createPool } from './db/db.ts';
+import { findUserRole } from './db/users.ts';
 import { type Duration, parseDuration } from './duration.ts';
+import { signToken } from './http/auth.ts';
 import {
   createLogger,
   type Logger,
   logFormatFromEnvironment,
   routeConsoleToLogger,
 } from './log.ts';
-import { findUserRole } from './users.ts';
 
 type Options = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
@@ -224,7 +224,7 @@ running \`npm start\`, wherever it listens). Starts nothing. For example:
  */
 async function runDueJobsOnce(config: Config, log: Logger): Promise<void> {
   const { openDatabase, prepareDatabase } = await import('./service.ts');
-  const { runDueJobs } = await import('./worker.ts');
+  const { runDueJobs } = await import('./worker/worker.ts');
   const database = await openDatabase('worker-once', config, log);
   const pool = createPool(database.url, config.workerConcurrency + 2, log, 'worker');
   try {

@@ -312,7 +312,7 @@ const schema = z
             .map((duration) => Object.freeze([name, duration] as const)),
         ),
       ),
-      /** graphqlLimits bound what one GraphQL operation may ask for (see src/limits.ts). */
+      /** graphqlLimits bound what one GraphQL operation may ask for (see src/http/limits.ts). */
       graphqlLimits: {
         maxDepth: env.GRAPHQL_MAX_DEPTH,
         maxAliases: env.GRAPHQL_MAX_ALIASES,

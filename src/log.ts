@@ -1,4 +1,5 @@
 import { format } from 'node:util';
+import { type Job, Logger as WorkerLogger } from 'graphile-worker';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { Config } from './config.ts';
@@ -113,3 +114,36 @@ function writeConsoleCall(log: Logger, level: ConsoleLevel, args: unknown[]): vo
 }
 
 export type { Logger };
+
+/**
+ * workerLogger routes graphile-worker's log lines into our structured logger, one line each.
+ * graphile-worker logs every completed job at info with the whole job attached; here a line
+ * about one job names the job (id, task, attempt) instead of dumping it, and its info lines
+ * ("Completed task ... with success") are debug: an idle service's sweeps write nothing at
+ * info, and the job history and metrics count every job anyway. Warnings and errors keep
+ * their level.
+ */
+export function workerLogger(log: Logger): WorkerLogger {
+  return new WorkerLogger((scope) => (level, message, meta) => {
+    const { job, error, ...rest } = (meta ?? {}) as { job?: Job; error?: unknown } & Record<
+      string,
+      unknown
+    >;
+    const fields: Record<string, unknown> = { ...scope, ...rest };
+    if (job) {
+      fields.jobId = job.id;
+      fields.task = job.task_identifier;
+      fields.attempt = job.attempts;
+    }
+    let text = message;
+    if (error !== undefined) {
+      fields.err = error;
+      // "Failed task ..." repeats the stack that `err` carries.
+      text = message.split('\n', 1)[0] ?? message;
+    }
+    if (level === 'error') log.error(fields, text);
+    else if (level === 'warning') log.warn(fields, text);
+    else if (level === 'info' && !job) log.info(fields, text);
+    else log.debug(fields, text);
+  });
+}

@@ -1,24 +1,24 @@
 import fs from 'node:fs/promises';
 import type pg from 'pg';
 import { type Config, ConfigError } from './config.ts';
-import { createDb, createPool } from './db.ts';
+import { createDb, createPool } from './db/db.ts';
 import {
   type EmbeddedPostgres,
   embeddedUrl,
   findRunningEmbedded,
   startEmbeddedPostgres,
-} from './embedded.ts';
+} from './db/embedded.ts';
+import { MigrationError, migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
+import { intervalMs, writeCrontab } from './db/queries.ts';
+import { seedDevelopmentUsers } from './db/seed.ts';
+import { writeSettings } from './db/settings.ts';
+import { databaseProbes, type ReadinessProbe, sweepsProbe } from './http/readiness.ts';
+import { type HttpServer, startServer } from './http/server.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
-import { MigrationError, migrate, pendingMigrations, readMigrations } from './migrate.ts';
+import { crontabEntries } from './notifications/schedule.ts';
 import { crontabPath } from './paths.ts';
-import { intervalMs, writeCrontab } from './queries.ts';
-import { databaseProbes, type ReadinessProbe, sweepsProbe } from './readiness.ts';
-import { crontabEntries } from './schedule.ts';
-import { seedDevelopmentUsers } from './seed.ts';
-import { type HttpServer, startServer } from './server.ts';
-import { writeSettings } from './settings.ts';
-import { startWorker, type Worker } from './worker.ts';
+import { startWorker, type Worker } from './worker/worker.ts';
 
 /**
  * Role is what one schoolbell process does (`token` only reads the database; `worker-once` is

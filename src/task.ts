@@ -1,9 +1,9 @@
 import type { Job, JobHelpers, Task } from 'graphile-worker';
 import { z } from 'zod';
-import type { Channels } from './channels.ts';
 import type { Config } from './config.ts';
+import { giveUpJob } from './db/queries.ts';
 import type { Logger } from './log.ts';
-import { giveUpJob } from './queries.ts';
+import type { Channels } from './notifications/channels.ts';
 
 /** cronPayload is what graphile-worker gives a crontab task: the tick it runs for. */
 export const cronPayload = z.object({

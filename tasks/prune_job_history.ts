@@ -1,4 +1,4 @@
-import { pruneJobHistory } from '../src/queries.ts';
+import { pruneJobHistory } from '../src/db/queries.ts';
 import { cronPayload, defineTask } from '../src/task.ts';
 
 const BATCH = 5_000;

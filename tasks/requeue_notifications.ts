@@ -1,4 +1,4 @@
-import { requeueNotifications } from '../src/queries.ts';
+import { requeueNotifications } from '../src/db/queries.ts';
 import { cronPayload, defineTask } from '../src/task.ts';
 
 /**

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import type { Delivery } from '../src/channels.ts';
 import {
   giveUpJob,
   lockPendingNotification,
   markNotificationFailed,
   markNotificationSent,
   type PendingNotification,
-} from '../src/queries.ts';
-import { reminderText } from '../src/reminder.ts';
+} from '../src/db/queries.ts';
+import type { Delivery } from '../src/notifications/channels.ts';
+import { reminderText } from '../src/notifications/reminder.ts';
 import { defineTask, PermanentError } from '../src/task.ts';
-import { epochMs } from '../src/timers.ts';
+import { epochMs } from '../src/worker/timers.ts';
 
 /** RETRY_CAP_MS bounds the backoff between two delivery attempts. */
 const RETRY_CAP_MS = 3_600_000;

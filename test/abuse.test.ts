@@ -1,8 +1,8 @@
 // Hostile and careless callers against a real production-mode `schoolbell server`: each attack
 // is refused (or bounded) with a code, and health checks and ordinary queries keep answering.
 import t, { type Test } from 'tap';
-import { signToken } from '../src/auth.ts';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
+import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser, importBooking, type User } from './helpers/factories.ts';

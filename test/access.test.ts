@@ -1,10 +1,10 @@
 // Who reads what: contact data, admins' ids and delivery errors, through GraphQL over HTTP (a real
 // `schoolbell server`) and in SQL as the request role.
 import t from 'tap';
-import { signToken } from '../src/auth.ts';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
+import { markNotificationFailed } from '../src/db/queries.ts';
+import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
-import { markNotificationFailed } from '../src/queries.ts';
 import { createTestDatabase, sqlError } from './helpers/database.ts';
 import {
   acceptBooking,

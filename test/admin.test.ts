@@ -3,7 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { signToken } from '../src/auth.ts';
+import { signToken } from '../src/http/auth.ts';
 import { root } from '../src/paths.ts';
 import { browserUnavailable, launchBrowser } from './helpers/browser.ts';
 import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';

@@ -2,9 +2,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { signToken } from '../src/auth.ts';
-import type { BookingState } from '../src/db.ts';
-import { createPool } from '../src/db.ts';
+import type { BookingState } from '../src/db/db.ts';
+import { createPool } from '../src/db/db.ts';
+import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';
@@ -483,7 +483,7 @@ t.test('unexpected errors stay masked, domain errors do not, in production', asy
 
 t.test('schema.graphql is the live schema', async (t) => {
   const committed = await fs.readFile(path.join(root, 'schema.graphql'), 'utf8');
-  const { printGraphqlSchema } = await import('../src/graphql.ts');
+  const { printGraphqlSchema } = await import('../src/http/graphql.ts');
   const { parseConfig } = await import('../src/config.ts');
   const live = await printGraphqlSchema(parseConfig({}), pool);
   t.equal(live, committed, 'schema.graphql is stale: run `npm run schema` and review the diff');

@@ -2,8 +2,8 @@
 // writer, whether the API, a job or a DBA at a psql prompt.
 import type pg from 'pg';
 import t, { type Test } from 'tap';
-import type { BookingState } from '../src/db.ts';
-import { createPool } from '../src/db.ts';
+import type { BookingState } from '../src/db/db.ts';
+import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase, sqlError } from './helpers/database.ts';
 import {

@@ -3,8 +3,8 @@
 // is down while SMTP_URL holds a password. A real `schoolbell start` delivers to real local
 // receivers.
 import t from 'tap';
-import { signToken } from '../src/auth.ts';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
+import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';

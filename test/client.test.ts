@@ -3,8 +3,8 @@
 // frontend developer following the README would do, and see.
 import { Client, fetchExchange } from '@urql/core';
 import t from 'tap';
-import { signToken } from '../src/auth.ts';
-import { SEED_USERS } from '../src/seed.ts';
+import { SEED_USERS } from '../src/db/seed.ts';
+import { signToken } from '../src/http/auth.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { serve } from './helpers/process.ts';
 import { type ReadmeOperation, readmeOperations } from './helpers/readme.ts';

@@ -1,9 +1,9 @@
 import t from 'tap';
 import { ConfigError, parseConfig } from '../src/config.ts';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
+import { intervalMs } from '../src/db/queries.ts';
 import { parseDuration } from '../src/duration.ts';
 import { createLogger } from '../src/log.ts';
-import { intervalMs } from '../src/queries.ts';
 import { checkDurations } from '../src/service.ts';
 import { createTestDatabase } from './helpers/database.ts';
 

@@ -2,9 +2,9 @@
 import fs from 'node:fs/promises';
 import { parseCrontab } from 'graphile-worker';
 import t from 'tap';
+import { crontabEntries } from '../src/notifications/schedule.ts';
 import { crontabPath } from '../src/paths.ts';
-import { crontabEntries } from '../src/schedule.ts';
-import { loadTaskDefinitions } from '../src/worker.ts';
+import { loadTaskDefinitions } from '../src/worker/worker.ts';
 
 t.test('the crontab parses and names only tasks that exist', async (t) => {
   const items = parseCrontab(await fs.readFile(crontabPath, 'utf8'));

@@ -1,7 +1,7 @@
 // Nothing is lost when a worker dies: kill -9 in the middle of a delivery, start another, and
 // every due transition and reminder happens; what was already sent is not sent again.
 import t from 'tap';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';

@@ -2,8 +2,8 @@
 // every URL, `GET /` leads to them, and GraphiQL opens with an operation that works and says
 // where the token goes.
 import t from 'tap';
-import { ENDPOINTS } from '../src/endpoints.ts';
-import { WELCOME_OPERATION } from '../src/graphql.ts';
+import { ENDPOINTS } from '../src/http/endpoints.ts';
+import { WELCOME_OPERATION } from '../src/http/graphql.ts';
 import { browserUnavailable, launchBrowser } from './helpers/browser.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { serve } from './helpers/process.ts';

@@ -6,9 +6,9 @@ import path from 'node:path';
 import type pg from 'pg';
 import t from 'tap';
 import { parseConfig } from '../src/config.ts';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
+import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
-import { migrate } from '../src/migrate.ts';
 import { sqlDir } from '../src/paths.ts';
 import { createTestDatabase, sqlError } from './helpers/database.ts';
 import {

@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import t from 'tap';
-import { signToken } from '../src/auth.ts';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
+import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import t, { type Test } from 'tap';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
+import { migrate, readMigrations } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
-import { migrate, readMigrations } from '../src/migrate.ts';
 import { sqlDir } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';
 

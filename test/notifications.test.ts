@@ -2,8 +2,8 @@
 // receivers: an HTTP server standing in for an SMS/push gateway, and an SMTP server.
 import { createHmac } from 'node:crypto';
 import t from 'tap';
-import { signToken } from '../src/auth.ts';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
+import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';

@@ -1,8 +1,8 @@
 // What operators use: the admin GraphQL API, the job history, the DBA views, /metrics and /readyz.
 import pg from 'pg';
 import t from 'tap';
-import { signToken } from '../src/auth.ts';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
+import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase, databaseUrl } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';

@@ -1,7 +1,7 @@
 // What the request role (schoolbell_visitor) may execute and reach, checked against the catalog,
 // and what a caller impersonating nobody but themselves can do with it in SQL.
 import t from 'tap';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase, sqlError } from './helpers/database.ts';
 import {

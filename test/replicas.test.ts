@@ -1,7 +1,7 @@
 // Several workers against one database, nothing else to coordinate them: crashes are
 // survived, every job runs once, every crontab tick fires once.
 import t, { type Test } from 'tap';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser, importBooking } from './helpers/factories.ts';

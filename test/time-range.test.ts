@@ -3,9 +3,9 @@
 // in SQL, as the table owner, past every check the API makes.
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
-import { epochMs, MAX_TIMER_MS, timerDelay } from '../src/timers.ts';
+import { epochMs, MAX_TIMER_MS, timerDelay } from '../src/worker/timers.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser, importBooking } from './helpers/factories.ts';
 import { runCli } from './helpers/process.ts';

@@ -1,7 +1,7 @@
 // A booking's jobs, seen where a DBA would look (graphile_worker.jobs): created, moved and
 // removed in the same transaction as the booking. No worker runs here.
 import t from 'tap';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import {

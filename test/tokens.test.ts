@@ -2,7 +2,7 @@
 // `schoolbell token --ttl`. Tokens are signed here with jose, as any issuer would sign them.
 import { decodeJwt, SignJWT } from 'jose';
 import t from 'tap';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';

@@ -1,6 +1,6 @@
 // The real worker process: exact-time transitions, the sweeps, and poisoned payloads.
 import t from 'tap';
-import { createPool } from '../src/db.ts';
+import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { BookingState } from './db.ts';
-import { fireTimer, sweepBatch } from './queries.ts';
-import { cronPayload, defineTask } from './task.ts';
+import type { BookingState } from '../db/db.ts';
+import { fireTimer, sweepBatch } from '../db/queries.ts';
+import { cronPayload, defineTask } from '../task.ts';
 
 /**
  * LANES is how many batches of one burst a timer moves at once, each in its own transaction

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { Logger } from './log.ts';
+import type { Logger } from '../log.ts';
 
 /** UserRole mirrors app_public.user_role. */
 export type UserRole = 'student' | 'tutor' | 'admin';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import type { Logger } from './log.ts';
+import type { Logger } from '../log.ts';
 
 const run = promisify(execFile);
 

@@ -28,7 +28,7 @@ export function isClientError(code: unknown): code is string {
 
 /**
  * LIMIT_ERRORS are the codes of requests refused for what they would cost, not for what they
- * ask (see src/limits.ts and src/ratelimit.ts). They are given before any SQL runs, in every
+ * ask (see src/http/limits.ts and src/http/ratelimit.ts). They are given before any SQL runs, in every
  * mode, with a message naming the limit and the setting that raises it.
  */
 export const LIMIT_ERRORS = {

@@ -3,9 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { runMigrations as runWorkerMigrations } from 'graphile-worker';
 import type pg from 'pg';
-import type { Logger } from './log.ts';
-import { sqlDir } from './paths.ts';
-import { workerLogger } from './worker.ts';
+import { type Logger, workerLogger } from '../log.ts';
+import { sqlDir } from '../paths.ts';
 
 /** Migration is one numbered file from sql/. */
 export interface Migration {

@@ -1,7 +1,7 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import type { Duration } from './duration.ts';
-import type { RequestErrorCode } from './errors.ts';
+import type { RequestErrorCode } from '../db/errors.ts';
+import type { Duration } from '../duration.ts';
 
 /** ROLES are the roles a token may carry; they match app_public.user_role. */
 export const ROLES = ['student', 'tutor', 'admin'] as const;
@@ -18,7 +18,7 @@ const claimsSchema = z.object({
 
 /**
  * AuthError is a token problem the client must fix; it becomes an HTTP 401 whose
- * extensions.code says which problem (see REQUEST_ERRORS in src/errors.ts).
+ * extensions.code says which problem (see REQUEST_ERRORS in src/db/errors.ts).
  */
 export class AuthError extends Error {
   override name = 'AuthError';

@@ -282,7 +282,7 @@ export const DescriptionsPlugin: GraphileConfig.Plugin = {
 };
 
 /**
- * ConventionsPreset is our GraphQL conventions as one preset for src/graphql.ts to extend.
+ * ConventionsPreset is our GraphQL conventions as one preset for src/http/graphql.ts to extend.
  */
 export const ConventionsPreset: GraphileConfig.Preset = {
   plugins: [

@@ -5,17 +5,17 @@ import { makePgService } from 'postgraphile/adaptors/pg';
 import { defaultMaskError } from 'postgraphile/grafserv';
 import { GraphQLError, lexicographicSortSchema, printSchema } from 'postgraphile/graphql';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
+import type { Config } from '../config.ts';
+import { isClientError } from '../db/errors.ts';
+import { SEED_USERS } from '../db/seed.ts';
 import { ActorNamePlugin } from './actor-name.ts';
 import { verifyAuthorization } from './auth.ts';
-import type { Config } from './config.ts';
 import { ConventionsPreset } from './conventions.ts';
 import { ENDPOINTS } from './endpoints.ts';
-import { isClientError } from './errors.ts';
 import { limitsPlugin, operationCost, withoutSuggestion } from './limits.ts';
 import { MaskedColumnsPlugin } from './masked-columns.ts';
 import type { RequestLimiter } from './ratelimit.ts';
 import { responsesPlugin } from './responses.ts';
-import { SEED_USERS } from './seed.ts';
 
 /** MAX_REQUEST_BYTES bounds a GraphQL request body; larger ones are refused with 413. */
 export const MAX_REQUEST_BYTES = 100_000;

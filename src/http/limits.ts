@@ -20,8 +20,8 @@ import {
   type ValidationRule,
   type ValueNode,
 } from 'postgraphile/graphql';
-import type { Config } from './config.ts';
-import type { LimitErrorCode } from './errors.ts';
+import type { Config } from '../config.ts';
+import type { LimitErrorCode } from '../db/errors.ts';
 
 /**
  * Cost limits for GraphQL operations. Everything here is checked during validation, before

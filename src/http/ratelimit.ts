@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimit } from '../config.ts';
+import type { Duration } from '../duration.ts';
 import { type Claims, verifyAuthorization } from './auth.ts';
-import type { RateLimit } from './config.ts';
-import type { Duration } from './duration.ts';
 
 /** Refusal is why a request was turned away and when its caller may try again. */
 export interface Refusal {
@@ -11,7 +11,7 @@ export interface Refusal {
 }
 
 /**
- * COST_PER_REQUEST is how much operation cost (see src/limits.ts) one request's worth of the
+ * COST_PER_REQUEST is how much operation cost (see src/http/limits.ts) one request's worth of the
  * budget buys: an operation costing 50,000 counts as 50 requests.
  */
 export const COST_PER_REQUEST = 1000;

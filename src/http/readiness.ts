@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { pendingMigrations, readMigrations } from './migrate.ts';
-import { sweepLateness } from './queries.ts';
+import { pendingMigrations, readMigrations } from '../db/migrate.ts';
+import { sweepLateness } from '../db/queries.ts';
 
 /** Readiness is the answer of /readyz: ready only when every check says ok. */
 export interface Readiness {

@@ -5,8 +5,8 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'postgraphile/graphql';
+import type { RequestErrorCode } from '../db/errors.ts';
 import { AuthError } from './auth.ts';
-import type { RequestErrorCode } from './errors.ts';
 
 /**
  * ANONYMOUS_MAX_AGE is how long, in seconds, a shared cache (a CDN) may keep the answer to an
@@ -150,7 +150,7 @@ export const OperationTypeRule: ValidationRule = (context) => ({
   },
 });
 
-/** unauthorized is the 401 answer to a token problem, with its code (see src/auth.ts). */
+/** unauthorized is the 401 answer to a token problem, with its code (see src/http/auth.ts). */
 function unauthorized(error: AuthError): Result {
   const buffer = Buffer.from(
     JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] }),

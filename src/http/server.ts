@@ -4,13 +4,13 @@ import path from 'node:path';
 import type pg from 'pg';
 import { postgraphile } from 'postgraphile';
 import { grafserv } from 'postgraphile/grafserv/node';
-import type { Config } from './config.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { countGraphqlRequest, type Metrics } from '../metrics.ts';
+import { adminDir } from '../paths.ts';
 import { ENDPOINTS, type EndpointName, servedUrls } from './endpoints.ts';
 import { graphqlPreset } from './graphql.ts';
 import { sendHome } from './home.ts';
-import type { Logger } from './log.ts';
-import { countGraphqlRequest, type Metrics } from './metrics.ts';
-import { adminDir } from './paths.ts';
 import { createRequestLimiter } from './ratelimit.ts';
 import { checkReadiness, type ReadinessProbe } from './readiness.ts';
 

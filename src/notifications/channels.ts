@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import type { Config } from './config.ts';
-import type { Logger } from './log.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
 
 /** Delivery is one message to one person, with the key that makes re-sends recognisable. */
 export interface Delivery {

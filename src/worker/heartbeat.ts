@@ -2,9 +2,9 @@ import type { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { WorkerPool } from 'graphile-worker';
 import type pg from 'pg';
-import type { Duration } from './duration.ts';
-import type { Logger } from './log.ts';
-import { workerBeat, workerStopped } from './queries.ts';
+import { workerBeat, workerStopped } from '../db/queries.ts';
+import type { Duration } from '../duration.ts';
+import type { Logger } from '../log.ts';
 import { timerDelay } from './timers.ts';
 
 /** HeartbeatOptions: the worker's events, its pool, and how long a silent worker counts as alive. */

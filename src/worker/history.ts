@@ -1,9 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import type pg from 'pg';
-import type { Logger } from './log.ts';
-import { watchJobs } from './metrics.ts';
-import { insertJobHistory, type JobHistoryRow } from './queries.ts';
-import { idleTicks } from './task.ts';
+import { insertJobHistory, type JobHistoryRow } from '../db/queries.ts';
+import type { Logger } from '../log.ts';
+import { idleTicks } from '../task.ts';
+import { watchJobs } from './job-events.ts';
 
 /** FLUSH_MS and FLUSH_ROWS bound how long and how much history waits before it is written. */
 const FLUSH_MS = 200;

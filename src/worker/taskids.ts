@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type pg from 'pg';
-import type { Logger } from './log.ts';
-import { registerTaskIds, taskIds } from './queries.ts';
+import { registerTaskIds, taskIds } from '../db/queries.ts';
+import type { Logger } from '../log.ts';
 
 /** TaskIdWatchOptions: the worker's events and task identifiers, and how often to look. */
 export interface TaskIdWatchOptions {

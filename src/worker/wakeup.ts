@@ -1,8 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import type { WorkerPool } from 'graphile-worker';
 import type pg from 'pg';
-import type { Logger } from './log.ts';
-import { nextJobRunAt } from './queries.ts';
+import { nextJobRunAt } from '../db/queries.ts';
+import type { Logger } from '../log.ts';
 import { epochMs, timerDelay } from './timers.ts';
 
 /** WakeupOptions say whose jobs to watch and how often to look again when nothing happens. */

@@ -2,29 +2,23 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  type Job,
-  type Runner,
-  run,
-  runOnce,
-  type TaskList,
-  Logger as WorkerLogger,
-} from 'graphile-worker';
+import { type Runner, run, runOnce, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
-import { createChannels } from './channels.ts';
-import type { Config } from './config.ts';
+import type { Config } from '../config.ts';
+import { type Logger, workerLogger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { createChannels } from '../notifications/channels.ts';
+import { crontabPath } from '../paths.ts';
+import { bindTask, type TaskContext, type TaskDefinition } from '../task.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { recordJobHistory } from './history.ts';
-import type { Logger } from './log.ts';
-import { type Metrics, recordMetrics, watchJobs } from './metrics.ts';
-import { crontabPath } from './paths.ts';
-import { bindTask, type TaskContext, type TaskDefinition } from './task.ts';
+import { recordMetrics, watchJobs } from './job-events.ts';
 import { watchTaskIds } from './taskids.ts';
 import { timerDelay } from './timers.ts';
 import { startWakeup } from './wakeup.ts';
 
 /** tasksDir holds one task per file, named after its identifier (tasks/ or dist/tasks/). */
-export const tasksDir = path.join(import.meta.dirname, '..', 'tasks');
+export const tasksDir = path.join(import.meta.dirname, '..', '..', 'tasks');
 
 /** WAKEUP_REFRESH_MS is how often an idle worker asks for the next future job regardless. */
 const WAKEUP_REFRESH_MS = 30_000;
@@ -65,39 +59,6 @@ export async function loadTaskList(context: TaskContext, dir = tasksDir): Promis
     tasks[identifier] = bindTask(identifier, definition, context);
   }
   return tasks;
-}
-
-/**
- * workerLogger routes graphile-worker's log lines into our structured logger, one line each.
- * graphile-worker logs every completed job at info with the whole job attached; here a line
- * about one job names the job (id, task, attempt) instead of dumping it, and its info lines
- * ("Completed task ... with success") are debug: an idle service's sweeps write nothing at
- * info, and the job history and metrics count every job anyway. Warnings and errors keep
- * their level.
- */
-export function workerLogger(log: Logger): WorkerLogger {
-  return new WorkerLogger((scope) => (level, message, meta) => {
-    const { job, error, ...rest } = (meta ?? {}) as { job?: Job; error?: unknown } & Record<
-      string,
-      unknown
-    >;
-    const fields: Record<string, unknown> = { ...scope, ...rest };
-    if (job) {
-      fields.jobId = job.id;
-      fields.task = job.task_identifier;
-      fields.attempt = job.attempts;
-    }
-    let text = message;
-    if (error !== undefined) {
-      fields.err = error;
-      // "Failed task ..." repeats the stack that `err` carries.
-      text = message.split('\n', 1)[0] ?? message;
-    }
-    if (level === 'error') log.error(fields, text);
-    else if (level === 'warning') log.warn(fields, text);
-    else if (level === 'info' && !job) log.info(fields, text);
-    else log.debug(fields, text);
-  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { createPool } from '../../src/db.ts';
+import { createPool } from '../../src/db/db.ts';
 import { createLogger } from '../../src/log.ts';
 import { createTestDatabase } from './database.ts';
 import { serve } from './process.ts';
