@@ -16,8 +16,8 @@ import { databaseProbes, type ReadinessProbe, sweepsProbe } from './http/readine
 import { type HttpServer, startServer } from './http/server.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
-import { crontabEntries } from './notifications/schedule.ts';
 import { crontabPath } from './paths.ts';
+import { crontabEntries } from './worker/schedule.ts';
 import { startWorker, type Worker } from './worker/worker.ts';
 
 /**

@@ -2,8 +2,8 @@
 import fs from 'node:fs/promises';
 import { parseCrontab } from 'graphile-worker';
 import t from 'tap';
-import { crontabEntries } from '../src/notifications/schedule.ts';
 import { crontabPath } from '../src/paths.ts';
+import { crontabEntries } from '../src/worker/schedule.ts';
 import { loadTaskDefinitions } from '../src/worker/worker.ts';
 
 t.test('the crontab parses and names only tasks that exist', async (t) => {
