@@ -6,6 +6,7 @@
 // single sessions, each at an instant of its own, on the same worker.
 import pg from 'pg';
 import { sweepBatch } from '../src/db/queries.ts';
+import { waitUntil } from '../test/helpers/waiting.ts';
 import {
   type BenchDatabase,
   freshDatabase,
@@ -14,7 +15,6 @@ import {
   startService,
   summarize,
   table,
-  waitFor,
 } from './lib.ts';
 
 const N = Number(process.env.BENCH_BURST_N ?? 5000);
@@ -173,7 +173,7 @@ async function run(
 /** waitForAll waits until every burst booking is in `to` (the worker moves them); returns its queries. */
 async function waitForAll(db: BenchDatabase, to: Move): Promise<number> {
   let polls = 0;
-  await waitFor(
+  await waitUntil(
     `${N} bookings ${to}`,
     async () => {
       polls++;
@@ -207,7 +207,7 @@ export async function burst(): Promise<string> {
        from unnest($3::uuid[]) with ordinality t(id, n)`,
       [ours.student, first, ours.tutors.slice(N)],
     );
-    await waitFor(
+    await waitUntil(
       'every single session active',
       async () =>
         (

@@ -1,6 +1,8 @@
 // Scenario 1: how late do 2,000 sessions start, spread over one minute? schoolbell (timers
 // woken at run_at) against graphile-worker's default polling (the same timers, wake-up off)
 // and ADR-006 (no timers: the per-minute start_sessions sweep alone), all in the same run.
+
+import { waitUntil } from '../test/helpers/waiting.ts';
 import {
   type BenchDatabase,
   freshDatabase,
@@ -8,7 +10,6 @@ import {
   startService,
   summarize,
   table,
-  waitFor,
 } from './lib.ts';
 
 const BOOKINGS = Number(process.env.BENCH_LATENESS_N ?? 2000);
@@ -69,7 +70,7 @@ export async function lateness(): Promise<string> {
       `  ${BOOKINGS} sessions per variant, starting ${new Date(t0).toISOString()} over 60 s; waiting for them all to start…`,
     );
     for (const { variant, db } of runs) {
-      await waitFor(
+      await waitUntil(
         `${variant.name}: every session active`,
         async () =>
           (

@@ -12,6 +12,7 @@ import { root } from '../src/paths.ts';
 import { prepareDatabase } from '../src/service.ts';
 import { databaseUrl } from '../test/helpers/database.ts';
 import { freePort } from '../test/helpers/process.ts';
+import { waitUntil } from '../test/helpers/waiting.ts';
 
 export const log = createLogger({ logLevel: 'warn', logFormat: 'pretty' });
 
@@ -85,8 +86,8 @@ export async function startService(role: string, env: Record<string, string>): P
   child.once('exit', () => {
     exited = true;
   });
-  await waitFor(
-    `${role} to be ready`,
+  await waitUntil(
+    `${role} is ready`,
     async () => {
       if (exited) throw new Error(`${role} exited before it was ready:\n${tail}`);
       return fetch(`${url}/readyz`).then(
@@ -162,19 +163,6 @@ export function format(value: number): string {
 
 /** sleep waits ms milliseconds. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** waitFor polls check until it is truthy or the deadline passes. */
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** machine describes where the numbers come from. */
 export function machine(): string {

@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { root } from '../src/paths.ts';
+import { waitUntil } from '../test/helpers/waiting.ts';
 import {
   type BenchDatabase,
   freshDatabase,
@@ -18,7 +19,6 @@ import {
   sleep,
   startService,
   table,
-  waitFor,
 } from './lib.ts';
 
 const JOBS = Number(process.env.BENCH_THROUGHPUT_N ?? 5000);
@@ -82,7 +82,7 @@ async function timed(fill: () => Promise<void>, done: () => Promise<boolean>): P
   const filling = Date.now();
   await fill();
   const queued = Date.now();
-  await waitFor('the queue to be worked off', done, 600_000);
+  await waitUntil('the queue is worked off', done, 600_000);
   return { rate: JOBS / ((Date.now() - queued) / 1000), fillSeconds: (queued - filling) / 1000 };
 }
 

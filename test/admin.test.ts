@@ -8,7 +8,7 @@ import { root } from '../src/paths.ts';
 import { browserUnavailable, launchBrowser } from './helpers/browser.ts';
 import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
 import { serveOperated } from './helpers/operated.ts';
-import { waitUntil } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const skip = browserUnavailable();
 if (skip) {

@@ -9,7 +9,8 @@ import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
 import { dataOf, freePort, postGraphql, serve } from './helpers/process.ts';
-import { startWebhookReceiver, waitUntil } from './helpers/receivers.ts';
+import { startWebhookReceiver } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const SECRET = 'webhook-test-secret-0123456789abcdef';
 const TOKEN = 's3cret-gateway-token';

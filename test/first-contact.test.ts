@@ -7,7 +7,7 @@ import { WELCOME_OPERATION } from '../src/http/graphql.ts';
 import { browserUnavailable, launchBrowser } from './helpers/browser.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { serve } from './helpers/process.ts';
-import { waitUntil } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const SECRET = 'first-contact-test-secret-that-is-long-enough';
 const db = await createTestDatabase(t);

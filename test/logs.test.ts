@@ -10,7 +10,7 @@ import { root } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
 import { postGraphql, runCli, serve } from './helpers/process.ts';
-import { waitUntil } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const SECRET = 'logs-test-secret-0123456789abcdef0123';
 // LOG_FORMAT empty is LOG_FORMAT unset: production picks JSON by itself.

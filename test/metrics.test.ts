@@ -9,7 +9,7 @@ import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
 import { postGraphql, serve } from './helpers/process.ts';
-import { waitUntil } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
 const SECRET = 'metrics-test-secret-0123456789abcdef';

@@ -8,7 +8,8 @@ import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
 import { dataOf, freePort, postGraphql, runCli } from './helpers/process.ts';
-import { startSmtpReceiver, startWebhookReceiver, waitUntil } from './helpers/receivers.ts';
+import { startSmtpReceiver, startWebhookReceiver } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const SECRET = 'notifications-test-secret-0123456789abcdef';
 const WEBHOOK_SECRET = 'webhook-secret-0123456789';

@@ -9,7 +9,7 @@ import { createUser } from './helpers/factories.ts';
 import { serveOperated } from './helpers/operated.ts';
 import { dataOf, postGraphql, runCli } from './helpers/process.ts';
 import { startProxy } from './helpers/proxy.ts';
-import { waitUntil } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const SECRET = 'operations-test-secret-0123456789abcdef';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });

@@ -6,7 +6,8 @@ import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser, importBooking } from './helpers/factories.ts';
 import { runCli } from './helpers/process.ts';
-import { startWebhookReceiver, waitUntil } from './helpers/receivers.ts';
+import { startWebhookReceiver } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 

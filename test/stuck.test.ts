@@ -9,7 +9,7 @@ import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
 import { dataOf, postGraphql, runCli, serve } from './helpers/process.ts';
-import { waitUntil } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const SECRET = 'stuck-test-secret-0123456789abcdef0123';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });

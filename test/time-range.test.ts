@@ -9,7 +9,7 @@ import { epochMs, MAX_TIMER_MS, timerDelay } from '../src/worker/timers.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser, importBooking } from './helpers/factories.ts';
 import { runCli } from './helpers/process.ts';
-import { waitUntil } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const db = await createTestDatabase(t);

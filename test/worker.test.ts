@@ -14,7 +14,7 @@ import {
   type User,
 } from './helpers/factories.ts';
 import { finished, runCli } from './helpers/process.ts';
-import { waitUntil } from './helpers/receivers.ts';
+import { waitUntil } from './helpers/waiting.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const db = await createTestDatabase(t);
