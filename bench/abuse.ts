@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { parseConfig } from '../src/config.ts';
 import { signToken } from '../src/http/auth.ts';
 import { HEAVY_COST, type Limits } from '../src/http/limits.ts';
+import { postGraphql } from '../test/helpers/graphql.ts';
 import type { AttackerOptions } from './attacker.ts';
 import { freshDatabase, people, startService, summarize, table } from './lib.ts';
 
@@ -59,12 +60,7 @@ const LIMIT_ENV = Object.fromEntries(
 );
 
 async function post(url: string, token: string, query: string) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await response.json()) as { errors?: Array<{ message: string }> };
+  const { body } = await postGraphql(url, query, {}, { authorization: `Bearer ${token}` });
   if (body.errors) throw new Error(body.errors[0]?.message);
 }
 

@@ -2,6 +2,7 @@
 // over HTTP, with the timers and reminders they schedule, against the same mutations with job
 // scheduling switched off (booking_timers = off). Scenario 5: the bookings list at a fixed rate.
 import { signToken } from '../src/http/auth.ts';
+import { postGraphql } from '../test/helpers/graphql.ts';
 import { freshDatabase, people, startService, summarize, table } from './lib.ts';
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
@@ -16,15 +17,7 @@ const ACCEPT =
   'mutation ($id: UUID!) { acceptBooking(input: { bookingId: $id }) { booking { state } } }';
 
 async function post(url: string, token: string, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as {
-    data?: Record<string, unknown>;
-    errors?: Array<{ message: string }>;
-  };
+  const { body } = await postGraphql(url, query, variables, { authorization: `Bearer ${token}` });
   if (body.errors) throw new Error(body.errors[0]?.message);
   return body.data as Record<string, { booking: { id: string } }>;
 }

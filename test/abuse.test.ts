@@ -6,7 +6,8 @@ import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser, importBooking, type User } from './helpers/factories.ts';
-import { dataOf, type GraphqlBody, postGraphql, serve } from './helpers/process.ts';
+import { dataOf, type GraphqlBody, postGraphql } from './helpers/graphql.ts';
+import { serve } from './helpers/process.ts';
 
 const SECRET = 'abuse-test-secret-that-is-long-enough-0123456789';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });

@@ -14,7 +14,8 @@ import {
   requestBooking,
   type User,
 } from './helpers/factories.ts';
-import { dataOf, freePort, type GraphqlBody, postGraphql, runCli } from './helpers/process.ts';
+import { dataOf, type GraphqlBody, postGraphql } from './helpers/graphql.ts';
+import { freePort, runCli } from './helpers/process.ts';
 
 const SECRET = 'access-test-secret-that-is-long-enough-0123';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });

@@ -9,7 +9,8 @@ import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser, events, importBooking, type User } from './helpers/factories.ts';
-import { freePort, type GraphqlBody, postGraphql, runCli } from './helpers/process.ts';
+import { type GraphqlBody, postGraphql } from './helpers/graphql.ts';
+import { freePort, runCli } from './helpers/process.ts';
 
 const SECRET = 'api-test-secret-that-is-long-enough-0123456789';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });

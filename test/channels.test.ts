@@ -8,7 +8,8 @@ import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
-import { dataOf, freePort, postGraphql, serve } from './helpers/process.ts';
+import { dataOf, postGraphql } from './helpers/graphql.ts';
+import { freePort, serve } from './helpers/process.ts';
 import { startWebhookReceiver } from './helpers/receivers.ts';
 import { waitUntil } from './helpers/waiting.ts';
 

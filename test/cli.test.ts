@@ -1,6 +1,7 @@
 import t from 'tap';
 import { createTestDatabase } from './helpers/database.ts';
-import { finished, freePort, postGraphql, runCli } from './helpers/process.ts';
+import { postGraphql } from './helpers/graphql.ts';
+import { finished, freePort, runCli } from './helpers/process.ts';
 
 t.test('schoolbell start serves GraphQL and stops cleanly on SIGTERM', async (t) => {
   const db = await createTestDatabase(t, { empty: true });

@@ -9,7 +9,8 @@ import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
-import { postGraphql, runCli, serve } from './helpers/process.ts';
+import { postGraphql } from './helpers/graphql.ts';
+import { runCli, serve } from './helpers/process.ts';
 import { waitUntil } from './helpers/waiting.ts';
 
 const SECRET = 'logs-test-secret-0123456789abcdef0123';

@@ -8,7 +8,8 @@ import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
-import { postGraphql, serve } from './helpers/process.ts';
+import { postGraphql } from './helpers/graphql.ts';
+import { serve } from './helpers/process.ts';
 import { waitUntil } from './helpers/waiting.ts';
 
 const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';

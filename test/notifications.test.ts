@@ -7,7 +7,8 @@ import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
-import { dataOf, freePort, postGraphql, runCli } from './helpers/process.ts';
+import { dataOf, postGraphql } from './helpers/graphql.ts';
+import { freePort, runCli } from './helpers/process.ts';
 import { startSmtpReceiver, startWebhookReceiver } from './helpers/receivers.ts';
 import { waitUntil } from './helpers/waiting.ts';
 

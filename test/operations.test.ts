@@ -6,8 +6,9 @@ import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase, databaseUrl } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
+import { dataOf, postGraphql } from './helpers/graphql.ts';
 import { serveOperated } from './helpers/operated.ts';
-import { dataOf, postGraphql, runCli } from './helpers/process.ts';
+import { runCli } from './helpers/process.ts';
 import { startProxy } from './helpers/proxy.ts';
 import { waitUntil } from './helpers/waiting.ts';
 

@@ -8,7 +8,8 @@ import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
-import { dataOf, postGraphql, runCli, serve } from './helpers/process.ts';
+import { dataOf, postGraphql } from './helpers/graphql.ts';
+import { runCli, serve } from './helpers/process.ts';
 import { waitUntil } from './helpers/waiting.ts';
 
 const SECRET = 'stuck-test-secret-0123456789abcdef0123';

@@ -6,7 +6,8 @@ import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
-import { postGraphql, runCli, serve } from './helpers/process.ts';
+import { postGraphql } from './helpers/graphql.ts';
+import { runCli, serve } from './helpers/process.ts';
 
 const SECRET = 'tokens-test-secret-that-is-long-enough-0123';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
