@@ -10,7 +10,7 @@ import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { prepareDatabase } from '../src/service.ts';
-import { databaseUrl } from '../test/helpers/database.ts';
+import { databaseUrl, withAdmin } from '../test/helpers/database.ts';
 import { freePort } from '../test/helpers/process.ts';
 import { waitUntil } from '../test/helpers/waiting.ts';
 
@@ -29,20 +29,10 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-async function admin(fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** freshDatabase creates and migrates a database of its own for one scenario. */
 export async function freshDatabase(env: Record<string, string> = {}): Promise<BenchDatabase> {
   const name = `schoolbell_bench_${randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`create database ${name}`));
+  await withAdmin(serverUrl, (c) => c.query(`create database ${name}`));
   const url = databaseUrl(serverUrl, name);
   const pool = createPool(url, 12, log, 'bench');
   await prepareDatabase(pool, parseConfig({ NODE_ENV: 'test', ...env }), log, true);
@@ -51,7 +41,7 @@ export async function freshDatabase(env: Record<string, string> = {}): Promise<B
     pool,
     async drop() {
       if (!pool.ending) await pool.end();
-      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+      await withAdmin(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
     },
   };
 }

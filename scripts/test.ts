@@ -6,14 +6,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import { Parser } from 'tap-parser';
 import { createPool } from '../src/db/db.ts';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { databaseUrl } from '../test/helpers/database.ts';
+import { databaseUrl, withAdmin } from '../test/helpers/database.ts';
 
 const log = createLogger({ logLevel: 'warn', logFormat: 'pretty' });
 const template = `schoolbell_template_${process.pid}`;
@@ -55,16 +54,6 @@ try {
   await embedded?.stop();
 }
 process.exitCode = code;
-
-async function withAdmin(url: string, fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** TapRun is how tap ended: its exit code and, per test file, whether tap counted it ok. */
 interface TapRun {

@@ -14,14 +14,19 @@ function serverUrl(): string {
   return url;
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl() });
+/** withAdmin runs `fn` on a connection of its own to `url` (a server's admin database), then closes it. */
+export async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withAdmin(serverUrl(), fn);
 }
 
 /** TestDatabase is a database of one test's own, dropped when the test ends. */
