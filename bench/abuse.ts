@@ -9,7 +9,7 @@ import { signToken } from '../src/http/auth.ts';
 import { HEAVY_COST, type Limits } from '../src/http/limits.ts';
 import { postGraphql } from '../test/helpers/graphql.ts';
 import type { AttackerOptions } from './attacker.ts';
-import { freshDatabase, people, startService, summarize, table } from './lib.ts';
+import { freshDatabase, people, spawnService, summarize, table } from './lib.ts';
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION_MS = Number(process.env.BENCH_ABUSE_SECONDS ?? 15) * 1000;
@@ -178,7 +178,7 @@ export async function abuse(): Promise<string> {
     let timings: Array<[string, number]> = [];
     let worst = '';
     for (const [name, serverEnv] of servers) {
-      const server = await startService('server', serverEnv);
+      const server = await spawnService('server', serverEnv);
       try {
         if (!worst) {
           // The slowest candidate, alone, is the heavy attack (post throws on any error).

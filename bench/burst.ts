@@ -12,7 +12,7 @@ import {
   freshDatabase,
   people,
   sleep,
-  startService,
+  spawnService,
   summarize,
   table,
 } from './lib.ts';
@@ -136,7 +136,7 @@ async function run(
 > {
   const { db, student, tutors } = await setUp(timers);
   const service = worker
-    ? await startService('worker', {
+    ? await spawnService('worker', {
         DATABASE_URL: db.url,
         LOG_LEVEL: 'warn',
         END_GRACE: GRACE,

@@ -7,7 +7,7 @@ import {
   type BenchDatabase,
   freshDatabase,
   people,
-  startService,
+  spawnService,
   summarize,
   table,
 } from './lib.ts';
@@ -46,7 +46,7 @@ export async function lateness(): Promise<string> {
         "update app_private.settings set value = $1 where name = 'booking_timers'",
         [variant.timers ? 'on' : 'off'],
       );
-      const worker = await startService('worker', {
+      const worker = await spawnService('worker', {
         DATABASE_URL: db.url,
         LOG_LEVEL: 'warn',
         WORKER_CONCURRENCY: '10',

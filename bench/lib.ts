@@ -53,8 +53,8 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** startService runs `node src/cli.ts <role>` the way a user would, and waits until /readyz says ready. */
-export async function startService(role: string, env: Record<string, string>): Promise<Service> {
+/** spawnService runs `node src/cli.ts <role>` as a process of its own, the way a user would, and waits until /readyz says ready. */
+export async function spawnService(role: string, env: Record<string, string>): Promise<Service> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(root, 'src', 'cli.ts'), role], {
     cwd: root,
@@ -160,7 +160,7 @@ export function machine(): string {
   return `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
 }
 
-/** rss reads a process's resident set size in MiB from /proc. */
+/** rssMiB reads a process's resident set size in MiB from /proc. */
 export async function rssMiB(pid: number): Promise<number> {
   const { readFile } = await import('node:fs/promises');
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -168,7 +168,7 @@ export async function rssMiB(pid: number): Promise<number> {
   return kb / 1024;
 }
 
-/** makeTutorsAndStudent inserts the people the bookings need. */
+/** people inserts the people the bookings need. */
 export async function people(
   pool: pg.Pool,
   tutors: number,

@@ -17,7 +17,7 @@ import {
   people,
   rssMiB,
   sleep,
-  startService,
+  spawnService,
   table,
 } from './lib.ts';
 
@@ -94,7 +94,7 @@ async function schoolbell(
   const db = await freshDatabase();
   try {
     const { student } = await people(db.pool, 1);
-    const service = await startService('start', {
+    const service = await spawnService('start', {
       DATABASE_URL: db.url,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',

@@ -48,9 +48,8 @@ export class PayloadError extends PermanentError {
 }
 
 /**
- * defineTask declares a task: its payload schema and what it does. The payload arrives as
- * `unknown` and is parsed first; a payload that cannot parse will never parse, so the job is
- * failed permanently at once, with an error naming the field, instead of being retried.
+ * defineTask declares a task: its payload schema and what it does (bindTask runs it). It only
+ * gives the definition its types.
  */
 export function defineTask<Schema extends z.ZodType>(
   definition: TaskDefinition<Schema>,
@@ -58,7 +57,11 @@ export function defineTask<Schema extends z.ZodType>(
   return definition;
 }
 
-/** bindTask turns a definition into the function graphile-worker calls. */
+/**
+ * bindTask turns a definition into the function graphile-worker calls. The payload arrives as
+ * `unknown` and is parsed first; a payload that cannot parse will never parse, so the job is
+ * failed permanently at once, with an error naming the field, instead of being retried.
+ */
 export function bindTask(
   identifier: string,
   definition: TaskDefinition,

@@ -13,7 +13,7 @@ export type ReadinessProbe = () => Promise<void>;
 
 const PROBE_TIMEOUT_MS = 2_000;
 
-/** databaseProbe: Postgres answers a query, and has every migration this code knows. */
+/** databaseProbes: Postgres answers a query, and has every migration this code knows. */
 export function databaseProbes(pool: pg.Pool): Record<string, ReadinessProbe> {
   const migrations = readMigrations();
   return {
