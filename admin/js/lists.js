@@ -1,6 +1,8 @@
 // The API's lists the page offers as choices, in the order the page shows them.
-// TODO: ask the API instead (introspect the JobState and BookingState enums; the sweeps are
-// the cron tasks runSweep accepts), keeping this order.
+// Not asked of the API: introspection can be off (GRAPHQL_INTROSPECTION), and then the page
+// would have no states to offer; runSweep takes any text (its SQL function names the sweeps);
+// and the booking states are shown in another order than the enum's. TODO: a query field that
+// lists them (from the SQL that defines them) would let the page ask.
 
 export const JOB_STATES = ['SCHEDULED', 'DUE', 'RUNNING', 'RETRYING', 'FAILED'];
 
