@@ -316,6 +316,32 @@ t.test('OPS_PORT: health, readiness and metrics only on the ops address', async 
   t.equal((await fetch(`${server.base}/admin`)).status, 200, 'the admin page stays public');
 });
 
+t.test('the admin page serves its own files and nothing outside admin/', async (t) => {
+  // fetch() resolves '..' (and '%2e%2e') before sending; node:http sends the path as written.
+  const { request } = await import('node:http');
+  const get = (path: string) =>
+    new Promise<{ status: number; type: string }>((resolve, reject) => {
+      request(`${server.base}${path}`, { path }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']) });
+      })
+        .on('error', reject)
+        .end();
+    });
+  t.match(await get('/admin/style.css'), { status: 200, type: /^text\/css/ });
+  t.match(await get('/favicon.ico'), { status: 200, type: 'image/x-icon' });
+  for (const path of [
+    '/admin/../package.json',
+    '/admin/%2e%2e/package.json',
+    '/admin/..%2fpackage.json',
+    '/admin/.hidden.js',
+    '/admin/nothing-here.js',
+    '/admin/index.html.bak',
+  ]) {
+    t.equal((await get(path)).status, 404, `${path}: 404`);
+  }
+});
+
 t.test(
   'GRAPHQL_RATE_LIMIT: 429 with Retry-After, per user and per address, billed by cost',
   async (t) => {

@@ -98,8 +98,9 @@ export async function startServer({
   const serveApi = (req: IncomingMessage, res: ServerResponse, route: string) => {
     const notFound = () => sendJson(res, 404, { error: `nothing at ${req.method} ${req.url}` });
     if (!graphql) return notFound();
-    if (req.method === 'GET' && ADMIN_FILES[route]) {
-      void sendAdminFile(res, ADMIN_FILES[route]).catch(notFound);
+    const admin = req.method === 'GET' ? adminFile(route) : undefined;
+    if (admin) {
+      void sendAdminFile(res, admin).catch(notFound);
       return;
     }
     if (route === ENDPOINTS.graphql.path) countGraphqlRequest(metrics, req, res);
@@ -212,16 +213,33 @@ async function closeAll(listeners: ReadonlyArray<{ server: Server }>): Promise<v
   );
 }
 
-/** ADMIN_FILES are the admin page's files, by URL path: all there is, nothing else is served. */
-const ADMIN_FILES: Record<string, { file: string; type: string }> = {
-  '/admin': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/admin/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/admin/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/admin/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
-  '/admin/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
-  // Browsers ask for /favicon.ico on every page they open, GraphiQL's included.
-  '/favicon.ico': { file: 'favicon.ico', type: 'image/x-icon' },
+/** ADMIN_TYPES are the extensions the admin page's files may have, with their content types. */
+const ADMIN_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.png': 'image/png',
 };
+
+/**
+ * ADMIN_PATH matches /admin/<file>: folders and a file name of letters, digits, '_', '-' and
+ * inner dots, never a segment that starts with a dot ('..' included) and never '%' (an encoded
+ * '..' or '/'), so nothing outside admin/ can be named.
+ */
+const ADMIN_PATH = /^\/admin\/((?:[A-Za-z0-9_-][A-Za-z0-9_.-]*\/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*)$/;
+
+/** adminFile is the file under admin/ a URL path names, with its content type, or undefined. */
+function adminFile(route: string): { file: string; type: string } | undefined {
+  if (route === '/admin' || route === '/admin/') {
+    return { file: 'index.html', type: ADMIN_TYPES['.html'] as string };
+  }
+  // Browsers ask for /favicon.ico on every page they open, GraphiQL's included.
+  const file = route === '/favicon.ico' ? 'favicon.ico' : ADMIN_PATH.exec(route)?.[1];
+  const type = file ? ADMIN_TYPES[path.extname(file)] : undefined;
+  return file && type ? { file, type } : undefined;
+}
 
 async function sendAdminFile(
   res: ServerResponse<IncomingMessage>,

@@ -1,0 +1,134 @@
+// One job: its facts, the actions on it (retry, cancel, reschedule) and its history.
+
+import { confirmButton, mutate } from './confirm.js';
+import { badge, h, readDate, seconds, toLocalInput, when } from './dom.js';
+import { facts } from './facts.js';
+import { JOB_FIELDS } from './jobs.js';
+import { load, main, refreshAfter, say } from './page.js';
+
+/** WATCH_GONE_MS is how long a job that left the queue is watched for its outcome to show. */
+const WATCH_GONE_MS = 30_000;
+
+export async function renderJob(id, goneSince = Date.now()) {
+  const data = await load(
+    `query ($id: BigInt!) {
+      job(id: $id) { ${JOB_FIELDS} }
+      jobRuns(jobId: $id) { nodes { id attempt outcome error workerId startedAt finishedAt durationMs } }
+    }`,
+    { id },
+  );
+  const job = data.job;
+  const runs = [...data.jobRuns.nodes].reverse();
+  const reschedule = h('input', {
+    id: 'reschedule-at',
+    type: 'datetime-local',
+    value: toLocalInput(job?.runAt),
+  });
+  const refresh = () => renderJob(id);
+  const actions = job
+    ? h(
+        'div',
+        { class: 'actions' },
+        ['FAILED', 'RETRYING'].includes(job.state) &&
+          confirmButton(
+            { class: 'primary' },
+            {
+              question: `Retry job #${id} (${job.task}) now, with its attempts reset?`,
+              label: 'Retry',
+              mutation: 'mutation ($id: BigInt!) { retryJob(input: { id: $id }) { job { id } } }',
+              variables: { id },
+              done: () => `Job #${id} queued to run again.`,
+              after: refresh,
+            },
+          ),
+        job.state !== 'RUNNING' &&
+          confirmButton(
+            { class: 'danger' },
+            {
+              question: `Cancel job #${id} (${job.task})? It will not run.`,
+              label: 'Cancel job',
+              mutation: 'mutation ($id: BigInt!) { cancelJob(input: { id: $id }) { job { id } } }',
+              variables: { id },
+              done: () => `Job #${id} cancelled.`,
+              after: refresh,
+            },
+          ),
+        job.state !== 'RUNNING' && h('label', { for: 'reschedule-at' }, 'run at', reschedule),
+        job.state !== 'RUNNING' &&
+          h(
+            'button',
+            {
+              type: 'button',
+              onclick: () => {
+                const chosen = readDate(reschedule.value);
+                if (!chosen) return say('Choose a time to reschedule to.', 'error');
+                const runAt = chosen.toISOString();
+                mutate({
+                  question: `Move job #${id} (${job.task}) to ${new Date(runAt).toLocaleString()}?`,
+                  label: 'Reschedule',
+                  mutation:
+                    'mutation ($id: BigInt!, $runAt: Datetime!) { rescheduleJob(input: { id: $id, runAt: $runAt }) { job { id } } }',
+                  variables: { id, runAt },
+                  done: () => `Job #${id} rescheduled.`,
+                  after: refresh,
+                });
+              },
+            },
+            'Reschedule',
+          ),
+      )
+    : h(
+        'p',
+        { class: 'muted', 'data-testid': 'job-gone' },
+        'This job is no longer queued: it finished or was cancelled. Its history is below.',
+      );
+
+  main.replaceChildren(
+    h('p', {}, h('a', { href: '#/jobs' }, '← Jobs')),
+    h('h2', {}, `Job #${id}`, job ? ' ' : '', job ? badge(job.state) : ''),
+    job &&
+      facts(
+        [
+          ['task', job.task],
+          ['key', job.key ?? '—'],
+          ['queue', job.queue ?? '—'],
+          ['run at', when(job.runAt)],
+          ['late by', seconds(job.latenessSeconds)],
+          ['attempts', `${job.attempts} of ${job.maxAttempts}`],
+          ['last error', job.lastError ?? '—'],
+          ['locked by', job.lockedBy ?? '—'],
+          ['created', when(job.createdAt)],
+        ],
+        { named: true },
+      ),
+    actions,
+    job && h('h3', {}, 'Payload'),
+    job && h('pre', {}, JSON.stringify(job.payload, null, 2)),
+    h('h3', {}, 'History'),
+    runs.length
+      ? h(
+          'ol',
+          { class: 'timeline', 'data-testid': 'history' },
+          runs.map((run) =>
+            h(
+              'li',
+              { 'data-outcome': run.outcome.toLowerCase() },
+              badge(run.outcome),
+              ` attempt ${run.attempt}`,
+              run.durationMs !== null ? `, ${Math.round(run.durationMs)} ms` : '',
+              run.workerId ? ` on ${run.workerId}` : '',
+              h('div', { class: 'when' }, when(run.finishedAt)),
+              run.error ? h('div', { class: 'error' }, run.error) : '',
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'No attempt has finished yet.'),
+  );
+  // Watch a job that is still on its way (queued, running, retrying) until it settles. A job
+  // that left the queue has settled once its history says how (the history is written just
+  // after); a job gone without a trace is watched for WATCH_GONE_MS, then left alone.
+  const last = runs.at(-1)?.outcome;
+  const settled = job ? job.state === 'FAILED' : ['SUCCESS', 'FAILED', 'CANCELLED'].includes(last);
+  if (!settled && goneSince + WATCH_GONE_MS > Date.now())
+    refreshAfter(2_000, () => renderJob(id, job ? Date.now() : goneSince));
+}
