@@ -490,6 +490,24 @@ t.test('schema.graphql is the live schema', async (t) => {
   t.equal(live, committed, 'schema.graphql is stale: run `npm run schema` and review the diff');
 });
 
+t.test('schema.sql is the live schema', async (t) => {
+  const { dumpSchema, pgDumpMajor } = await import('../src/schema-dump.ts');
+  const dumper = await pgDumpMajor();
+  const { rows } = await pool.query<{ major: number }>(
+    "select current_setting('server_version_num')::int / 10000 as major",
+  );
+  const server = rows[0]?.major ?? 0;
+  if (dumper === undefined || dumper < server) {
+    t.pass(
+      `skipped: pg_dump ${dumper ?? '(none)'} cannot dump a PostgreSQL ${server} server (set PG_DUMP)`,
+    );
+    return;
+  }
+  const committed = await fs.readFile(path.join(root, 'schema.sql'), 'utf8');
+  const live = await dumpSchema(db.url);
+  t.equal(live, committed, 'schema.sql is stale: run `npm run schema` and review the diff');
+});
+
 t.test('schoolbell token prints a token the API accepts', async (t) => {
   const cli = runCli(t, ['token', '--user', tutor.id], {
     DATABASE_URL: db.url,

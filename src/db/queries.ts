@@ -141,9 +141,11 @@ export async function markNotificationFailed(
     [id, error, retryAt ?? null],
   );
   if (retryAt) {
+    // The notification's own job (key, attempts) as the database spells it, moved to retryAt.
     await client.query(
-      `select graphile_worker.add_job('send_notification', json_build_object('notificationId', $1::uuid),
-         run_at := $2, job_key := 'notification:' || $1, max_attempts := 25)`,
+      `select app_private.schedule_notification_job(
+           pg_catalog.jsonb_populate_record(n, pg_catalog.jsonb_build_object('run_at', $2::timestamptz)))
+         from app_public.notifications n where n.id = $1`,
       [id, retryAt],
     );
   }

@@ -1,0 +1,6034 @@
+--
+-- Name: app_hidden; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA app_hidden;
+
+--
+-- Name: SCHEMA app_hidden; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA app_hidden IS 'Helpers requests may use but GraphQL does not expose.';
+
+--
+-- Name: app_private; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA app_private;
+
+--
+-- Name: SCHEMA app_private; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA app_private IS 'Internals: bookkeeping, trigger functions, secrets.';
+
+--
+-- Name: app_public; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA app_public;
+
+--
+-- Name: SCHEMA app_public; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA app_public IS 'Tutoring bookings: what the GraphQL API serves.';
+
+--
+-- Name: graphile_worker; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA graphile_worker;
+
+--
+-- Name: btree_gist; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public;
+
+--
+-- Name: EXTENSION btree_gist; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION btree_gist IS 'support for indexing common datatypes in GiST';
+
+--
+-- Name: booking_state; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.booking_state AS ENUM (
+    'requested',
+    'scheduled',
+    'active',
+    'ended',
+    'expired',
+    'declined',
+    'cancelled'
+);
+
+--
+-- Name: TYPE booking_state; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.booking_state IS '@value requested: Asked for by the student, waiting for the tutor.
+@value scheduled: Accepted; waits for its start.
+@value active: The session is running.
+@value ended: The session is over (END_GRACE after its end).
+@value declined: The tutor said no.
+@value cancelled: Called off by either party before it started.
+@value expired: Nobody answered the request in time.
+Where a booking is in its life.';
+
+--
+-- Name: job_state; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.job_state AS ENUM (
+    'scheduled',
+    'due',
+    'running',
+    'retrying',
+    'failed'
+);
+
+--
+-- Name: TYPE job_state; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.job_state IS '@value scheduled: Waits for its run_at.
+@value due: Should be running and is not yet.
+@value running: A worker holds it.
+@value retrying: Failed; will be tried again.
+@value failed: No attempts left.
+scheduled: waits for its run_at; due: should be running and is not yet; running: a worker holds it; retrying: failed, will be tried again; failed: no attempts left.';
+
+--
+-- Name: job; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.job AS (
+	id bigint,
+	task text,
+	key text,
+	queue text,
+	state app_public.job_state,
+	run_at timestamp with time zone,
+	lateness_seconds double precision,
+	attempts integer,
+	max_attempts integer,
+	last_error text,
+	locked_by text,
+	locked_at timestamp with time zone,
+	payload json,
+	created_at timestamp with time zone,
+	updated_at timestamp with time zone
+);
+
+--
+-- Name: TYPE job; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.job IS 'A graphile-worker job, for admins.';
+
+--
+-- Name: COLUMN job.id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.id IS '@notNull
+The job''s id in graphile-worker.';
+
+--
+-- Name: COLUMN job.task; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.task IS '@notNull
+The task that runs it (a file in tasks/).';
+
+--
+-- Name: COLUMN job.key; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.key IS 'Its job key, if it has one (timer:<task>:<instant>, notification:<id>, ...).';
+
+--
+-- Name: COLUMN job.queue; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.queue IS 'The named queue it runs in, one at a time; null for none.';
+
+--
+-- Name: COLUMN job.state; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.state IS '@notNull
+Where the job is.';
+
+--
+-- Name: COLUMN job.run_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.run_at IS '@notNull
+When it is due.';
+
+--
+-- Name: COLUMN job.lateness_seconds; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.lateness_seconds IS 'How long a due job has waited past its run_at.';
+
+--
+-- Name: COLUMN job.attempts; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.attempts IS '@notNull
+Attempts so far.';
+
+--
+-- Name: COLUMN job.max_attempts; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.max_attempts IS '@notNull
+Attempts allowed before it fails for good.';
+
+--
+-- Name: COLUMN job.last_error; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.last_error IS 'Why the last attempt failed, if it did.';
+
+--
+-- Name: COLUMN job.locked_by; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.locked_by IS 'The worker running it.';
+
+--
+-- Name: COLUMN job.locked_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.locked_at IS 'When its worker took it; null unless running.';
+
+--
+-- Name: COLUMN job.payload; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.payload IS '@notNull
+What the task is given.';
+
+--
+-- Name: COLUMN job.created_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.created_at IS '@notNull
+When it was added.';
+
+--
+-- Name: COLUMN job.updated_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.updated_at IS '@notNull
+When it last changed.';
+
+--
+-- Name: job_count; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.job_count AS (
+	task text,
+	state app_public.job_state,
+	count integer
+);
+
+--
+-- Name: TYPE job_count; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.job_count IS 'How many jobs of a task are in a state.';
+
+--
+-- Name: COLUMN job_count.task; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_count.task IS '@notNull
+The task.';
+
+--
+-- Name: COLUMN job_count.state; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_count.state IS '@notNull
+The state.';
+
+--
+-- Name: COLUMN job_count.count; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_count.count IS '@notNull
+How many of its jobs are in that state.';
+
+--
+-- Name: job_outcome; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.job_outcome AS ENUM (
+    'success',
+    'error',
+    'failed',
+    'crashed',
+    'cancelled'
+);
+
+--
+-- Name: TYPE job_outcome; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.job_outcome IS '@value success: It ran and succeeded.
+@value error: It failed and will be retried.
+@value failed: It failed for good.
+@value crashed: Its worker died mid-run.
+@value cancelled: An admin removed it.
+success; error: failed, will be retried; failed: failed for good; crashed: its worker died mid-run; cancelled: removed by an admin.';
+
+--
+-- Name: job_run; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.job_run AS (
+	id bigint,
+	job_id bigint,
+	task text,
+	job_key text,
+	attempt integer,
+	run_at timestamp with time zone,
+	started_at timestamp with time zone,
+	finished_at timestamp with time zone,
+	duration_ms double precision,
+	outcome app_public.job_outcome,
+	error text,
+	worker_id text
+);
+
+--
+-- Name: TYPE job_run; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.job_run IS 'One attempt of a job and how it ended, from the job history.';
+
+--
+-- Name: COLUMN job_run.id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.id IS '@notNull
+The history row''s id.';
+
+--
+-- Name: COLUMN job_run.job_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.job_id IS '@notNull
+The job that ran (it may be gone since).';
+
+--
+-- Name: COLUMN job_run.task; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.task IS '@notNull
+The task that ran.';
+
+--
+-- Name: COLUMN job_run.job_key; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.job_key IS 'The job''s key, if it had one.';
+
+--
+-- Name: COLUMN job_run.attempt; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.attempt IS '@notNull
+Which attempt this was, from 1.';
+
+--
+-- Name: COLUMN job_run.run_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.run_at IS 'When the job was due.';
+
+--
+-- Name: COLUMN job_run.started_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.started_at IS 'When the attempt started; null when unknown (a job cancelled before it ran).';
+
+--
+-- Name: COLUMN job_run.finished_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.finished_at IS '@notNull
+When the attempt ended.';
+
+--
+-- Name: COLUMN job_run.duration_ms; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.duration_ms IS 'How long it ran, in milliseconds.';
+
+--
+-- Name: COLUMN job_run.outcome; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.outcome IS '@notNull
+How it ended.';
+
+--
+-- Name: COLUMN job_run.error; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.error IS 'The error, when it failed.';
+
+--
+-- Name: COLUMN job_run.worker_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_run.worker_id IS 'The worker that ran it.';
+
+--
+-- Name: job_throughput; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.job_throughput AS (
+	bucket_start timestamp with time zone,
+	succeeded integer,
+	failed integer
+);
+
+--
+-- Name: TYPE job_throughput; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.job_throughput IS 'Jobs finished in one time bucket.';
+
+--
+-- Name: COLUMN job_throughput.bucket_start; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_throughput.bucket_start IS '@notNull
+Where the bucket starts.';
+
+--
+-- Name: COLUMN job_throughput.succeeded; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_throughput.succeeded IS '@notNull
+Jobs that succeeded in the bucket.';
+
+--
+-- Name: COLUMN job_throughput.failed; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_throughput.failed IS '@notNull
+Attempts that failed in the bucket (errors, permanent failures, crashes).';
+
+--
+-- Name: notification_channel; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.notification_channel AS ENUM (
+    'log',
+    'webhook',
+    'email'
+);
+
+--
+-- Name: TYPE notification_channel; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.notification_channel IS '@value log: Written to the service log.
+@value webhook: Posted to the configured gateway (SMS, push).
+@value email: Sent by SMTP.
+How a notification is delivered: log (the service log), webhook (SMS and push gateways), email (SMTP).';
+
+--
+-- Name: notification_state; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.notification_state AS ENUM (
+    'pending',
+    'sent',
+    'failed',
+    'cancelled'
+);
+
+--
+-- Name: TYPE notification_state; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.notification_state IS '@value pending: Waiting for its run_at, or for another attempt.
+@value sent: The channel accepted it.
+@value failed: Given up on after the last attempt.
+@value cancelled: Called off before it was sent.
+Where a notification is: waiting, delivered, given up on, or cancelled.';
+
+--
+-- Name: queue_summary; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.queue_summary AS (
+	oldest_due_job_id bigint,
+	oldest_due_task text,
+	oldest_due_run_at timestamp with time zone,
+	oldest_due_lateness_seconds double precision,
+	succeeded_last_hour integer,
+	failed_last_hour integer,
+	per_minute_last_hour double precision,
+	overdue_sweep text,
+	overdue_sweep_seconds double precision
+);
+
+--
+-- Name: TYPE queue_summary; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.queue_summary IS 'The oldest overdue job and the most overdue sweep; throughput and failures (errors, permanent failures, crashes) over the last hour.';
+
+--
+-- Name: COLUMN queue_summary.oldest_due_job_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.queue_summary.oldest_due_job_id IS 'The job that has waited longest past its run_at; null when none is due.';
+
+--
+-- Name: COLUMN queue_summary.oldest_due_task; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.queue_summary.oldest_due_task IS 'Its task.';
+
+--
+-- Name: COLUMN queue_summary.oldest_due_run_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.queue_summary.oldest_due_run_at IS 'Its run_at.';
+
+--
+-- Name: COLUMN queue_summary.oldest_due_lateness_seconds; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.queue_summary.oldest_due_lateness_seconds IS 'How long it has waited past its run_at, in seconds.';
+
+--
+-- Name: COLUMN queue_summary.succeeded_last_hour; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.queue_summary.succeeded_last_hour IS '@notNull
+Jobs that succeeded over the last hour.';
+
+--
+-- Name: COLUMN queue_summary.failed_last_hour; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.queue_summary.failed_last_hour IS '@notNull
+Attempts that failed over the last hour.';
+
+--
+-- Name: COLUMN queue_summary.per_minute_last_hour; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.queue_summary.per_minute_last_hour IS '@notNull
+Succeeded jobs per minute over the last hour.';
+
+--
+-- Name: COLUMN queue_summary.overdue_sweep; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.queue_summary.overdue_sweep IS 'The crontab sweep that has waited longest past its schedule (null when none is a minute or more overdue).';
+
+--
+-- Name: COLUMN queue_summary.overdue_sweep_seconds; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.queue_summary.overdue_sweep_seconds IS 'How long that sweep has been overdue, even when its job key folded the ticks into one job.';
+
+--
+-- Name: user_role; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.user_role AS ENUM (
+    'student',
+    'tutor',
+    'admin'
+);
+
+--
+-- Name: TYPE user_role; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.user_role IS '@value student: Asks tutors for sessions.
+@value tutor: Gives sessions; accepts or declines requests.
+@value admin: Sees everything and runs the job queue.
+What a user is on the platform.';
+
+--
+-- Name: job_spec; Type: TYPE; Schema: graphile_worker; Owner: -
+--
+
+CREATE TYPE graphile_worker.job_spec AS (
+	identifier text,
+	payload json,
+	queue_name text,
+	run_at timestamp with time zone,
+	max_attempts smallint,
+	job_key text,
+	priority smallint,
+	flags text[]
+);
+
+--
+-- Name: booking_event_actor(bigint); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.booking_event_actor(id bigint) RETURNS text
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select case
+    when v.role = 'admin' then e.actor
+    when e.actor like 'user:%' and e.actor not in ('user:' || b.student_id, 'user:' || b.tutor_id) then 'admin'
+    else e.actor
+  end
+  from app_public.booking_events e
+  join app_public.bookings b on b.id = e.booking_id
+  join app_public.users v on v.id = app_hidden.current_user_id()
+  where e.id = booking_event_actor.id and (v.id in (b.student_id, b.tutor_id) or v.role = 'admin')
+$$;
+
+--
+-- Name: FUNCTION booking_event_actor(id bigint); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.booking_event_actor(id bigint) IS 'Who made a change you may see: the actor, but `admin` instead of an admin''s user id unless you are an admin.';
+
+--
+-- Name: booking_event_actor_name(bigint); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.booking_event_actor_name(id bigint) RETURNS text
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $_$
+  select case
+    when a.actor ~ '^user:[0-9a-f-]{36}$' then coalesce(
+      (select u.name from app_public.users u where u.id = substr(a.actor, 6)::uuid), a.actor)
+    when a.actor = 'admin' then 'an admin'
+    when a.actor like 'job:%' then 'the ' || substr(a.actor, 5) || ' job'
+    when a.actor like 'sweep:%' then 'the ' || substr(a.actor, 7) || ' sweep'
+    when a.actor like 'sql:%' then 'database user ' || substr(a.actor, 5)
+    else a.actor
+  end
+  from (select app_hidden.booking_event_actor(booking_event_actor_name.id) as actor) a
+  where a.actor is not null
+$_$;
+
+--
+-- Name: FUNCTION booking_event_actor_name(id bigint); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.booking_event_actor_name(id bigint) IS 'Who made a booking change, for people: a user''s name, "an admin", "the <task> job", "the <task> sweep" or "database user <name>"; null for a change you may not see.';
+
+--
+-- Name: check_time(text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.check_time(what text, t timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if t is not null and not app_hidden.time_is_usable(t) then
+    raise exception '% (%) must lie between 1900-01-01 and 9999-01-01', what, t using errcode = 'BADIN';
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION check_time(what text, t timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.check_time(what text, t timestamp with time zone) IS 'Raises BADIN naming the argument `what` when t is not null and not a usable time.';
+
+--
+-- Name: current_user_id(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.current_user_id() RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $_$
+declare
+  v_sub text := nullif(current_setting('jwt.claims.sub', true), '');
+  v_role text := nullif(current_setting('jwt.claims.role', true), '');
+  v_id uuid;
+  v_actual app_public.user_role;
+begin
+  if v_sub is null then
+    return null;
+  end if;
+  if v_sub !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    raise exception 'token subject "%" is not a user id', v_sub using errcode = 'TOKEN';
+  end if;
+  v_id := v_sub::uuid;
+  select u.role into v_actual from app_public.users u where u.id = v_id;
+  if not found then
+    raise exception 'token subject % is not a user', v_id using errcode = 'TOKEN';
+  end if;
+  if v_role is distinct from v_actual::text then
+    raise exception 'token role "%" does not match the role of user % (%)', coalesce(v_role, ''), v_id, v_actual
+      using errcode = 'TOKEN';
+  end if;
+  return v_id;
+end;
+$_$;
+
+--
+-- Name: FUNCTION current_user_id(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.current_user_id() IS 'The signed-in user''s id, or null without a token; raises TOKEN for a token that does not match a user.';
+
+--
+-- Name: current_user_is_admin(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.current_user_is_admin() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select coalesce((select u.role = 'admin' from app_public.users u where u.id = app_hidden.current_user_id()), false)
+$$;
+
+--
+-- Name: FUNCTION current_user_is_admin(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.current_user_is_admin() IS 'Whether the signed-in user is an admin.';
+
+--
+-- Name: notification_last_error(uuid); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.notification_last_error(id uuid) RETURNS text
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select n.last_error from app_public.notifications n, app_public.users v
+  where n.id = notification_last_error.id and v.id = app_hidden.current_user_id() and v.role = 'admin'
+$$;
+
+--
+-- Name: FUNCTION notification_last_error(id uuid); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.notification_last_error(id uuid) IS 'Why the notification''s last attempt failed, for admins; null for anyone else.';
+
+--
+-- Name: notification_scheduled_by_id(uuid); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.notification_scheduled_by_id(id uuid) RETURNS uuid
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select n.scheduled_by_id from app_public.notifications n, app_public.users v
+  where n.id = notification_scheduled_by_id.id and v.id = app_hidden.current_user_id() and v.role = 'admin'
+$$;
+
+--
+-- Name: FUNCTION notification_scheduled_by_id(id uuid); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.notification_scheduled_by_id(id uuid) IS 'The admin who scheduled the notification, for admins; null for anyone else.';
+
+--
+-- Name: is_time_zone(text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.is_time_zone(name text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select exists (select 1 from app_private.time_zones z where z.name = is_time_zone.name)
+$$;
+
+--
+-- Name: FUNCTION is_time_zone(name text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.is_time_zone(name text) IS 'Whether name is an IANA time zone Postgres knows.';
+
+--
+-- Name: users; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    email text NOT NULL,
+    phone text,
+    role app_public.user_role NOT NULL,
+    time_zone text DEFAULT 'UTC'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_email_format CHECK (((email ~ '^[^@\s]+@[^@\s]+$'::text) AND (length(email) <= 320))),
+    CONSTRAINT users_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT users_phone_format CHECK ((phone ~ '^\+?[0-9 ()-]{5,32}$'::text)),
+    CONSTRAINT users_time_zone_known CHECK (app_private.is_time_zone(time_zone))
+);
+
+--
+-- Name: TABLE users; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.users IS '@behavior -insert -update -delete
+A student, tutor or admin.';
+
+--
+-- Name: COLUMN users.id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.users.id IS 'The user''s id: the `sub` claim of their tokens.';
+
+--
+-- Name: COLUMN users.name; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.users.name IS 'Display name.';
+
+--
+-- Name: COLUMN users.email; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.users.email IS '@readThrough app_hidden.user_email
+@behavior -orderBy -filterBy
+Email address, unique regardless of case; null unless it is yours or you are an admin.';
+
+--
+-- Name: COLUMN users.phone; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.users.phone IS '@readThrough app_hidden.user_phone
+@behavior -orderBy -filterBy
+Phone number for SMS reminders, if any; null unless it is yours or you are an admin.';
+
+--
+-- Name: COLUMN users.role; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.users.role IS 'Student, tutor or admin; tokens must carry the same role.';
+
+--
+-- Name: COLUMN users.time_zone; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.users.time_zone IS 'IANA time zone, e.g. Europe/Madrid; reminders show times in it.';
+
+--
+-- Name: COLUMN users.created_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.users.created_at IS 'When the user was created.';
+
+--
+-- Name: COLUMN users.updated_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.users.updated_at IS 'When the user last changed.';
+
+--
+-- Name: require_admin(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.require_admin() RETURNS app_public.users
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_user();
+begin
+  if v_me.role <> 'admin' then
+    raise exception 'admins only' using errcode = 'DENYD';
+  end if;
+  return v_me;
+end;
+$$;
+
+--
+-- Name: require_user(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.require_user() RETURNS app_public.users
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_user app_public.users;
+begin
+  select u.* into v_user from app_public.users u where u.id = app_hidden.current_user_id();
+  if not found then
+    raise exception 'sign in first: send Authorization: Bearer <token>' using errcode = 'LOGIN';
+  end if;
+  return v_user;
+end;
+$$;
+
+--
+-- Name: FUNCTION require_user(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.require_user() IS 'The signed-in user; raises LOGIN without one.';
+
+--
+-- Name: time_is_usable(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.time_is_usable(t timestamp with time zone) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select t >= '1900-01-01 00:00:00+00'::timestamptz and t < '9999-01-01 00:00:00+00'::timestamptz
+$$;
+
+--
+-- Name: FUNCTION time_is_usable(t timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.time_is_usable(t timestamp with time zone) IS 'Whether t lies in [1900-01-01, 9999-01-01) UTC: finite, and printable and readable by JavaScript and ISO 8601.';
+
+--
+-- Name: user_email(uuid); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.user_email(id uuid) RETURNS text
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select u.email from app_public.users u, app_public.users v
+  where u.id = user_email.id and v.id = app_hidden.current_user_id() and (v.id = u.id or v.role = 'admin')
+$$;
+
+--
+-- Name: FUNCTION user_email(id uuid); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.user_email(id uuid) IS 'The user''s email, for the user themself and admins; null for anyone else.';
+
+--
+-- Name: user_phone(uuid); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.user_phone(id uuid) RETURNS text
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select u.phone from app_public.users u, app_public.users v
+  where u.id = user_phone.id and v.id = app_hidden.current_user_id() and (v.id = u.id or v.role = 'admin')
+$$;
+
+--
+-- Name: FUNCTION user_phone(id uuid); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.user_phone(id uuid) IS 'The user''s phone, for the user themself and admins; null for anyone else.';
+
+--
+-- Name: add_jobs(graphile_worker.job_spec[]); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.add_jobs(specs graphile_worker.job_spec[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+begin
+  if specs is not null and cardinality(specs) > 0 then
+    perform graphile_worker.add_jobs(specs);
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION add_jobs(specs graphile_worker.job_spec[]); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.add_jobs(specs graphile_worker.job_spec[]) IS 'graphile_worker.add_jobs, planned for the jobs table as it is and looking jobs up by key.';
+
+--
+-- Name: _private_job_queues; Type: TABLE; Schema: graphile_worker; Owner: -
+--
+
+CREATE TABLE graphile_worker._private_job_queues (
+    id integer NOT NULL,
+    queue_name text NOT NULL,
+    locked_at timestamp with time zone,
+    locked_by text,
+    is_available boolean GENERATED ALWAYS AS ((locked_at IS NULL)) STORED NOT NULL,
+    CONSTRAINT job_queues_queue_name_check CHECK ((length(queue_name) <= 128))
+);
+
+--
+-- Name: _private_jobs; Type: TABLE; Schema: graphile_worker; Owner: -
+--
+
+CREATE TABLE graphile_worker._private_jobs (
+    id bigint NOT NULL,
+    job_queue_id integer,
+    task_id integer NOT NULL,
+    payload json DEFAULT '{}'::json NOT NULL,
+    priority smallint DEFAULT 0 NOT NULL,
+    run_at timestamp with time zone DEFAULT now() NOT NULL,
+    attempts smallint DEFAULT 0 NOT NULL,
+    max_attempts smallint DEFAULT 25 NOT NULL,
+    last_error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    key text,
+    locked_at timestamp with time zone,
+    locked_by text,
+    revision integer DEFAULT 0 NOT NULL,
+    flags jsonb,
+    is_available boolean GENERATED ALWAYS AS (((locked_at IS NULL) AND (attempts < max_attempts))) STORED NOT NULL,
+    CONSTRAINT jobs_key_check CHECK (((length(key) > 0) AND (length(key) <= 512))),
+    CONSTRAINT jobs_max_attempts_check CHECK ((max_attempts >= 1))
+);
+
+--
+-- Name: _private_tasks; Type: TABLE; Schema: graphile_worker; Owner: -
+--
+
+CREATE TABLE graphile_worker._private_tasks (
+    id integer NOT NULL,
+    identifier text NOT NULL,
+    CONSTRAINT tasks_identifier_check CHECK ((length(identifier) <= 128))
+);
+
+--
+-- Name: job_states; Type: VIEW; Schema: app_private; Owner: -
+--
+
+CREATE VIEW app_private.job_states AS
+ SELECT j.id,
+    t.identifier AS task,
+    j.key,
+    q.queue_name AS queue,
+    (
+        CASE
+            WHEN (j.locked_at IS NOT NULL) THEN 'running'::text
+            WHEN (j.attempts >= j.max_attempts) THEN 'failed'::text
+            WHEN (j.last_error IS NOT NULL) THEN 'retrying'::text
+            WHEN (j.run_at <= now()) THEN 'due'::text
+            ELSE 'scheduled'::text
+        END)::app_public.job_state AS state,
+    j.run_at,
+        CASE
+            WHEN ((j.locked_at IS NULL) AND (j.attempts < j.max_attempts) AND (j.run_at <= now())) THEN (now() - j.run_at)
+            ELSE NULL::interval
+        END AS lateness,
+    j.attempts,
+    j.max_attempts,
+    j.last_error,
+    j.locked_by,
+    j.locked_at,
+    j.payload,
+    j.created_at,
+    j.updated_at
+   FROM ((graphile_worker._private_jobs j
+     JOIN graphile_worker._private_tasks t ON ((t.id = j.task_id)))
+     LEFT JOIN graphile_worker._private_job_queues q ON ((q.id = j.job_queue_id)));
+
+--
+-- Name: VIEW job_states; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON VIEW app_private.job_states IS 'Every job with its state (scheduled, due, running, retrying, failed) and lateness.';
+
+--
+-- Name: admin_job_for_update(bigint); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.admin_job_for_update(id bigint) RETURNS app_private.job_states
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_job app_private.job_states;
+begin
+  perform 1 from graphile_worker._private_jobs j where j.id = admin_job_for_update.id for update;
+  select s.* into v_job from app_private.job_states s where s.id = admin_job_for_update.id;
+  if not found then
+    raise exception 'job % not found (finished jobs are in jobRuns)', admin_job_for_update.id using errcode = 'NTFND';
+  end if;
+  return v_job;
+end;
+$$;
+
+--
+-- Name: booking_transition_allowed(app_public.booking_state, app_public.booking_state); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.booking_transition_allowed(from_state app_public.booking_state, to_state app_public.booking_state) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select (from_state, to_state) in (
+    ('requested'::app_public.booking_state, 'scheduled'::app_public.booking_state),
+    ('requested', 'declined'),
+    ('requested', 'cancelled'),
+    ('requested', 'expired'),
+    ('scheduled', 'active'),
+    ('scheduled', 'cancelled'),
+    ('active', 'ended')
+  )
+$$;
+
+--
+-- Name: FUNCTION booking_transition_allowed(from_state app_public.booking_state, to_state app_public.booking_state); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.booking_transition_allowed(from_state app_public.booking_state, to_state app_public.booking_state) IS 'Whether the state machine allows moving a booking from one state to the other.';
+
+--
+-- Name: check_session_times(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_horizon interval := app_private.setting_interval('booking_horizon');
+begin
+  if not isfinite(starts_at) or not isfinite(ends_at) then
+    raise exception 'startsAt and endsAt must be real times, not infinity' using errcode = 'BADIN';
+  end if;
+  perform app_hidden.check_time('startsAt', starts_at);
+  perform app_hidden.check_time('endsAt', ends_at);
+  if ends_at <= starts_at then
+    raise exception 'endsAt (%) must be after startsAt (%)', ends_at, starts_at using errcode = 'BADIN';
+  end if;
+  if ends_at - starts_at > interval '24 hours' then
+    raise exception 'a session lasts at most 24 hours (got %)', ends_at - starts_at using errcode = 'BADIN';
+  end if;
+  if starts_at <= now() then
+    raise exception 'startsAt (%) must lie in the future', starts_at using errcode = 'BADIN';
+  end if;
+  if starts_at > now() + v_horizon then
+    raise exception 'startsAt (%) is too far ahead: sessions start within BOOKING_HORIZON (%) from now', starts_at, v_horizon
+      using errcode = 'BADIN';
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone) IS 'Raises BADIN unless [starts_at, ends_at) is a real session: in order, at most a day, in the future, within BOOKING_HORIZON.';
+
+--
+-- Name: fire_booking_timer(uuid, app_public.booking_state, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_booking app_public.bookings;
+  v_from app_public.booking_state;
+  v_due timestamptz;
+begin
+  v_from := case to_state
+    when 'expired' then 'requested'
+    when 'active' then 'scheduled'
+    when 'ended' then 'active'
+  end;
+  if v_from is null then
+    raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
+  end if;
+  select b.* into v_booking from app_public.bookings b where b.id = fire_booking_timer.booking_id for update;
+  if not found then
+    return 'gone';
+  end if;
+  if v_booking.state <> v_from then
+    return 'moved on';
+  end if;
+  v_due := case to_state
+    when 'expired' then v_booking.expires_at
+    when 'active' then v_booking.starts_at
+    else v_booking.ends_at + app_private.setting_interval('end_grace')
+  end;
+  if now() < v_due then
+    return 'not due';
+  end if;
+  perform app_private.transition_booking(v_booking.id, to_state, actor);
+  return 'moved';
+end;
+$$;
+
+--
+-- Name: FUNCTION fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text) IS 'Runs one exact-time transition if it is still due; idempotent.';
+
+--
+-- Name: fire_timer(app_public.booking_state, timestamp with time zone, integer, text, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.fire_timer(to_state app_public.booking_state, instant timestamp with time zone, batch_size integer, actor text, wait boolean, OUT moved integer, OUT waiting boolean) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_grace interval := app_private.setting_interval('end_grace');
+  v_task text;
+begin
+  perform app_private.set_actor(actor);
+  if to_state = 'expired' then
+    v_task := 'expire_booking';
+    if wait then
+      update app_public.bookings b set state = 'expired'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'requested' and expires_at = instant and expires_at <= now()
+        order by id for update
+      );
+    else
+      update app_public.bookings b set state = 'expired'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'requested' and expires_at = instant and expires_at <= now()
+        limit batch_size for update skip locked
+      );
+    end if;
+    get diagnostics moved = row_count;
+    waiting := exists (select 1 from app_public.bookings where state = 'requested' and expires_at = instant);
+  elsif to_state = 'active' then
+    v_task := 'start_booking';
+    if wait then
+      update app_public.bookings b set state = 'active'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'scheduled' and starts_at = instant and starts_at <= now()
+        order by id for update
+      );
+    else
+      update app_public.bookings b set state = 'active'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'scheduled' and starts_at = instant and starts_at <= now()
+        limit batch_size for update skip locked
+      );
+    end if;
+    get diagnostics moved = row_count;
+    waiting := exists (select 1 from app_public.bookings where state = 'scheduled' and starts_at = instant);
+  elsif to_state = 'ended' then
+    v_task := 'end_booking';
+    if wait then
+      update app_public.bookings b set state = 'ended'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
+        order by id for update
+      );
+    else
+      update app_public.bookings b set state = 'ended'
+      where b.id in (
+        select id from app_public.bookings
+        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
+        limit batch_size for update skip locked
+      );
+    end if;
+    get diagnostics moved = row_count;
+    waiting := exists (select 1 from app_public.bookings where state = 'active' and ends_at = instant);
+  else
+    raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
+  end if;
+  perform app_private.set_actor(null);
+  if wait and waiting then
+    -- Still waiting after every due one moved: their deadline is later than this run. Set the
+    -- timer again for it (the running job gives its key to the new one).
+    perform app_private.add_jobs(array[app_private.timer_spec(v_task, instant, v_grace)]);
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION fire_timer(to_state app_public.booking_state, instant timestamp with time zone, batch_size integer, actor text, wait boolean, OUT moved integer, OUT waiting boolean); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.fire_timer(to_state app_public.booking_state, instant timestamp with time zone, batch_size integer, actor text, wait boolean, OUT moved integer, OUT waiting boolean) IS 'Runs an instant timer: moves the bookings of its transition due at that instant, set-wise; idempotent.';
+
+--
+-- Name: give_up_job(bigint); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.give_up_job(job_id bigint) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  update graphile_worker._private_jobs set max_attempts = greatest(attempts, 1) where id = job_id;
+$$;
+
+--
+-- Name: FUNCTION give_up_job(job_id bigint); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.give_up_job(job_id bigint) IS 'Makes the running job''s coming failure permanent (no more retries).';
+
+--
+-- Name: instant_text(timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.instant_text(at timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+  select pg_catalog.to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+$$;
+
+--
+-- Name: FUNCTION instant_text(at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.instant_text(at timestamp with time zone) IS 'An instant as the timers name it: ISO 8601 in UTC with microseconds.';
+
+--
+-- Name: prune_job_history(integer); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.prune_job_history(batch_size integer) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_deleted integer;
+begin
+  delete from app_private.job_history
+  where id in (
+    select id from app_private.job_history
+    where finished_at < now() - app_private.setting_interval('job_history_retention')
+    order by id limit batch_size
+  );
+  get diagnostics v_deleted = row_count;
+  return v_deleted;
+end;
+$$;
+
+--
+-- Name: FUNCTION prune_job_history(batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.prune_job_history(batch_size integer) IS 'Deletes up to batch_size history rows older than the retention.';
+
+--
+-- Name: raise_booking_conflict(text, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.raise_booking_conflict(constraint_name text, starts_at timestamp with time zone, ends_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if constraint_name = 'bookings_no_duplicate_request' then
+    raise exception 'you already have an open request with this tutor overlapping % – %', starts_at, ends_at
+      using errcode = 'DUPRQ';
+  end if;
+  raise exception 'the tutor already has a session overlapping % – %', starts_at, ends_at using errcode = 'OVLAP';
+end;
+$$;
+
+--
+-- Name: FUNCTION raise_booking_conflict(constraint_name text, starts_at timestamp with time zone, ends_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.raise_booking_conflict(constraint_name text, starts_at timestamp with time zone, ends_at timestamp with time zone) IS 'Raises DUPRQ or OVLAP for an exclusion violation on app_public.bookings, by constraint.';
+
+--
+-- Name: recover_dead_workers(interval); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.recover_dead_workers(dead_after interval) RETURNS TABLE(worker_id text, jobs bigint)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_dead text[];
+begin
+  select array_agg(distinct d.id) into v_dead from (
+    select w.id from app_private.workers w where w.last_seen_at < now() - dead_after
+    union
+    select j.locked_by from graphile_worker._private_jobs j
+    where j.locked_by is not null and j.locked_at < now() - dead_after
+      and not exists (select 1 from app_private.workers w where w.id = j.locked_by)
+  ) d;
+  if v_dead is null then
+    return;
+  end if;
+  insert into app_private.job_history (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome, error, worker_id, payload)
+  select j.id, t.identifier, j.key, j.attempts, j.run_at, j.locked_at, now(), 'crashed',
+         format('worker %s stopped heartbeating', j.locked_by), j.locked_by, j.payload
+  from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+  where j.locked_by = any (v_dead);
+  return query
+    select j.locked_by, count(*) from graphile_worker._private_jobs j
+    where j.locked_by = any (v_dead) group by j.locked_by;
+  perform graphile_worker.force_unlock_workers(v_dead);
+  delete from app_private.workers w where w.id = any (v_dead);
+end;
+$$;
+
+--
+-- Name: FUNCTION recover_dead_workers(dead_after interval); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.recover_dead_workers(dead_after interval) IS 'Unlocks the jobs of workers whose heartbeat stopped longer than dead_after ago.';
+
+--
+-- Name: remove_jobs(text[]); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.remove_jobs(keys text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    SET plan_cache_mode TO 'force_custom_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+begin
+  perform graphile_worker.remove_job(k) from unnest(keys) k;
+end;
+$$;
+
+--
+-- Name: FUNCTION remove_jobs(keys text[]); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.remove_jobs(keys text[]) IS 'graphile_worker.remove_job for each key, planned for the jobs table as it is and looking jobs up by key.';
+
+--
+-- Name: requeue_notifications(integer); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.requeue_notifications(batch_size integer) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_count integer := 0;
+  v_notification app_public.notifications;
+begin
+  for v_notification in
+    select n.* from app_public.notifications n
+    where n.state = 'pending' and n.run_at <= now()
+      and not exists (select 1 from graphile_worker._private_jobs j where j.key = 'notification:' || n.id)
+    order by n.run_at limit batch_size
+    for update skip locked
+  loop
+    perform app_private.schedule_notification_job(v_notification);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$$;
+
+--
+-- Name: FUNCTION requeue_notifications(batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.requeue_notifications(batch_size integer) IS 'Gives due pending notifications without a job a new send_notification job.';
+
+--
+-- Name: notifications; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.notifications (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    recipient_id uuid NOT NULL,
+    booking_id uuid,
+    lead interval,
+    channel app_public.notification_channel NOT NULL,
+    message text,
+    run_at timestamp with time zone NOT NULL,
+    state app_public.notification_state DEFAULT 'pending'::app_public.notification_state NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    sent_at timestamp with time zone,
+    scheduled_by_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notifications_message_length CHECK (((length(message) >= 1) AND (length(message) <= 2000))),
+    CONSTRAINT notifications_reminder_or_message CHECK ((((booking_id IS NOT NULL) AND (lead IS NOT NULL) AND (message IS NULL)) OR ((booking_id IS NULL) AND (lead IS NULL) AND (message IS NOT NULL)))),
+    CONSTRAINT notifications_sent_at CHECK (((state = 'sent'::app_public.notification_state) = (sent_at IS NOT NULL))),
+    CONSTRAINT notifications_times_usable CHECK ((app_hidden.time_is_usable(run_at) AND ((sent_at IS NULL) OR app_hidden.time_is_usable(sent_at))))
+);
+
+--
+-- Name: TABLE notifications; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.notifications IS '@behavior -insert -update -delete
+The outbox: one row per message to send. A booking''s reminders (one per recipient and lead) and notifications scheduled at runtime by admins.';
+
+--
+-- Name: COLUMN notifications.id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.id IS 'The notification''s id; with run_at, the idempotency key a channel receives.';
+
+--
+-- Name: COLUMN notifications.recipient_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.recipient_id IS 'Who receives it.';
+
+--
+-- Name: COLUMN notifications.booking_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.booking_id IS 'The booking a reminder is about; null for a custom notification.';
+
+--
+-- Name: COLUMN notifications.lead; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.lead IS 'For a reminder: how long before the session it goes out.';
+
+--
+-- Name: COLUMN notifications.channel; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.channel IS 'How it is delivered.';
+
+--
+-- Name: COLUMN notifications.message; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.message IS 'The text of a custom notification; a reminder''s text is written when it is sent.';
+
+--
+-- Name: COLUMN notifications.run_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.run_at IS 'When it is due.';
+
+--
+-- Name: COLUMN notifications.state; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.state IS 'pending, sent, failed (after the last attempt) or cancelled.';
+
+--
+-- Name: COLUMN notifications.attempts; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.attempts IS 'Delivery attempts so far.';
+
+--
+-- Name: COLUMN notifications.last_error; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.last_error IS '@readThrough app_hidden.notification_last_error
+@behavior -orderBy -filterBy
+Why the last attempt failed; admins only (null for anyone else).';
+
+--
+-- Name: COLUMN notifications.sent_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.sent_at IS 'When the channel accepted it.';
+
+--
+-- Name: COLUMN notifications.scheduled_by_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.scheduled_by_id IS '@readThrough app_hidden.notification_scheduled_by_id
+@behavior -orderBy -filterBy
+The admin who scheduled a custom notification; admins only (null for anyone else).';
+
+--
+-- Name: COLUMN notifications.created_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.created_at IS 'When it was created.';
+
+--
+-- Name: COLUMN notifications.updated_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.updated_at IS 'When it last changed.';
+
+--
+-- Name: CONSTRAINT notifications_times_usable ON notifications; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT notifications_times_usable ON app_public.notifications IS 'run_at and sent_at lie between 1900 and 9999.';
+
+--
+-- Name: schedule_notification_job(app_public.notifications); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.schedule_notification_job(notification app_public.notifications) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select graphile_worker.add_job(
+    'send_notification',
+    json_build_object('notificationId', notification.id),
+    run_at := notification.run_at,
+    job_key := 'notification:' || notification.id,
+    max_attempts := 25
+  );
+$$;
+
+--
+-- Name: FUNCTION schedule_notification_job(notification app_public.notifications); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.schedule_notification_job(notification app_public.notifications) IS 'Adds or moves the send_notification job of a notification (job key notification:<id>).';
+
+--
+-- Name: set_actor(text, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.set_actor(actor text, reason text DEFAULT NULL::text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select set_config('schoolbell.actor', coalesce(actor, ''), true), set_config('schoolbell.reason', coalesce(reason, ''), true);
+$$;
+
+--
+-- Name: FUNCTION set_actor(actor text, reason text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.set_actor(actor text, reason text) IS 'Names the actor (and reason) that the audit trail records for the next booking changes in this transaction.';
+
+--
+-- Name: setting_interval(text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.setting_interval(name text) RETURNS interval
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select value::interval from app_private.settings s where s.name = setting_interval.name
+$$;
+
+--
+-- Name: FUNCTION setting_interval(name text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.setting_interval(name text) IS 'A duration from app_private.settings.';
+
+--
+-- Name: sweep_bookings(app_public.booking_state, integer, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, actor text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_grace interval := app_private.setting_interval('end_grace');
+  v_moved integer;
+begin
+  perform app_private.set_actor(actor);
+  if to_state = 'expired' then
+    update app_public.bookings b set state = 'expired'
+    where b.id in (
+      select id from app_public.bookings
+      where state = 'requested' and expires_at <= now()
+      order by expires_at limit batch_size for update skip locked
+    );
+  elsif to_state = 'active' then
+    update app_public.bookings b set state = 'active'
+    where b.id in (
+      select id from app_public.bookings
+      where state = 'scheduled' and starts_at <= now()
+      order by starts_at limit batch_size for update skip locked
+    );
+  elsif to_state = 'ended' then
+    update app_public.bookings b set state = 'ended'
+    where b.id in (
+      select id from app_public.bookings
+      where state = 'active' and ends_at + v_grace <= now()
+      order by ends_at limit batch_size for update skip locked
+    );
+  else
+    raise exception 'no sweep moves bookings to %', to_state using errcode = 'BADIN';
+  end if;
+  get diagnostics v_moved = row_count;
+  perform app_private.set_actor(null);
+  return v_moved;
+end;
+$$;
+
+--
+-- Name: FUNCTION sweep_bookings(to_state app_public.booking_state, batch_size integer, actor text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, actor text) IS 'One batch of a sweep: moves up to batch_size overdue bookings, skipping locked rows.';
+
+--
+-- Name: bookings; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.bookings (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    student_id uuid NOT NULL,
+    tutor_id uuid NOT NULL,
+    subject text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    state app_public.booking_state DEFAULT 'requested'::app_public.booking_state NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT bookings_at_most_a_day CHECK (((ends_at - starts_at) <= '24:00:00'::interval)),
+    CONSTRAINT bookings_ends_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT bookings_not_with_self CHECK ((student_id <> tutor_id)),
+    CONSTRAINT bookings_subject_length CHECK (((length(btrim(subject)) >= 1) AND (length(btrim(subject)) <= 200))),
+    CONSTRAINT bookings_times_usable CHECK ((app_hidden.time_is_usable(starts_at) AND app_hidden.time_is_usable(ends_at) AND app_hidden.time_is_usable(expires_at)))
+);
+
+--
+-- Name: TABLE bookings; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.bookings IS '@behavior -insert -update -delete
+A tutoring session: requested by a student, accepted or declined by the tutor, then started and ended on time.';
+
+--
+-- Name: COLUMN bookings.id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.id IS 'The booking''s id.';
+
+--
+-- Name: COLUMN bookings.student_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.student_id IS 'The student who asked for the session.';
+
+--
+-- Name: COLUMN bookings.tutor_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.tutor_id IS 'The tutor who gives it.';
+
+--
+-- Name: COLUMN bookings.subject; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.subject IS 'What the session is about.';
+
+--
+-- Name: COLUMN bookings.starts_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.starts_at IS 'When the session starts; it becomes active then.';
+
+--
+-- Name: COLUMN bookings.ends_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.ends_at IS 'When the session ends; it becomes ended END_GRACE later.';
+
+--
+-- Name: COLUMN bookings.state; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.state IS 'Where the booking is in its life.';
+
+--
+-- Name: COLUMN bookings.expires_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.expires_at IS 'When an unanswered request expires: REQUEST_TTL after it was made, or at starts_at if that is sooner.';
+
+--
+-- Name: COLUMN bookings.created_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.created_at IS 'When the booking was requested.';
+
+--
+-- Name: COLUMN bookings.updated_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.updated_at IS 'When the booking last changed.';
+
+--
+-- Name: CONSTRAINT bookings_times_usable ON bookings; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT bookings_times_usable ON app_public.bookings IS 'starts_at, ends_at and expires_at lie between 1900 and 9999.';
+
+--
+-- Name: sync_timers(app_public.bookings[], app_public.bookings[]); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.sync_timers(after app_public.bookings[], before app_public.bookings[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_grace interval := app_private.setting_interval('end_grace');
+  v_channel app_public.notification_channel :=
+    (select value::app_public.notification_channel from app_private.settings where name = 'reminder_channel');
+  v_leads interval[] := array(
+    select distinct btrim(part)::interval
+    from unnest(string_to_array((select value from app_private.settings where name = 'reminder_leads'), ',')) part
+    where btrim(part) <> ''
+  );
+  v_key text;
+  v_state app_public.booking_state;
+  v_instant timestamptz;
+  v_specs graphile_worker.job_spec[];
+  v_gone text[];
+begin
+  -- 1. Timers no booking waits for any more: the last request at an instant answered, the last
+  -- session at an instant cancelled or rescheduled. The timer's own move (and a sweep's) leaves
+  -- the job alone: it is running, or finds nothing when it runs. Lock the job before looking for
+  -- bookings still waiting, so that a transaction adding a booking at the same instant either
+  -- committed before (and is seen) or re-creates the job after.
+  for v_key, v_state, v_instant in
+    select app_private.timer_key(app_private.timer_task(t.state), t.instant), t.state, t.instant
+    from (
+      select distinct o.state, app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at) as instant
+      from unnest(before) o
+      join unnest(after) n on n.id = o.id
+      where app_private.timer_task(o.state) is not null
+        and (n.state <> o.state
+          or app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at)
+            <> app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at))
+        and (o.state, n.state) not in (
+          ('requested'::app_public.booking_state, 'expired'::app_public.booking_state), ('scheduled', 'active'), ('active', 'ended'))
+    ) t
+    order by 1
+  loop
+    perform 1 from graphile_worker._private_jobs j where j.key = v_key and j.locked_at is null for update;
+    continue when not found;
+    if v_state = 'requested' then
+      continue when exists (select 1 from app_public.bookings b where b.state = 'requested' and b.expires_at = v_instant);
+    elsif v_state = 'scheduled' then
+      continue when exists (select 1 from app_public.bookings b where b.state = 'scheduled' and b.starts_at = v_instant);
+    else
+      continue when exists (select 1 from app_public.bookings b where b.state = 'active' and b.ends_at = v_instant);
+    end if;
+    perform app_private.remove_jobs(array[v_key]);
+  end loop;
+
+  -- 2. Timers for the new deadlines: one job per task and instant, in key order (two statements
+  -- adding the same instants lock them in the same order).
+  select array_agg(app_private.timer_spec(t.task, t.instant, v_grace) order by app_private.timer_key(t.task, t.instant))
+    into v_specs
+  from (
+    select distinct app_private.timer_task(n.state) as task,
+      app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at) as instant
+    from unnest(after) n
+    left join unnest(before) o on o.id = n.id
+    where app_private.timer_task(n.state) is not null
+      and (o.id is null or o.state <> n.state
+        or app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at)
+          <> app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at))
+  ) t;
+  perform app_private.add_jobs(v_specs);
+
+  -- 3. Reminders of sessions newly scheduled or rescheduled: one per recipient and lead, due lead
+  -- before the start. A lead already past is skipped, and its pending reminder cancelled; a
+  -- reminder that was sent for the old time goes out again for the new one.
+  with wanted as (
+    select n.id as booking_id, r.recipient_id, l.lead, n.starts_at - l.lead as run_at
+    from unnest(after) n
+    left join unnest(before) o on o.id = n.id
+    cross join unnest(v_leads) l(lead)
+    cross join lateral (values (n.student_id), (n.tutor_id)) r(recipient_id)
+    where n.state = 'scheduled' and (o.id is null or o.state <> 'scheduled' or o.starts_at <> n.starts_at)
+  ),
+  passed as (
+    update app_public.notifications x set state = 'cancelled'
+    from wanted w
+    where w.run_at <= now() and x.booking_id = w.booking_id and x.recipient_id = w.recipient_id
+      and x.lead = w.lead and x.state = 'pending'
+    returning x.id
+  ),
+  upserted as (
+    insert into app_public.notifications as x (recipient_id, booking_id, lead, channel, run_at)
+    select w.recipient_id, w.booking_id, w.lead, v_channel, w.run_at from wanted w where w.run_at > now()
+    on conflict (booking_id, recipient_id, lead) where booking_id is not null do update
+      set run_at = excluded.run_at,
+          state = 'pending',
+          sent_at = null,
+          attempts = 0,
+          last_error = null
+      where x.run_at is distinct from excluded.run_at
+    returning x.id, x.run_at
+  )
+  select
+    (select array_agg('notification:' || p.id) from passed p),
+    (select array_agg(
+        ('send_notification', json_build_object('notificationId', u.id), null, u.run_at, 25, 'notification:' || u.id, null, null)::graphile_worker.job_spec
+        order by u.id)
+      from upserted u)
+    into v_gone, v_specs;
+  perform app_private.add_jobs(v_specs);
+  if v_gone is not null then
+    perform app_private.remove_jobs(v_gone);
+  end if;
+
+  -- 4. Sessions no longer scheduled (started, cancelled): their pending reminders are cancelled.
+  with cancelled as (
+    update app_public.notifications x set state = 'cancelled'
+    from unnest(before) o
+    join unnest(after) n on n.id = o.id
+    where o.state = 'scheduled' and n.state <> 'scheduled'
+      and x.booking_id = o.id and x.state = 'pending'
+    returning x.id
+  )
+  select array_agg('notification:' || c.id) into v_gone from cancelled c;
+  if v_gone is not null then
+    perform app_private.remove_jobs(v_gone);
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION sync_timers(after app_public.bookings[], before app_public.bookings[]); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.sync_timers(after app_public.bookings[], before app_public.bookings[]) IS 'Makes the job changes of a set of booking changes at once: instant timers added and removed, reminders scheduled, moved and cancelled.';
+
+--
+-- Name: tg__timestamps(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg__timestamps() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    new.created_at := now();
+  else
+    new.created_at := old.created_at;
+  end if;
+  new.updated_at := now();
+  return new;
+end;
+$$;
+
+--
+-- Name: tg_bookings__audit(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_bookings__audit() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_actor text := coalesce(nullif(current_setting('schoolbell.actor', true), ''), 'sql:' || session_user);
+  v_reason text := nullif(current_setting('schoolbell.reason', true), '');
+begin
+  if tg_op = 'INSERT' then
+    insert into app_public.booking_events (booking_id, from_state, to_state, actor, reason)
+    values (new.id, null, new.state, v_actor, v_reason);
+  elsif new.state <> old.state then
+    insert into app_public.booking_events (booking_id, from_state, to_state, actor, reason)
+    values (new.id, old.state, new.state, v_actor, v_reason);
+  elsif new.starts_at <> old.starts_at or new.ends_at <> old.ends_at then
+    insert into app_public.booking_events (booking_id, from_state, to_state, actor, reason)
+    values (
+      new.id, old.state, new.state, v_actor,
+      format('rescheduled from %s–%s to %s–%s', old.starts_at, old.ends_at, new.starts_at, new.ends_at)
+        || coalesce(': ' || v_reason, '')
+    );
+  end if;
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_bookings__audit(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_bookings__audit() IS 'Writes booking_events for every creation, transition and reschedule.';
+
+--
+-- Name: tg_bookings__guard(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_bookings__guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_student_role app_public.user_role;
+  v_tutor_role app_public.user_role;
+begin
+  if tg_op = 'INSERT' then
+    select role into v_student_role from app_public.users where id = new.student_id;
+    select role into v_tutor_role from app_public.users where id = new.tutor_id;
+    if v_student_role is distinct from 'student' then
+      raise exception 'user % is not a student', new.student_id using errcode = 'BADIN';
+    end if;
+    if v_tutor_role is distinct from 'tutor' then
+      raise exception 'user % is not a tutor', new.tutor_id using errcode = 'BADIN';
+    end if;
+    if new.state = 'requested' and new.starts_at <= now() then
+      raise exception 'a booking must start in the future (starts_at % is past)', new.starts_at using errcode = 'BADIN';
+    end if;
+    if new.expires_at is null then
+      new.expires_at := least(now() + app_private.setting_interval('request_ttl'), new.starts_at);
+    end if;
+    return new;
+  end if;
+
+  if new.id <> old.id or new.student_id <> old.student_id or new.tutor_id <> old.tutor_id then
+    raise exception 'a booking''s id, student and tutor cannot change' using errcode = 'BADIN';
+  end if;
+
+  if new.state <> old.state then
+    if not app_private.booking_transition_allowed(old.state, new.state) then
+      raise exception 'cannot move booking % from % to %', old.id, old.state, new.state using errcode = 'ILLTR';
+    end if;
+    if old.state = 'requested' and new.state = 'scheduled' and now() >= old.starts_at then
+      raise exception 'cannot move booking % from requested to scheduled: its start (%) has passed', old.id, old.starts_at
+        using errcode = 'ILLTR';
+    elsif old.state = 'scheduled' and new.state = 'cancelled' and now() >= old.starts_at then
+      raise exception 'cannot move booking % from scheduled to cancelled: it started at %', old.id, old.starts_at
+        using errcode = 'ILLTR';
+    elsif old.state = 'scheduled' and new.state = 'active' and now() < old.starts_at then
+      raise exception 'cannot move booking % from scheduled to active before it starts at %', old.id, old.starts_at
+        using errcode = 'ILLTR';
+    elsif old.state = 'active' and new.state = 'ended'
+      and now() < old.ends_at + app_private.setting_interval('end_grace') then
+      raise exception 'cannot move booking % from active to ended before % (ends_at plus END_GRACE)',
+        old.id, old.ends_at + app_private.setting_interval('end_grace') using errcode = 'ILLTR';
+    elsif old.state = 'requested' and new.state = 'expired' and now() < old.expires_at then
+      raise exception 'cannot move booking % from requested to expired before it expires at %', old.id, old.expires_at
+        using errcode = 'ILLTR';
+    end if;
+  end if;
+
+  if new.starts_at <> old.starts_at or new.ends_at <> old.ends_at then
+    if old.state <> 'scheduled' or new.state <> 'scheduled' then
+      raise exception 'only a scheduled booking can be rescheduled; booking % is %', old.id, old.state
+        using errcode = 'ILLTR';
+    end if;
+    if now() >= old.starts_at then
+      raise exception 'booking % started at % and can no longer be rescheduled', old.id, old.starts_at
+        using errcode = 'ILLTR';
+    end if;
+    if new.starts_at <= now() then
+      raise exception 'a booking must start in the future (starts_at % is past)', new.starts_at using errcode = 'BADIN';
+    end if;
+  end if;
+  return new;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_bookings__guard(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_bookings__guard() IS 'Enforces the booking state machine and its deadlines, and what may change, for every writer.';
+
+--
+-- Name: tg_bookings__timers_set(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_bookings__timers_set() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_after app_public.bookings[];
+  v_before app_public.bookings[];
+begin
+  if (select value from app_private.settings where name = 'booking_timers') = 'off' then
+    return null;
+  end if;
+  if tg_op = 'INSERT' then
+    select array_agg(n) into v_after from new_rows n;
+  else
+    select array_agg(n), array_agg(o) into v_after, v_before
+    from new_rows n join old_rows o on o.id = n.id
+    where n.state <> o.state or n.starts_at <> o.starts_at or n.ends_at <> o.ends_at or n.expires_at <> o.expires_at;
+  end if;
+  if v_after is not null then
+    perform app_private.sync_timers(v_after, v_before);
+  end if;
+  return null;
+end;
+$$;
+
+--
+-- Name: timer_instant(app_public.booking_state, timestamp with time zone, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.timer_instant(state app_public.booking_state, expires_at timestamp with time zone, starts_at timestamp with time zone, ends_at timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select case state when 'requested' then expires_at when 'scheduled' then starts_at when 'active' then ends_at end
+$$;
+
+--
+-- Name: FUNCTION timer_instant(state app_public.booking_state, expires_at timestamp with time zone, starts_at timestamp with time zone, ends_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.timer_instant(state app_public.booking_state, expires_at timestamp with time zone, starts_at timestamp with time zone, ends_at timestamp with time zone) IS 'The deadline a booking in this state waits for, which names its timer.';
+
+--
+-- Name: timer_key(text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.timer_key(task text, instant timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+  select 'timer:' || task || ':' || app_private.instant_text(instant)
+$$;
+
+--
+-- Name: FUNCTION timer_key(task text, instant timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.timer_key(task text, instant timestamp with time zone) IS 'The job key of the timer of a task at an instant: timer:<task>:<instant>.';
+
+--
+-- Name: timer_spec(text, timestamp with time zone, interval); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.timer_spec(task text, instant timestamp with time zone, grace interval) RETURNS graphile_worker.job_spec
+    LANGUAGE sql STABLE
+    AS $$
+  select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null,
+    case when task = 'end_booking' then instant + grace else instant end,
+    10, app_private.timer_key(task, instant), null, null)::graphile_worker.job_spec
+$$;
+
+--
+-- Name: FUNCTION timer_spec(task text, instant timestamp with time zone, grace interval); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.timer_spec(task text, instant timestamp with time zone, grace interval) IS 'The graphile-worker job spec of the timer of a task at an instant (the end timer runs END_GRACE later).';
+
+--
+-- Name: timer_task(app_public.booking_state); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.timer_task(state app_public.booking_state) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select case state when 'requested' then 'expire_booking' when 'scheduled' then 'start_booking'
+    when 'active' then 'end_booking' end
+$$;
+
+--
+-- Name: FUNCTION timer_task(state app_public.booking_state); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.timer_task(state app_public.booking_state) IS 'The timer task a booking in this state waits for: expire_booking, start_booking, end_booking, or null.';
+
+--
+-- Name: to_job(app_private.job_states); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.to_job(s app_private.job_states) RETURNS app_public.job
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select row(s.id, s.task, s.key, s.queue, s.state, s.run_at, extract(epoch from s.lateness)::float8, s.attempts,
+             s.max_attempts, s.last_error, s.locked_by, s.locked_at, s.payload, s.created_at, s.updated_at)::app_public.job
+$$;
+
+--
+-- Name: transition_booking(uuid, app_public.booking_state, text, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text DEFAULT NULL::text) RETURNS app_public.bookings
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_booking app_public.bookings;
+begin
+  select b.* into v_booking from app_public.bookings b where b.id = transition_booking.booking_id for update;
+  if not found then
+    raise exception 'booking % not found', transition_booking.booking_id using errcode = 'NTFND';
+  end if;
+  if v_booking.state = transition_booking.to_state then
+    return v_booking;
+  end if;
+  perform app_private.set_actor(transition_booking.actor, transition_booking.reason);
+  begin
+    update app_public.bookings b set state = transition_booking.to_state
+      where b.id = transition_booking.booking_id
+      returning b.* into v_booking;
+  exception when exclusion_violation then
+    raise exception 'the tutor already has a session overlapping % – %', v_booking.starts_at, v_booking.ends_at
+      using errcode = 'OVLAP';
+  end;
+  perform app_private.set_actor(null);
+  return v_booking;
+end;
+$$;
+
+--
+-- Name: FUNCTION transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text) IS 'Moves a booking to a state if the state machine allows it; idempotent; audited with the given actor.';
+
+--
+-- Name: visible_booking_for_update(uuid); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.visible_booking_for_update(booking_id uuid) RETURNS app_public.bookings
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_user();
+  v_booking app_public.bookings;
+begin
+  select b.* into v_booking from app_public.bookings b where b.id = visible_booking_for_update.booking_id for update;
+  if not found or (v_me.role <> 'admin' and v_me.id not in (v_booking.student_id, v_booking.tutor_id)) then
+    raise exception 'booking % not found', visible_booking_for_update.booking_id using errcode = 'NTFND';
+  end if;
+  return v_booking;
+end;
+$$;
+
+--
+-- Name: FUNCTION visible_booking_for_update(booking_id uuid); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.visible_booking_for_update(booking_id uuid) IS 'The booking, locked, if the signed-in user may see it; NTFND otherwise.';
+
+--
+-- Name: worker_beat(text, text, integer, interval); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.worker_beat(id text, hostname text, pid integer, dead_after interval) RETURNS TABLE(worker_id text, jobs bigint)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_private.worker_heartbeat(worker_beat.id, worker_beat.hostname, worker_beat.pid);
+  return query select r.worker_id, r.jobs from app_private.recover_dead_workers(dead_after) r;
+end;
+$$;
+
+--
+-- Name: FUNCTION worker_beat(id text, hostname text, pid integer, dead_after interval); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.worker_beat(id text, hostname text, pid integer, dead_after interval) IS 'Records that a worker pool is alive, then unlocks the jobs of workers silent for longer than dead_after; returns those.';
+
+--
+-- Name: worker_heartbeat(text, text, integer); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.worker_heartbeat(id text, hostname text, pid integer) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  insert into app_private.workers as w (id, hostname, pid) values (id, hostname, pid)
+  on conflict on constraint workers_pkey do update set last_seen_at = now();
+$$;
+
+--
+-- Name: FUNCTION worker_heartbeat(id text, hostname text, pid integer); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.worker_heartbeat(id text, hostname text, pid integer) IS 'Registers a worker pool or records that it is alive.';
+
+--
+-- Name: worker_stopped(text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.worker_stopped(id text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  delete from app_private.workers w where w.id = worker_stopped.id;
+$$;
+
+--
+-- Name: FUNCTION worker_stopped(id text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.worker_stopped(id text) IS 'Forgets a worker pool that stopped cleanly.';
+
+--
+-- Name: write_crontab(json); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.write_crontab(entries json) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  with incoming as (
+    select e.identifier, e.task, e.schedule, e.period, e.job_key
+    from json_to_recordset(entries) as e(identifier text, task text, schedule text, period interval, job_key text)
+  ), removed as (
+    delete from app_private.crontab c
+    where not exists (select 1 from incoming i where i.identifier = c.identifier)
+  )
+  insert into app_private.crontab (identifier, task, schedule, period, job_key, updated_at)
+  select identifier, task, schedule, period, job_key, now() from incoming
+  on conflict (identifier) do update
+    set task = excluded.task, schedule = excluded.schedule, period = excluded.period,
+        job_key = excluded.job_key, updated_at = excluded.updated_at
+    where (crontab.task, crontab.schedule, crontab.period, crontab.job_key)
+      is distinct from (excluded.task, excluded.schedule, excluded.period, excluded.job_key);
+$$;
+
+--
+-- Name: FUNCTION write_crontab(entries json); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.write_crontab(entries json) IS 'Makes app_private.crontab what the starting process''s crontab file says.';
+
+--
+-- Name: accept_booking(uuid); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.accept_booking(booking_id uuid) RETURNS app_public.bookings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_user();
+  v_booking app_public.bookings := app_private.visible_booking_for_update(accept_booking.booking_id);
+begin
+  if v_me.role <> 'admin' and v_me.id <> v_booking.tutor_id then
+    raise exception 'only the tutor accepts a booking' using errcode = 'DENYD';
+  end if;
+  return app_private.transition_booking(v_booking.id, 'scheduled', 'user:' || v_me.id);
+end;
+$$;
+
+--
+-- Name: FUNCTION accept_booking(booking_id uuid); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.accept_booking(booking_id uuid) IS '@arg bookingId: The requested booking to accept.
+@resultFieldName booking
+@notNull
+The tutor accepts a requested booking: it becomes scheduled.';
+
+--
+-- Name: bookings_timers(app_public.bookings); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.bookings_timers(booking app_public.bookings) RETURNS SETOF app_public.job
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_task text := app_private.timer_task(booking.state);
+  v_key text := app_private.timer_key(v_task,
+    app_private.timer_instant(booking.state, booking.expires_at, booking.starts_at, booking.ends_at));
+begin
+  perform app_hidden.require_admin();
+  return query
+    select (app_private.to_job(s)).*
+    from app_private.job_states s
+    where (v_task is not null and s.key = v_key)
+       or s.key like 'booking:' || booking.id || ':%'
+       or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
+    order by s.run_at, s.id;
+end;
+$$;
+
+--
+-- Name: FUNCTION bookings_timers(booking app_public.bookings); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.bookings_timers(booking app_public.bookings) IS 'Admins: the booking''s pending jobs: the timer that will move it (timer:<task>:<instant>, shared with every booking due at that instant), its reminders'' deliveries and jobs keyed booking:<id>:..., by run_at.';
+
+--
+-- Name: cancel_booking(uuid, text); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.cancel_booking(booking_id uuid, reason text DEFAULT NULL::text) RETURNS app_public.bookings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_user();
+  v_booking app_public.bookings := app_private.visible_booking_for_update(cancel_booking.booking_id);
+begin
+  if v_booking.state = 'requested' and v_me.role = 'tutor' then
+    raise exception 'a tutor declines a request rather than cancelling it' using errcode = 'DENYD';
+  end if;
+  if length(cancel_booking.reason) > 1000 then
+    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
+  end if;
+  return app_private.transition_booking(v_booking.id, 'cancelled', 'user:' || v_me.id, nullif(btrim(cancel_booking.reason), ''));
+end;
+$$;
+
+--
+-- Name: FUNCTION cancel_booking(booking_id uuid, reason text); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.cancel_booking(booking_id uuid, reason text) IS '@arg bookingId: The booking to cancel.
+@arg reason: Why, shown to the other party; optional.
+@resultFieldName booking
+@notNull
+Cancels a booking: a request (by its student), or a scheduled session before it starts (by either party).';
+
+--
+-- Name: cancel_job(bigint); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.cancel_job(id bigint) RETURNS app_public.job
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_admin();
+  v_job app_private.job_states := app_private.admin_job_for_update(cancel_job.id);
+begin
+  if v_job.state = 'running' then
+    raise exception 'job % is running; it cannot be cancelled now', v_job.id using errcode = 'ILLTR';
+  end if;
+  if v_job.task = 'send_notification' then
+    update app_public.notifications n set state = 'cancelled'
+    where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'pending';
+  end if;
+  insert into app_private.job_history (job_id, task, job_key, attempt, run_at, finished_at, outcome, error, payload)
+  values (v_job.id, v_job.task, v_job.key, v_job.attempts, v_job.run_at, now(), 'cancelled', 'cancelled by admin ' || v_me.id, v_job.payload);
+  perform graphile_worker.complete_jobs(array[v_job.id]);
+  return app_private.to_job(v_job);
+end;
+$$;
+
+--
+-- Name: FUNCTION cancel_job(id bigint); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.cancel_job(id bigint) IS '@arg id: The job to remove.
+@resultFieldName job
+@notNull
+Admins: remove a job that is not running. A booking timer''s move is then left to the sweeps; a notification is cancelled.';
+
+--
+-- Name: cancel_notification(uuid); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.cancel_notification(id uuid) RETURNS app_public.notifications
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_user();
+  v_notification app_public.notifications;
+begin
+  if v_me.role <> 'admin' then
+    raise exception 'only admins cancel notifications' using errcode = 'DENYD';
+  end if;
+  select n.* into v_notification from app_public.notifications n where n.id = cancel_notification.id for update;
+  if not found then
+    raise exception 'notification % not found', cancel_notification.id using errcode = 'NTFND';
+  end if;
+  if v_notification.state = 'cancelled' then
+    return v_notification;
+  end if;
+  if v_notification.state <> 'pending' then
+    raise exception 'notification % is already %', v_notification.id, v_notification.state using errcode = 'ILLTR';
+  end if;
+  update app_public.notifications n set state = 'cancelled' where n.id = v_notification.id returning n.* into v_notification;
+  perform graphile_worker.remove_job('notification:' || v_notification.id);
+  return v_notification;
+end;
+$$;
+
+--
+-- Name: FUNCTION cancel_notification(id uuid); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.cancel_notification(id uuid) IS '@arg id: The notification to cancel.
+@resultFieldName notification
+@notNull
+Admins: cancel a pending notification (a custom one or a reminder); cancelling twice is fine.';
+
+--
+-- Name: current_user(); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public."current_user"() RETURNS app_public.users
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select u.* from app_public.users u where u.id = app_hidden.current_user_id()
+$$;
+
+--
+-- Name: FUNCTION "current_user"(); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public."current_user"() IS 'The signed-in user, or null without a token.';
+
+--
+-- Name: decline_booking(uuid, text); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.decline_booking(booking_id uuid, reason text DEFAULT NULL::text) RETURNS app_public.bookings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_user();
+  v_booking app_public.bookings := app_private.visible_booking_for_update(decline_booking.booking_id);
+begin
+  if v_me.role <> 'admin' and v_me.id <> v_booking.tutor_id then
+    raise exception 'only the tutor declines a booking; a student cancels it' using errcode = 'DENYD';
+  end if;
+  if length(decline_booking.reason) > 1000 then
+    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
+  end if;
+  return app_private.transition_booking(v_booking.id, 'declined', 'user:' || v_me.id, nullif(btrim(decline_booking.reason), ''));
+end;
+$$;
+
+--
+-- Name: FUNCTION decline_booking(booking_id uuid, reason text); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.decline_booking(booking_id uuid, reason text) IS '@arg bookingId: The requested booking to decline.
+@arg reason: Why, shown to the student; optional.
+@resultFieldName booking
+@notNull
+The tutor turns a requested booking down, optionally saying why.';
+
+--
+-- Name: job(bigint); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.job(id bigint) RETURNS app_public.job
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return (select app_private.to_job(s) from app_private.job_states s where s.id = job.id);
+end;
+$$;
+
+--
+-- Name: FUNCTION job(id bigint); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.job(id bigint) IS '@arg id: The job''s id.
+Admins: one job, while graphile-worker still has it. Its attempts, which outlive it, are in jobRuns(jobId).';
+
+--
+-- Name: job_counts(); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.job_counts() RETURNS SETOF app_public.job_count
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return query
+    select s.task, s.state, count(*)::int from app_private.job_states s
+    group by s.task, s.state order by s.task, s.state;
+end;
+$$;
+
+--
+-- Name: FUNCTION job_counts(); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.job_counts() IS 'Admins: the queue by task and state.';
+
+--
+-- Name: job_runs(bigint, text, app_public.job_outcome, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.job_runs(job_id bigint DEFAULT NULL::bigint, task text DEFAULT NULL::text, outcome app_public.job_outcome DEFAULT NULL::app_public.job_outcome, since timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS SETOF app_public.job_run
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  perform app_hidden.check_time('since', job_runs.since);
+  return query
+    select h.id, h.job_id, h.task, h.job_key, h.attempt, h.run_at, h.started_at, h.finished_at, h.duration_ms,
+           h.outcome, h.error, h.worker_id
+    from app_private.job_history h
+    where (job_runs.job_id is null or h.job_id = job_runs.job_id)
+      and (job_runs.task is null or h.task = job_runs.task)
+      and (job_runs.outcome is null or h.outcome = job_runs.outcome)
+      and (job_runs.since is null or h.finished_at >= job_runs.since)
+    order by h.id desc;
+end;
+$$;
+
+--
+-- Name: FUNCTION job_runs(job_id bigint, task text, outcome app_public.job_outcome, since timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.job_runs(job_id bigint, task text, outcome app_public.job_outcome, since timestamp with time zone) IS '@arg jobId: Only the attempts of this job.
+@arg task: Only attempts of jobs of this task.
+@arg outcome: Only attempts that ended so.
+@arg since: Only attempts that finished at or after this time.
+Admins: the job history, newest first, filtered by job, task, outcome and time.';
+
+--
+-- Name: job_throughput(integer, integer); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.job_throughput(minutes integer DEFAULT 60, bucket_minutes integer DEFAULT 5) RETURNS SETOF app_public.job_throughput
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return query
+    select b.bucket_start,
+           count(h.id) filter (where h.outcome = 'success')::int,
+           count(h.id) filter (where h.outcome in ('error', 'failed', 'crashed'))::int
+    from generate_series(
+      date_bin(make_interval(mins => greatest(bucket_minutes, 1)), now() - make_interval(mins => least(greatest(minutes, 1), 10080)), 'epoch'),
+      now(),
+      make_interval(mins => greatest(bucket_minutes, 1))
+    ) b(bucket_start)
+    left join app_private.job_history h
+      on h.finished_at >= b.bucket_start and h.finished_at < b.bucket_start + make_interval(mins => greatest(bucket_minutes, 1))
+    group by b.bucket_start
+    order by b.bucket_start;
+end;
+$$;
+
+--
+-- Name: FUNCTION job_throughput(minutes integer, bucket_minutes integer); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.job_throughput(minutes integer, bucket_minutes integer) IS '@arg minutes: How far back to look (default 60, at most a week).
+@arg bucketMinutes: The width of a bucket in minutes (default 5).
+Admins: jobs succeeded and failed per bucket over the last `minutes` (at most a week), for a chart.';
+
+--
+-- Name: jobs(text, app_public.job_state, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.jobs(task text DEFAULT NULL::text, state app_public.job_state DEFAULT NULL::app_public.job_state, since timestamp with time zone DEFAULT NULL::timestamp with time zone, until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS SETOF app_public.job
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  perform app_hidden.check_time('since', jobs.since);
+  perform app_hidden.check_time('until', jobs.until);
+  return query
+    select (app_private.to_job(s)).*
+    from app_private.job_states s
+    where (jobs.task is null or s.task = jobs.task)
+      and (jobs.state is null or s.state = jobs.state)
+      and (jobs.since is null or s.run_at >= jobs.since)
+      and (jobs.until is null or s.run_at < jobs.until)
+    order by s.run_at, s.id;
+end;
+$$;
+
+--
+-- Name: FUNCTION jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) IS '@arg task: Only jobs of this task.
+@arg state: Only jobs in this state.
+@arg since: Only jobs due at or after this time.
+@arg until: Only jobs due before this time.
+Admins: jobs filtered by task, state and run_at window [since, until), by run_at.';
+
+--
+-- Name: queue_summary(); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.queue_summary() RETURNS app_public.queue_summary
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return (
+    select row(d.id, d.task, d.run_at, extract(epoch from d.lateness)::float8, h.succeeded, h.failed, h.succeeded / 60.0,
+               w.sweep, extract(epoch from w.overdue_for)::float8)::app_public.queue_summary
+    from (select 1) one
+    left join lateral (
+      select s.id, s.task, s.run_at, s.lateness from app_private.job_states s where s.state = 'due' order by s.run_at limit 1
+    ) d on true
+    left join lateral (
+      -- Every run is due for a moment before it starts: a minute late is late.
+      select s.sweep, s.overdue_for from app_private.sweep_status s
+      where s.overdue_for > interval '1 minute' order by s.overdue_for desc limit 1
+    ) w on true
+    cross join lateral (
+      select count(*) filter (where outcome = 'success')::int as succeeded,
+             count(*) filter (where outcome in ('error', 'failed', 'crashed'))::int as failed
+      from app_private.job_history where finished_at > now() - interval '1 hour'
+    ) h
+  );
+end;
+$$;
+
+--
+-- Name: FUNCTION queue_summary(); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.queue_summary() IS 'Admins: the oldest overdue job, the most overdue sweep, throughput and failures over the last hour.';
+
+--
+-- Name: request_booking(uuid, timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.request_booking(tutor_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, subject text) RETURNS app_public.bookings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_user();
+  v_subject text := btrim(request_booking.subject);
+  v_booking app_public.bookings;
+  v_constraint text;
+begin
+  if v_me.role <> 'student' then
+    raise exception 'only students request bookings (you are %)', v_me.role using errcode = 'DENYD';
+  end if;
+  if not exists (select 1 from app_public.users u where u.id = request_booking.tutor_id and u.role = 'tutor') then
+    raise exception 'no tutor with id %', request_booking.tutor_id using errcode = 'NTFND';
+  end if;
+  perform app_private.check_session_times(request_booking.starts_at, request_booking.ends_at);
+  if v_subject = '' or length(v_subject) > 200 then
+    raise exception 'subject must have 1 to 200 characters (got %)', length(v_subject) using errcode = 'BADIN';
+  end if;
+  perform app_private.set_actor('user:' || v_me.id);
+  begin
+    insert into app_public.bookings (student_id, tutor_id, subject, starts_at, ends_at)
+    values (v_me.id, request_booking.tutor_id, v_subject, request_booking.starts_at, request_booking.ends_at)
+    returning * into v_booking;
+  exception when exclusion_violation then
+    get stacked diagnostics v_constraint = constraint_name;
+    perform app_private.raise_booking_conflict(v_constraint, request_booking.starts_at, request_booking.ends_at);
+  end;
+  perform app_private.set_actor(null);
+  return v_booking;
+end;
+$$;
+
+--
+-- Name: FUNCTION request_booking(tutor_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, subject text); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.request_booking(tutor_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, subject text) IS '@arg tutorId: The tutor asked for the session.
+@arg startsAt: When the session would start (in the future, within BOOKING_HORIZON).
+@arg endsAt: When it would end (after startsAt, at most 24 hours later).
+@arg subject: What the session is about.
+@resultFieldName booking
+@notNull
+A student asks a tutor for a session. The request expires after REQUEST_TTL, or at its start if sooner, unless the tutor answers.';
+
+--
+-- Name: reschedule_booking(uuid, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone) RETURNS app_public.bookings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_user();
+  v_booking app_public.bookings := app_private.visible_booking_for_update(reschedule_booking.booking_id);
+  v_constraint text;
+begin
+  if v_booking.state <> 'scheduled' then
+    raise exception 'only a scheduled booking can be rescheduled; booking % is %', v_booking.id, v_booking.state
+      using errcode = 'ILLTR';
+  end if;
+  perform app_private.check_session_times(reschedule_booking.starts_at, reschedule_booking.ends_at);
+  perform app_private.set_actor('user:' || v_me.id);
+  begin
+    update app_public.bookings b
+      set starts_at = reschedule_booking.starts_at, ends_at = reschedule_booking.ends_at
+      where b.id = v_booking.id
+      returning b.* into v_booking;
+  exception when exclusion_violation then
+    get stacked diagnostics v_constraint = constraint_name;
+    perform app_private.raise_booking_conflict(v_constraint, reschedule_booking.starts_at, reschedule_booking.ends_at);
+  end;
+  perform app_private.set_actor(null);
+  return v_booking;
+end;
+$$;
+
+--
+-- Name: FUNCTION reschedule_booking(booking_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone) IS '@arg bookingId: The scheduled booking to move.
+@arg startsAt: Its new start (in the future, within BOOKING_HORIZON).
+@arg endsAt: Its new end (after startsAt, at most 24 hours later).
+@resultFieldName booking
+@notNull
+Moves a scheduled session to another time, before it starts; either party may. It stays scheduled.';
+
+--
+-- Name: reschedule_job(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.reschedule_job(id bigint, run_at timestamp with time zone) RETURNS app_public.job
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_admin();
+  v_job app_private.job_states := app_private.admin_job_for_update(reschedule_job.id);
+begin
+  if v_job.state = 'running' then
+    raise exception 'job % is running; it cannot be rescheduled now', v_job.id using errcode = 'ILLTR';
+  end if;
+  if reschedule_job.run_at is null or not isfinite(reschedule_job.run_at) then
+    raise exception 'runAt must be a real time' using errcode = 'BADIN';
+  end if;
+  perform app_hidden.check_time('runAt', reschedule_job.run_at);
+  perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := reschedule_job.run_at);
+  -- Due now, the workers fetch it at once; due later, their wake-up timers look up the new time.
+  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
+  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
+end;
+$$;
+
+--
+-- Name: FUNCTION reschedule_job(id bigint, run_at timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.reschedule_job(id bigint, run_at timestamp with time zone) IS '@arg id: The job to move.
+@arg runAt: When it should run.
+@resultFieldName job
+@notNull
+Admins: move a job to another time. A booking timer run early finds its booking not yet due and does nothing.';
+
+--
+-- Name: retry_job(bigint); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.retry_job(id bigint) RETURNS app_public.job
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_admin();
+  v_job app_private.job_states := app_private.admin_job_for_update(retry_job.id);
+begin
+  if v_job.state not in ('failed', 'retrying') then
+    raise exception 'job % is %, not failed: nothing to retry', v_job.id, v_job.state using errcode = 'ILLTR';
+  end if;
+  -- A notification that gave up is pending again, with fresh attempts.
+  if v_job.task = 'send_notification' then
+    update app_public.notifications n set state = 'pending', attempts = 0, last_error = null
+    where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'failed';
+  end if;
+  perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := now(), attempts := 0,
+    max_attempts := greatest(v_job.max_attempts, 1));
+  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
+  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
+end;
+$$;
+
+--
+-- Name: FUNCTION retry_job(id bigint); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.retry_job(id bigint) IS '@arg id: The failed or retrying job.
+@resultFieldName job
+@notNull
+Admins: run a failed (or retrying) job again now, with its attempts reset.';
+
+--
+-- Name: run_sweep(text); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.run_sweep(task text) RETURNS app_public.job
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_admin();
+  v_id bigint;
+begin
+  if run_sweep.task not in ('expire_requests', 'start_sessions', 'end_sessions', 'requeue_notifications', 'prune_job_history') then
+    raise exception 'no sweep named "%" (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history)',
+      run_sweep.task using errcode = 'BADIN';
+  end if;
+  select (graphile_worker.add_job(run_sweep.task, '{}'::json, run_at := now(), job_key := 'sweep:' || run_sweep.task)).id
+    into v_id;
+  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_id);
+end;
+$$;
+
+--
+-- Name: FUNCTION run_sweep(task text); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.run_sweep(task text) IS '@arg task: The sweep to run.
+@resultFieldName job
+@notNull
+Admins: run a sweep now (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history).';
+
+--
+-- Name: schedule_notification(uuid, app_public.notification_channel, text, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.schedule_notification(recipient_id uuid, channel app_public.notification_channel, message text, run_at timestamp with time zone DEFAULT now()) RETURNS app_public.notifications
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_me app_public.users := app_hidden.require_user();
+  v_message text := btrim(schedule_notification.message);
+  v_notification app_public.notifications;
+begin
+  if v_me.role <> 'admin' then
+    raise exception 'only admins schedule notifications' using errcode = 'DENYD';
+  end if;
+  if not exists (select 1 from app_public.users u where u.id = schedule_notification.recipient_id) then
+    raise exception 'no user with id %', schedule_notification.recipient_id using errcode = 'NTFND';
+  end if;
+  if v_message = '' or length(v_message) > 2000 then
+    raise exception 'message must have 1 to 2000 characters (got %)', length(v_message) using errcode = 'BADIN';
+  end if;
+  perform app_hidden.check_time('runAt', schedule_notification.run_at);
+  if schedule_notification.run_at < now() - interval '1 minute' then
+    raise exception 'runAt (%) must be now or in the future', schedule_notification.run_at using errcode = 'BADIN';
+  end if;
+  insert into app_public.notifications (recipient_id, channel, message, run_at, scheduled_by_id)
+  values (schedule_notification.recipient_id, schedule_notification.channel, v_message,
+    greatest(schedule_notification.run_at, now()), v_me.id)
+  returning * into v_notification;
+  perform app_private.schedule_notification_job(v_notification);
+  return v_notification;
+end;
+$$;
+
+--
+-- Name: FUNCTION schedule_notification(recipient_id uuid, channel app_public.notification_channel, message text, run_at timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.schedule_notification(recipient_id uuid, channel app_public.notification_channel, message text, run_at timestamp with time zone) IS '@arg recipientId: The user who receives it.
+@arg channel: How it is delivered.
+@arg message: Its text, 1 to 2000 characters.
+@arg runAt: When to send it; now when omitted.
+@resultFieldName notification
+@notNull
+Admins: send a message to a user through a channel at runAt (default now). Returns the notification, whose id is its handle.';
+
+--
+-- Name: add_job(text, json, text, timestamp with time zone, integer, text, integer, text[], text); Type: FUNCTION; Schema: graphile_worker; Owner: -
+--
+
+CREATE FUNCTION graphile_worker.add_job(identifier text, payload json DEFAULT NULL::json, queue_name text DEFAULT NULL::text, run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, max_attempts integer DEFAULT NULL::integer, job_key text DEFAULT NULL::text, priority integer DEFAULT NULL::integer, flags text[] DEFAULT NULL::text[], job_key_mode text DEFAULT 'replace'::text) RETURNS graphile_worker._private_jobs
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_job "graphile_worker"._private_jobs;
+begin
+  if (job_key is null or job_key_mode is null or job_key_mode in ('replace', 'preserve_run_at')) then
+    select * into v_job
+    from "graphile_worker".add_jobs(
+      ARRAY[(
+        identifier,
+        payload,
+        queue_name,
+        run_at,
+        max_attempts::smallint,
+        job_key,
+        priority::smallint,
+        flags
+      )::"graphile_worker".job_spec],
+      (job_key_mode = 'preserve_run_at')
+    )
+    limit 1;
+    return v_job;
+  elsif job_key_mode = 'unsafe_dedupe' then
+    -- Ensure all the tasks exist (insert only missing identifiers so identity is not consumed)
+    insert into "graphile_worker"._private_tasks as tasks (identifier)
+    select add_job.identifier
+    where not exists (
+      select 1
+      from "graphile_worker"._private_tasks as existing
+      where existing.identifier = add_job.identifier
+    )
+    on conflict do nothing;
+    -- Ensure all the queues exist
+    if add_job.queue_name is not null then
+      insert into "graphile_worker"._private_job_queues as job_queues (queue_name)
+      select add_job.queue_name
+      where not exists (
+        select 1
+        from "graphile_worker"._private_job_queues as existing
+        where existing.queue_name = add_job.queue_name
+      )
+      on conflict do nothing;
+    end if;
+    -- Insert job, but if one already exists then do nothing, even if the
+    -- existing job has already started (and thus represents an out-of-date
+    -- world state). This is dangerous because it means that whatever state
+    -- change triggered this add_job may not be acted upon (since it happened
+    -- after the existing job started executing, but no further job is being
+    -- scheduled), but it is useful in very rare circumstances for
+    -- de-duplication. If in doubt, DO NOT USE THIS.
+    insert into "graphile_worker"._private_jobs as jobs (
+      job_queue_id,
+      task_id,
+      payload,
+      run_at,
+      max_attempts,
+      key,
+      priority,
+      flags
+    )
+      select
+        job_queues.id,
+        tasks.id,
+        coalesce(add_job.payload, '{}'::json),
+        coalesce(add_job.run_at, now()),
+        coalesce(add_job.max_attempts::smallint, 25::smallint),
+        add_job.job_key,
+        coalesce(add_job.priority::smallint, 0::smallint),
+        (
+          select jsonb_object_agg(flag, true)
+          from unnest(add_job.flags) as item(flag)
+        )
+      from "graphile_worker"._private_tasks as tasks
+      left join "graphile_worker"._private_job_queues as job_queues
+      on job_queues.queue_name = add_job.queue_name
+      where tasks.identifier = add_job.identifier
+    on conflict (key)
+      -- Bump the updated_at so that there's something to return
+      do update set
+        revision = jobs.revision + 1,
+        updated_at = now()
+      returning *
+      into v_job;
+    if v_job.revision = 0 then
+      perform pg_notify('jobs:insert', '{"r":' || random()::text || ',"count":1}');
+    end if;
+    return v_job;
+  else
+    raise exception 'Invalid job_key_mode value, expected ''replace'', ''preserve_run_at'' or ''unsafe_dedupe''.' using errcode = 'GWBKM';
+  end if;
+end;
+$$;
+
+--
+-- Name: add_jobs(graphile_worker.job_spec[], boolean); Type: FUNCTION; Schema: graphile_worker; Owner: -
+--
+
+CREATE FUNCTION graphile_worker.add_jobs(specs graphile_worker.job_spec[], job_key_preserve_run_at boolean DEFAULT false) RETURNS SETOF graphile_worker._private_jobs
+    LANGUAGE plpgsql
+    AS $$
+begin
+  -- Ensure all the tasks exist (insert only missing identifiers so identity is not consumed)
+  insert into "graphile_worker"._private_tasks as tasks (identifier)
+  select distinct spec.identifier
+  from unnest(specs) spec
+  where not exists (
+    select 1
+    from "graphile_worker"._private_tasks as existing
+    where existing.identifier = spec.identifier
+  )
+  on conflict do nothing;
+  -- Ensure all the queues exist
+  insert into "graphile_worker"._private_job_queues as job_queues (queue_name)
+  select distinct spec.queue_name
+  from unnest(specs) spec
+  where spec.queue_name is not null
+  and not exists (
+    select 1
+    from "graphile_worker"._private_job_queues as existing
+    where existing.queue_name = spec.queue_name
+  )
+  on conflict do nothing;
+  -- Ensure any locked jobs have their key cleared - in the case of locked
+  -- existing job create a new job instead as it must have already started
+  -- executing (i.e. it's world state is out of date, and the fact add_job
+  -- has been called again implies there's new information that needs to be
+  -- acted upon).
+  update "graphile_worker"._private_jobs as jobs
+  set
+    key = null,
+    attempts = jobs.max_attempts,
+    updated_at = now()
+  from unnest(specs) spec
+  where spec.job_key is not null
+  and jobs.key = spec.job_key
+  and is_available is not true;
+
+  -- WARNING: this count is not 100% accurate; 'on conflict' clause will cause it to be an overestimate
+  perform pg_notify('jobs:insert', '{"r":' || random()::text || ',"count":' || array_length(specs, 1)::text || '}');
+
+  -- TODO: is there a risk that a conflict could occur depending on the
+  -- isolation level?
+  return query insert into "graphile_worker"._private_jobs as jobs (
+    job_queue_id,
+    task_id,
+    payload,
+    run_at,
+    max_attempts,
+    key,
+    priority,
+    flags
+  )
+    select
+      job_queues.id,
+      tasks.id,
+      coalesce(spec.payload, '{}'::json),
+      coalesce(spec.run_at, now()),
+      coalesce(spec.max_attempts, 25),
+      spec.job_key,
+      coalesce(spec.priority, 0),
+      (
+        select jsonb_object_agg(flag, true)
+        from unnest(spec.flags) as item(flag)
+      )
+    from unnest(specs) spec
+    inner join "graphile_worker"._private_tasks as tasks
+    on tasks.identifier = spec.identifier
+    left join "graphile_worker"._private_job_queues as job_queues
+    on job_queues.queue_name = spec.queue_name
+  on conflict (key) do update set
+    job_queue_id = excluded.job_queue_id,
+    task_id = excluded.task_id,
+    payload =
+      case
+      when json_typeof(jobs.payload) = 'array' and json_typeof(excluded.payload) = 'array' then
+        (jobs.payload::jsonb || excluded.payload::jsonb)::json
+      else
+        excluded.payload
+      end,
+    max_attempts = excluded.max_attempts,
+    run_at = (case
+      when job_key_preserve_run_at is true and jobs.attempts = 0 then jobs.run_at
+      else excluded.run_at
+    end),
+    priority = excluded.priority,
+    revision = jobs.revision + 1,
+    flags = excluded.flags,
+    -- always reset error/retry state
+    attempts = 0,
+    last_error = null,
+    updated_at = now()
+  where jobs.locked_at is null
+  returning *;
+end;
+$$;
+
+--
+-- Name: complete_jobs(bigint[]); Type: FUNCTION; Schema: graphile_worker; Owner: -
+--
+
+CREATE FUNCTION graphile_worker.complete_jobs(job_ids bigint[]) RETURNS SETOF graphile_worker._private_jobs
+    LANGUAGE sql
+    AS $$
+  delete from "graphile_worker"._private_jobs as jobs
+    where id = any(job_ids)
+    and (
+      locked_at is null
+    or
+      locked_at < now() - interval '4 hours'
+    )
+    returning *;
+$$;
+
+--
+-- Name: force_unlock_workers(text[]); Type: FUNCTION; Schema: graphile_worker; Owner: -
+--
+
+CREATE FUNCTION graphile_worker.force_unlock_workers(worker_ids text[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+update "graphile_worker"._private_jobs as jobs
+set locked_at = null, locked_by = null
+where locked_by = any(worker_ids);
+update "graphile_worker"._private_job_queues as job_queues
+set locked_at = null, locked_by = null
+where locked_by = any(worker_ids);
+$$;
+
+--
+-- Name: permanently_fail_jobs(bigint[], text); Type: FUNCTION; Schema: graphile_worker; Owner: -
+--
+
+CREATE FUNCTION graphile_worker.permanently_fail_jobs(job_ids bigint[], error_message text DEFAULT NULL::text) RETURNS SETOF graphile_worker._private_jobs
+    LANGUAGE sql
+    AS $$
+  update "graphile_worker"._private_jobs as jobs
+    set
+      last_error = coalesce(error_message, 'Manually marked as failed'),
+      attempts = max_attempts,
+      updated_at = now()
+    where id = any(job_ids)
+    and (
+      locked_at is null
+    or
+      locked_at < NOW() - interval '4 hours'
+    )
+    returning *;
+$$;
+
+--
+-- Name: remove_job(text); Type: FUNCTION; Schema: graphile_worker; Owner: -
+--
+
+CREATE FUNCTION graphile_worker.remove_job(job_key text) RETURNS graphile_worker._private_jobs
+    LANGUAGE plpgsql STRICT
+    AS $$
+declare
+  v_job "graphile_worker"._private_jobs;
+begin
+  -- Delete job if not locked
+  delete from "graphile_worker"._private_jobs as jobs
+    where key = job_key
+    and (
+      locked_at is null
+    or
+      locked_at < NOW() - interval '4 hours'
+    )
+  returning * into v_job;
+  if not (v_job is null) then
+    perform pg_notify('jobs:insert', '{"r":' || random()::text || ',"count":-1}');
+    return v_job;
+  end if;
+  -- Otherwise prevent job from retrying, and clear the key
+  update "graphile_worker"._private_jobs as jobs
+  set
+    key = null,
+    attempts = jobs.max_attempts,
+    updated_at = now()
+  where key = job_key
+  returning * into v_job;
+  return v_job;
+end;
+$$;
+
+--
+-- Name: reschedule_jobs(bigint[], timestamp with time zone, integer, integer, integer); Type: FUNCTION; Schema: graphile_worker; Owner: -
+--
+
+CREATE FUNCTION graphile_worker.reschedule_jobs(job_ids bigint[], run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, priority integer DEFAULT NULL::integer, attempts integer DEFAULT NULL::integer, max_attempts integer DEFAULT NULL::integer) RETURNS SETOF graphile_worker._private_jobs
+    LANGUAGE sql
+    AS $$
+  update "graphile_worker"._private_jobs as jobs
+    set
+      run_at = coalesce(reschedule_jobs.run_at, jobs.run_at),
+      priority = coalesce(reschedule_jobs.priority::smallint, jobs.priority),
+      attempts = coalesce(reschedule_jobs.attempts::smallint, jobs.attempts),
+      max_attempts = coalesce(reschedule_jobs.max_attempts::smallint, jobs.max_attempts),
+      updated_at = now()
+    where id = any(job_ids)
+    and (
+      locked_at is null
+    or
+      locked_at < NOW() - interval '4 hours'
+    )
+    returning *;
+$$;
+
+--
+-- Name: crontab; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.crontab (
+    identifier text NOT NULL,
+    task text NOT NULL,
+    schedule text NOT NULL,
+    period interval NOT NULL,
+    job_key text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE crontab; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.crontab IS 'The crontab as the running code has it, written by every process as it starts: what runs when.';
+
+--
+-- Name: COLUMN crontab.identifier; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.crontab.identifier IS 'The crontab entry (graphile_worker._private_known_crontabs.identifier).';
+
+--
+-- Name: COLUMN crontab.schedule; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.crontab.schedule IS 'The five cron fields, e.g. */5 * * * *.';
+
+--
+-- Name: COLUMN crontab.period; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.crontab.period IS 'The longest time between two ticks of the schedule.';
+
+--
+-- Name: COLUMN crontab.job_key; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.crontab.job_key IS 'The job key its ticks fold into, if any.';
+
+--
+-- Name: job_history; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.job_history (
+    id bigint NOT NULL,
+    job_id bigint NOT NULL,
+    task text NOT NULL,
+    job_key text,
+    attempt integer NOT NULL,
+    run_at timestamp with time zone,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone NOT NULL,
+    duration_ms double precision,
+    outcome app_public.job_outcome NOT NULL,
+    error text,
+    worker_id text,
+    payload json
+);
+
+--
+-- Name: TABLE job_history; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.job_history IS 'Every job outcome, kept after graphile-worker deletes the job; pruned after JOB_HISTORY_RETENTION.';
+
+--
+-- Name: COLUMN job_history.attempt; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.job_history.attempt IS 'Which attempt of the job this was (1 for the first).';
+
+--
+-- Name: COLUMN job_history.run_at; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.job_history.run_at IS 'When the job was due.';
+
+--
+-- Name: COLUMN job_history.worker_id; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.job_history.worker_id IS 'The worker pool that ran it (graphile_worker locked_by).';
+
+--
+-- Name: job_history_id_seq; Type: SEQUENCE; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.job_history ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_private.job_history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: jobs_due; Type: VIEW; Schema: app_private; Owner: -
+--
+
+CREATE VIEW app_private.jobs_due AS
+ SELECT job_states.id,
+    job_states.task,
+    job_states.key,
+    job_states.run_at,
+    job_states.lateness,
+    job_states.attempts,
+    job_states.payload
+   FROM app_private.job_states
+  WHERE (job_states.state = 'due'::app_public.job_state)
+  ORDER BY job_states.run_at;
+
+--
+-- Name: VIEW jobs_due; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON VIEW app_private.jobs_due IS 'Jobs that are due and not started, most overdue first, with their lateness.';
+
+--
+-- Name: jobs_failed; Type: VIEW; Schema: app_private; Owner: -
+--
+
+CREATE VIEW app_private.jobs_failed AS
+ SELECT job_states.id,
+    job_states.task,
+    job_states.key,
+    job_states.state,
+    job_states.attempts,
+    job_states.max_attempts,
+    job_states.last_error,
+        CASE
+            WHEN (job_states.attempts < job_states.max_attempts) THEN job_states.run_at
+            ELSE NULL::timestamp with time zone
+        END AS next_attempt_at,
+    job_states.updated_at,
+    job_states.payload
+   FROM app_private.job_states
+  WHERE (job_states.state = ANY (ARRAY['retrying'::app_public.job_state, 'failed'::app_public.job_state]))
+  ORDER BY job_states.updated_at DESC;
+
+--
+-- Name: VIEW jobs_failed; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON VIEW app_private.jobs_failed IS 'Failed jobs: retrying (next_attempt_at says when) or permanently failed (no attempts left, next_attempt_at null), with their errors.';
+
+--
+-- Name: COLUMN jobs_failed.next_attempt_at; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.jobs_failed.next_attempt_at IS 'When the job is tried again; null when it has no attempts left and will not be retried.';
+
+--
+-- Name: jobs_pending_by_task; Type: VIEW; Schema: app_private; Owner: -
+--
+
+CREATE VIEW app_private.jobs_pending_by_task AS
+ SELECT job_states.task,
+    count(*) FILTER (WHERE (job_states.state = 'scheduled'::app_public.job_state)) AS scheduled,
+    count(*) FILTER (WHERE (job_states.state = 'due'::app_public.job_state)) AS due,
+    count(*) FILTER (WHERE (job_states.state = 'retrying'::app_public.job_state)) AS retrying,
+    min(job_states.run_at) FILTER (WHERE (job_states.state = 'scheduled'::app_public.job_state)) AS next_run_at,
+    max(job_states.lateness) AS max_lateness
+   FROM app_private.job_states
+  WHERE (job_states.state = ANY (ARRAY['scheduled'::app_public.job_state, 'due'::app_public.job_state, 'retrying'::app_public.job_state]))
+  GROUP BY job_states.task
+  ORDER BY job_states.task;
+
+--
+-- Name: VIEW jobs_pending_by_task; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON VIEW app_private.jobs_pending_by_task IS 'Jobs waiting to run, per task: scheduled, due, retrying; the next run and the worst lateness.';
+
+--
+-- Name: workers; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.workers (
+    id text NOT NULL,
+    hostname text NOT NULL,
+    pid integer NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE workers; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.workers IS 'Live worker pools (id = graphile_worker locked_by) and their last heartbeat.';
+
+--
+-- Name: COLUMN workers.id; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.workers.id IS 'The graphile-worker pool id, as in graphile_worker.jobs.locked_by.';
+
+--
+-- Name: COLUMN workers.last_seen_at; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.workers.last_seen_at IS 'The last heartbeat.';
+
+--
+-- Name: jobs_running; Type: VIEW; Schema: app_private; Owner: -
+--
+
+CREATE VIEW app_private.jobs_running AS
+ SELECT s.id,
+    s.task,
+    s.key,
+    s.locked_by,
+    w.hostname,
+    w.pid,
+    w.last_seen_at,
+    (now() - s.locked_at) AS running_for,
+    s.attempts
+   FROM (app_private.job_states s
+     LEFT JOIN app_private.workers w ON ((w.id = s.locked_by)))
+  WHERE (s.state = 'running'::app_public.job_state)
+  ORDER BY s.locked_at;
+
+--
+-- Name: VIEW jobs_running; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON VIEW app_private.jobs_running IS 'Jobs being run, by which worker (host, pid, last heartbeat) and for how long.';
+
+--
+-- Name: migrations; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.migrations (
+    filename text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: settings; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.settings (
+    name text NOT NULL,
+    value text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE settings; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.settings IS 'Configuration the SQL needs, written by the service at startup from REQUEST_TTL, END_GRACE, ...';
+
+--
+-- Name: stale_locks; Type: VIEW; Schema: app_private; Owner: -
+--
+
+CREATE VIEW app_private.stale_locks AS
+ SELECT s.id,
+    s.task,
+    s.key,
+    s.locked_by,
+    s.locked_at,
+    w.last_seen_at,
+    COALESCE(w.last_seen_at, s.locked_at) AS silent_since
+   FROM (app_private.job_states s
+     LEFT JOIN app_private.workers w ON ((w.id = s.locked_by)))
+  WHERE ((s.state = 'running'::app_public.job_state) AND (COALESCE(w.last_seen_at, s.locked_at) < (now() - app_private.setting_interval('worker_dead_after'::text))));
+
+--
+-- Name: VIEW stale_locks; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON VIEW app_private.stale_locks IS 'Locks held by workers that are gone (no heartbeat for WORKER_DEAD_AFTER); the survivors free them on their next beat.';
+
+--
+-- Name: _private_known_crontabs; Type: TABLE; Schema: graphile_worker; Owner: -
+--
+
+CREATE TABLE graphile_worker._private_known_crontabs (
+    identifier text NOT NULL,
+    known_since timestamp with time zone NOT NULL,
+    last_execution timestamp with time zone
+);
+
+--
+-- Name: sweep_status; Type: VIEW; Schema: app_private; Owner: -
+--
+
+CREATE VIEW app_private.sweep_status AS
+ SELECT c.identifier AS sweep,
+    c.task,
+    c.schedule,
+    c.period,
+    last.started_at AS last_success_at,
+    k.known_since,
+    j.id AS job_id,
+    j.state AS job_state,
+    j.run_at AS job_run_at,
+    j.created_at AS job_created_at,
+    j.revision AS ticks_folded,
+    d.due_since,
+    GREATEST((now() - d.due_since), '00:00:00'::interval) AS overdue_for
+   FROM ((((app_private.crontab c
+     LEFT JOIN graphile_worker._private_known_crontabs k ON ((k.identifier = c.identifier)))
+     LEFT JOIN LATERAL ( SELECT h.started_at
+           FROM app_private.job_history h
+          WHERE ((h.task = c.task) AND (h.outcome = 'success'::app_public.job_outcome))
+          ORDER BY h.finished_at DESC
+         LIMIT 1) last ON (true))
+     LEFT JOIN LATERAL ( SELECT s.id,
+            s.state,
+            s.run_at,
+            s.created_at,
+            pj.revision
+           FROM (app_private.job_states s
+             JOIN graphile_worker._private_jobs pj ON ((pj.id = s.id)))
+          WHERE (s.key = c.job_key)) j ON (true))
+     CROSS JOIN LATERAL ( SELECT LEAST((COALESCE(last.started_at, k.known_since) + c.period),
+                CASE
+                    WHEN (j.state = ANY (ARRAY['due'::app_public.job_state, 'retrying'::app_public.job_state])) THEN LEAST(j.created_at, j.run_at)
+                    ELSE NULL::timestamp with time zone
+                END) AS due_since) d);
+
+--
+-- Name: VIEW sweep_status; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON VIEW app_private.sweep_status IS 'Each crontab entry: its schedule, last success, pending job (ticks folded into it), since when a run has been due and how overdue it is. A running sweep counts as overdue once it runs longer than its period.';
+
+--
+-- Name: time_zones; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.time_zones (
+    name text NOT NULL
+);
+
+--
+-- Name: TABLE time_zones; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.time_zones IS 'The IANA time zone names Postgres knew when this was last refreshed.';
+
+--
+-- Name: booking_events; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.booking_events (
+    id bigint NOT NULL,
+    booking_id uuid NOT NULL,
+    from_state app_public.booking_state,
+    to_state app_public.booking_state NOT NULL,
+    actor text NOT NULL,
+    reason text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE booking_events; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.booking_events IS '@behavior -insert -update -delete
+The audit trail: one row per change of a booking, written in the same transaction as the change.';
+
+--
+-- Name: COLUMN booking_events.id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.booking_events.id IS 'Order of events.';
+
+--
+-- Name: COLUMN booking_events.booking_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.booking_events.booking_id IS 'The booking that changed.';
+
+--
+-- Name: COLUMN booking_events.from_state; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.booking_events.from_state IS 'The state before; null when the booking was created.';
+
+--
+-- Name: COLUMN booking_events.to_state; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.booking_events.to_state IS 'The state after (the same as before for a reschedule).';
+
+--
+-- Name: COLUMN booking_events.actor; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.booking_events.actor IS '@readThrough app_hidden.booking_event_actor
+@notNull
+@behavior -orderBy -filterBy
+Who or what made the change: user:<id>, job:<task> (an exact-time job), sweep:<task>, or sql:<database user>; `admin` for an admin unless you are one.';
+
+--
+-- Name: COLUMN booking_events.reason; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.booking_events.reason IS 'Why, when known: a decline or cancel reason, or what was rescheduled.';
+
+--
+-- Name: COLUMN booking_events.created_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.booking_events.created_at IS 'When it happened.';
+
+--
+-- Name: booking_events_id_seq; Type: SEQUENCE; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.booking_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.booking_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: job_queues_id_seq; Type: SEQUENCE; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE graphile_worker._private_job_queues ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME graphile_worker.job_queues_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: jobs; Type: VIEW; Schema: graphile_worker; Owner: -
+--
+
+CREATE VIEW graphile_worker.jobs AS
+ SELECT jobs.id,
+    job_queues.queue_name,
+    tasks.identifier AS task_identifier,
+    jobs.priority,
+    jobs.run_at,
+    jobs.attempts,
+    jobs.max_attempts,
+    jobs.last_error,
+    jobs.created_at,
+    jobs.updated_at,
+    jobs.key,
+    jobs.locked_at,
+    jobs.locked_by,
+    jobs.revision,
+    jobs.flags
+   FROM ((graphile_worker._private_jobs jobs
+     JOIN graphile_worker._private_tasks tasks ON ((tasks.id = jobs.task_id)))
+     LEFT JOIN graphile_worker._private_job_queues job_queues ON ((job_queues.id = jobs.job_queue_id)));
+
+--
+-- Name: jobs_id_seq1; Type: SEQUENCE; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE graphile_worker._private_jobs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME graphile_worker.jobs_id_seq1
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: migrations; Type: TABLE; Schema: graphile_worker; Owner: -
+--
+
+CREATE TABLE graphile_worker.migrations (
+    id integer NOT NULL,
+    ts timestamp with time zone DEFAULT now() NOT NULL,
+    breaking boolean DEFAULT false NOT NULL
+);
+
+--
+-- Name: tasks_id_seq; Type: SEQUENCE; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE graphile_worker._private_tasks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME graphile_worker.tasks_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: crontab crontab_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.crontab
+    ADD CONSTRAINT crontab_pkey PRIMARY KEY (identifier);
+
+--
+-- Name: job_history job_history_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.job_history
+    ADD CONSTRAINT job_history_pkey PRIMARY KEY (id);
+
+--
+-- Name: migrations migrations_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.migrations
+    ADD CONSTRAINT migrations_pkey PRIMARY KEY (filename);
+
+--
+-- Name: settings settings_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.settings
+    ADD CONSTRAINT settings_pkey PRIMARY KEY (name);
+
+--
+-- Name: time_zones time_zones_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.time_zones
+    ADD CONSTRAINT time_zones_pkey PRIMARY KEY (name);
+
+--
+-- Name: workers workers_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.workers
+    ADD CONSTRAINT workers_pkey PRIMARY KEY (id);
+
+--
+-- Name: booking_events booking_events_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.booking_events
+    ADD CONSTRAINT booking_events_pkey PRIMARY KEY (id);
+
+--
+-- Name: bookings bookings_no_duplicate_request; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.bookings
+    ADD CONSTRAINT bookings_no_duplicate_request EXCLUDE USING gist (student_id WITH =, tutor_id WITH =, tstzrange(starts_at, ends_at) WITH &&) WHERE ((state = 'requested'::app_public.booking_state));
+
+--
+-- Name: CONSTRAINT bookings_no_duplicate_request ON bookings; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT bookings_no_duplicate_request ON app_public.bookings IS 'A student cannot hold two open requests with one tutor at overlapping times.';
+
+--
+-- Name: bookings bookings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.bookings
+    ADD CONSTRAINT bookings_pkey PRIMARY KEY (id);
+
+--
+-- Name: bookings bookings_tutor_no_overlap; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.bookings
+    ADD CONSTRAINT bookings_tutor_no_overlap EXCLUDE USING gist (tutor_id WITH =, tstzrange(starts_at, ends_at) WITH &&) WHERE ((state = ANY (ARRAY['scheduled'::app_public.booking_state, 'active'::app_public.booking_state])));
+
+--
+-- Name: CONSTRAINT bookings_tutor_no_overlap ON bookings; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT bookings_tutor_no_overlap ON app_public.bookings IS 'A tutor cannot hold two overlapping scheduled or active sessions.';
+
+--
+-- Name: notifications notifications_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
+-- Name: _private_job_queues job_queues_pkey1; Type: CONSTRAINT; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE ONLY graphile_worker._private_job_queues
+    ADD CONSTRAINT job_queues_pkey1 PRIMARY KEY (id);
+
+--
+-- Name: _private_job_queues job_queues_queue_name_key; Type: CONSTRAINT; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE ONLY graphile_worker._private_job_queues
+    ADD CONSTRAINT job_queues_queue_name_key UNIQUE (queue_name);
+
+--
+-- Name: _private_jobs jobs_key_key1; Type: CONSTRAINT; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE ONLY graphile_worker._private_jobs
+    ADD CONSTRAINT jobs_key_key1 UNIQUE (key);
+
+--
+-- Name: _private_jobs jobs_pkey1; Type: CONSTRAINT; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE ONLY graphile_worker._private_jobs
+    ADD CONSTRAINT jobs_pkey1 PRIMARY KEY (id);
+
+--
+-- Name: _private_known_crontabs known_crontabs_pkey; Type: CONSTRAINT; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE ONLY graphile_worker._private_known_crontabs
+    ADD CONSTRAINT known_crontabs_pkey PRIMARY KEY (identifier);
+
+--
+-- Name: migrations migrations_pkey; Type: CONSTRAINT; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE ONLY graphile_worker.migrations
+    ADD CONSTRAINT migrations_pkey PRIMARY KEY (id);
+
+--
+-- Name: _private_tasks tasks_identifier_key; Type: CONSTRAINT; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE ONLY graphile_worker._private_tasks
+    ADD CONSTRAINT tasks_identifier_key UNIQUE (identifier);
+
+--
+-- Name: _private_tasks tasks_pkey; Type: CONSTRAINT; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE ONLY graphile_worker._private_tasks
+    ADD CONSTRAINT tasks_pkey PRIMARY KEY (id);
+
+--
+-- Name: job_history_finished_idx; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX job_history_finished_idx ON app_private.job_history USING btree (finished_at);
+
+--
+-- Name: job_history_job_idx; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX job_history_job_idx ON app_private.job_history USING btree (job_id, id);
+
+--
+-- Name: job_history_task_idx; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX job_history_task_idx ON app_private.job_history USING btree (task, finished_at);
+
+--
+-- Name: booking_events_booking_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX booking_events_booking_idx ON app_public.booking_events USING btree (booking_id, id);
+
+--
+-- Name: bookings_active_ends_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX bookings_active_ends_idx ON app_public.bookings USING btree (ends_at) WHERE (state = 'active'::app_public.booking_state);
+
+--
+-- Name: bookings_requested_expires_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX bookings_requested_expires_idx ON app_public.bookings USING btree (expires_at) WHERE (state = 'requested'::app_public.booking_state);
+
+--
+-- Name: bookings_scheduled_starts_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX bookings_scheduled_starts_idx ON app_public.bookings USING btree (starts_at) WHERE (state = 'scheduled'::app_public.booking_state);
+
+--
+-- Name: bookings_starts_at_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX bookings_starts_at_idx ON app_public.bookings USING btree (starts_at);
+
+--
+-- Name: bookings_state_starts_at_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX bookings_state_starts_at_idx ON app_public.bookings USING btree (state, starts_at);
+
+--
+-- Name: bookings_student_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX bookings_student_idx ON app_public.bookings USING btree (student_id, starts_at);
+
+--
+-- Name: bookings_tutor_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX bookings_tutor_idx ON app_public.bookings USING btree (tutor_id, starts_at);
+
+--
+-- Name: bookings_updated_at_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX bookings_updated_at_idx ON app_public.bookings USING btree (updated_at);
+
+--
+-- Name: notifications_booking_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX notifications_booking_idx ON app_public.notifications USING btree (booking_id);
+
+--
+-- Name: notifications_pending_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX notifications_pending_idx ON app_public.notifications USING btree (run_at) WHERE (state = 'pending'::app_public.notification_state);
+
+--
+-- Name: notifications_recipient_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX notifications_recipient_idx ON app_public.notifications USING btree (recipient_id, run_at);
+
+--
+-- Name: notifications_reminder_key; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE UNIQUE INDEX notifications_reminder_key ON app_public.notifications USING btree (booking_id, recipient_id, lead) WHERE (booking_id IS NOT NULL);
+
+--
+-- Name: notifications_scheduled_by_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX notifications_scheduled_by_idx ON app_public.notifications USING btree (scheduled_by_id);
+
+--
+-- Name: users_email_key; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email_key ON app_public.users USING btree (lower(email));
+
+--
+-- Name: users_role_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX users_role_idx ON app_public.users USING btree (role);
+
+--
+-- Name: jobs_main_index; Type: INDEX; Schema: graphile_worker; Owner: -
+--
+
+CREATE INDEX jobs_main_index ON graphile_worker._private_jobs USING btree (priority, run_at) INCLUDE (id, task_id, job_queue_id) WHERE (is_available = true);
+
+--
+-- Name: jobs_no_queue_index; Type: INDEX; Schema: graphile_worker; Owner: -
+--
+
+CREATE INDEX jobs_no_queue_index ON graphile_worker._private_jobs USING btree (priority, run_at) INCLUDE (id, task_id) WHERE ((is_available = true) AND (job_queue_id IS NULL));
+
+--
+-- Name: schoolbell_jobs_next_run_idx; Type: INDEX; Schema: graphile_worker; Owner: -
+--
+
+CREATE INDEX schoolbell_jobs_next_run_idx ON graphile_worker._private_jobs USING btree (run_at) WHERE is_available;
+
+--
+-- Name: bookings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.bookings FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: notifications _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.notifications FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: users _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: bookings _200_guard; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _200_guard BEFORE INSERT OR UPDATE ON app_public.bookings FOR EACH ROW EXECUTE FUNCTION app_private.tg_bookings__guard();
+
+--
+-- Name: bookings _800_audit; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _800_audit AFTER INSERT OR UPDATE ON app_public.bookings FOR EACH ROW EXECUTE FUNCTION app_private.tg_bookings__audit();
+
+--
+-- Name: bookings _900_timers_insert; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_timers_insert AFTER INSERT ON app_public.bookings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_bookings__timers_set();
+
+--
+-- Name: bookings _900_timers_update; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_timers_update AFTER UPDATE ON app_public.bookings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_bookings__timers_set();
+
+--
+-- Name: booking_events booking_events_booking_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.booking_events
+    ADD CONSTRAINT booking_events_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES app_public.bookings(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT booking_events_booking_id_fkey ON booking_events; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT booking_events_booking_id_fkey ON app_public.booking_events IS '@fieldName booking
+@foreignFieldName events
+@notNull
+The booking that changed.';
+
+--
+-- Name: bookings bookings_student_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.bookings
+    ADD CONSTRAINT bookings_student_id_fkey FOREIGN KEY (student_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT bookings_student_id_fkey ON bookings; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT bookings_student_id_fkey ON app_public.bookings IS '@fieldName student
+@foreignFieldName bookingsAsStudent
+@notNull
+The student who asked for the session.';
+
+--
+-- Name: bookings bookings_tutor_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.bookings
+    ADD CONSTRAINT bookings_tutor_id_fkey FOREIGN KEY (tutor_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT bookings_tutor_id_fkey ON bookings; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT bookings_tutor_id_fkey ON app_public.bookings IS '@fieldName tutor
+@foreignFieldName bookingsAsTutor
+@notNull
+The tutor who gives it.';
+
+--
+-- Name: notifications notifications_booking_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES app_public.bookings(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT notifications_booking_id_fkey ON notifications; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT notifications_booking_id_fkey ON app_public.notifications IS '@fieldName booking
+@foreignFieldName reminders';
+
+--
+-- Name: notifications notifications_recipient_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT notifications_recipient_id_fkey ON notifications; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT notifications_recipient_id_fkey ON app_public.notifications IS '@fieldName recipient
+@foreignFieldName notifications
+@notNull
+Who receives it.';
+
+--
+-- Name: notifications notifications_scheduled_by_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_scheduled_by_id_fkey FOREIGN KEY (scheduled_by_id) REFERENCES app_public.users(id) ON DELETE SET NULL;
+
+--
+-- Name: CONSTRAINT notifications_scheduled_by_id_fkey ON notifications; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT notifications_scheduled_by_id_fkey ON app_public.notifications IS '@fieldName scheduledBy
+@foreignFieldName scheduledNotifications
+@backwardBehavior -*';
+
+--
+-- Name: crontab; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.crontab ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: job_history; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.job_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: settings; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: time_zones; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.time_zones ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: workers; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.workers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: booking_events; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.booking_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: bookings; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.bookings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notifications; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.notifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: booking_events select_visible; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_visible ON app_public.booking_events FOR SELECT TO schoolbell_visitor USING ((EXISTS ( SELECT 1
+   FROM app_public.bookings b
+  WHERE (b.id = booking_events.booking_id))));
+
+--
+-- Name: bookings select_visible; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_visible ON app_public.bookings FOR SELECT TO schoolbell_visitor USING (((student_id = ( SELECT app_hidden.current_user_id() AS current_user_id)) OR (tutor_id = ( SELECT app_hidden.current_user_id() AS current_user_id)) OR ( SELECT app_hidden.current_user_is_admin() AS current_user_is_admin)));
+
+--
+-- Name: notifications select_visible; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_visible ON app_public.notifications FOR SELECT TO schoolbell_visitor USING (((recipient_id = ( SELECT app_hidden.current_user_id() AS current_user_id)) OR ( SELECT app_hidden.current_user_is_admin() AS current_user_is_admin)));
+
+--
+-- Name: users select_visible; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_visible ON app_public.users FOR SELECT TO schoolbell_visitor USING (((id = ( SELECT app_hidden.current_user_id() AS current_user_id)) OR ((role = 'tutor'::app_public.user_role) AND (( SELECT app_hidden.current_user_id() AS current_user_id) IS NOT NULL)) OR ( SELECT app_hidden.current_user_is_admin() AS current_user_is_admin) OR (EXISTS ( SELECT 1
+   FROM app_public.bookings b
+  WHERE (((b.student_id = users.id) AND (b.tutor_id = ( SELECT app_hidden.current_user_id() AS current_user_id))) OR ((b.tutor_id = users.id) AND (b.student_id = ( SELECT app_hidden.current_user_id() AS current_user_id))))))));
+
+--
+-- Name: users; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.users ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: _private_job_queues; Type: ROW SECURITY; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE graphile_worker._private_job_queues ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: _private_jobs; Type: ROW SECURITY; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE graphile_worker._private_jobs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: _private_known_crontabs; Type: ROW SECURITY; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE graphile_worker._private_known_crontabs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: _private_tasks; Type: ROW SECURITY; Schema: graphile_worker; Owner: -
+--
+
+ALTER TABLE graphile_worker._private_tasks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: SCHEMA app_hidden; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA app_hidden TO schoolbell_visitor;
+
+--
+-- Name: SCHEMA app_public; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA app_public TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION gbtreekey16_in(cstring); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey16_in(cstring) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey16_out(public.gbtreekey16); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey16_out(public.gbtreekey16) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey2_in(cstring); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey2_in(cstring) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey2_out(public.gbtreekey2); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey2_out(public.gbtreekey2) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey32_in(cstring); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey32_in(cstring) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey32_out(public.gbtreekey32); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey32_out(public.gbtreekey32) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey4_in(cstring); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey4_in(cstring) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey4_out(public.gbtreekey4); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey4_out(public.gbtreekey4) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey8_in(cstring); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey8_in(cstring) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey8_out(public.gbtreekey8); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey8_out(public.gbtreekey8) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey_var_in(cstring); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey_var_in(cstring) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbtreekey_var_out(public.gbtreekey_var); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbtreekey_var_out(public.gbtreekey_var) FROM PUBLIC;
+
+--
+-- Name: FUNCTION booking_event_actor(id bigint); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.booking_event_actor(id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.booking_event_actor(id bigint) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION booking_event_actor_name(id bigint); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.booking_event_actor_name(id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.booking_event_actor_name(id bigint) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION check_time(what text, t timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.check_time(what text, t timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.check_time(what text, t timestamp with time zone) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION current_user_id(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.current_user_id() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.current_user_id() TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION current_user_is_admin(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.current_user_is_admin() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.current_user_is_admin() TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION notification_last_error(id uuid); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.notification_last_error(id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.notification_last_error(id uuid) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION notification_scheduled_by_id(id uuid); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.notification_scheduled_by_id(id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.notification_scheduled_by_id(id uuid) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION is_time_zone(name text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.is_time_zone(name text) FROM PUBLIC;
+
+--
+-- Name: COLUMN users.id; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(id) ON TABLE app_public.users TO schoolbell_visitor;
+
+--
+-- Name: COLUMN users.name; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(name) ON TABLE app_public.users TO schoolbell_visitor;
+
+--
+-- Name: COLUMN users.role; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(role) ON TABLE app_public.users TO schoolbell_visitor;
+
+--
+-- Name: COLUMN users.time_zone; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(time_zone) ON TABLE app_public.users TO schoolbell_visitor;
+
+--
+-- Name: COLUMN users.created_at; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(created_at) ON TABLE app_public.users TO schoolbell_visitor;
+
+--
+-- Name: COLUMN users.updated_at; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(updated_at) ON TABLE app_public.users TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION require_admin(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.require_admin() FROM PUBLIC;
+
+--
+-- Name: FUNCTION require_user(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.require_user() FROM PUBLIC;
+
+--
+-- Name: FUNCTION time_is_usable(t timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.time_is_usable(t timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.time_is_usable(t timestamp with time zone) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION user_email(id uuid); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.user_email(id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.user_email(id uuid) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION user_phone(id uuid); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.user_phone(id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.user_phone(id uuid) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION add_jobs(specs graphile_worker.job_spec[]); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.add_jobs(specs graphile_worker.job_spec[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION admin_job_for_update(id bigint); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.admin_job_for_update(id bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION booking_transition_allowed(from_state app_public.booking_state, to_state app_public.booking_state); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.booking_transition_allowed(from_state app_public.booking_state, to_state app_public.booking_state) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION fire_timer(to_state app_public.booking_state, instant timestamp with time zone, batch_size integer, actor text, wait boolean, OUT moved integer, OUT waiting boolean); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.fire_timer(to_state app_public.booking_state, instant timestamp with time zone, batch_size integer, actor text, wait boolean, OUT moved integer, OUT waiting boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION give_up_job(job_id bigint); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.give_up_job(job_id bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION instant_text(at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.instant_text(at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION prune_job_history(batch_size integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.prune_job_history(batch_size integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION raise_booking_conflict(constraint_name text, starts_at timestamp with time zone, ends_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.raise_booking_conflict(constraint_name text, starts_at timestamp with time zone, ends_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION recover_dead_workers(dead_after interval); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.recover_dead_workers(dead_after interval) FROM PUBLIC;
+
+--
+-- Name: FUNCTION remove_jobs(keys text[]); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.remove_jobs(keys text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION requeue_notifications(batch_size integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.requeue_notifications(batch_size integer) FROM PUBLIC;
+
+--
+-- Name: COLUMN notifications.id; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(id) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.recipient_id; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(recipient_id) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.booking_id; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(booking_id) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.lead; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(lead) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.channel; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(channel) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.message; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(message) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.run_at; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(run_at) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.state; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(state) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.attempts; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(attempts) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.sent_at; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(sent_at) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.created_at; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(created_at) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: COLUMN notifications.updated_at; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(updated_at) ON TABLE app_public.notifications TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION schedule_notification_job(notification app_public.notifications); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.schedule_notification_job(notification app_public.notifications) FROM PUBLIC;
+
+--
+-- Name: FUNCTION set_actor(actor text, reason text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.set_actor(actor text, reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION setting_interval(name text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.setting_interval(name text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION sweep_bookings(to_state app_public.booking_state, batch_size integer, actor text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, actor text) FROM PUBLIC;
+
+--
+-- Name: TABLE bookings; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT ON TABLE app_public.bookings TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION sync_timers(after app_public.bookings[], before app_public.bookings[]); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.sync_timers(after app_public.bookings[], before app_public.bookings[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg__timestamps(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_bookings__audit(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_bookings__audit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_bookings__guard(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_bookings__guard() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_bookings__timers_set(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_bookings__timers_set() FROM PUBLIC;
+
+--
+-- Name: FUNCTION timer_instant(state app_public.booking_state, expires_at timestamp with time zone, starts_at timestamp with time zone, ends_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.timer_instant(state app_public.booking_state, expires_at timestamp with time zone, starts_at timestamp with time zone, ends_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION timer_key(task text, instant timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.timer_key(task text, instant timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION timer_spec(task text, instant timestamp with time zone, grace interval); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.timer_spec(task text, instant timestamp with time zone, grace interval) FROM PUBLIC;
+
+--
+-- Name: FUNCTION timer_task(state app_public.booking_state); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.timer_task(state app_public.booking_state) FROM PUBLIC;
+
+--
+-- Name: FUNCTION to_job(s app_private.job_states); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.to_job(s app_private.job_states) FROM PUBLIC;
+
+--
+-- Name: FUNCTION transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION visible_booking_for_update(booking_id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.visible_booking_for_update(booking_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION worker_beat(id text, hostname text, pid integer, dead_after interval); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.worker_beat(id text, hostname text, pid integer, dead_after interval) FROM PUBLIC;
+
+--
+-- Name: FUNCTION worker_heartbeat(id text, hostname text, pid integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.worker_heartbeat(id text, hostname text, pid integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION worker_stopped(id text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.worker_stopped(id text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION write_crontab(entries json); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.write_crontab(entries json) FROM PUBLIC;
+
+--
+-- Name: FUNCTION accept_booking(booking_id uuid); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.accept_booking(booking_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.accept_booking(booking_id uuid) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION bookings_timers(booking app_public.bookings); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.bookings_timers(booking app_public.bookings) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.bookings_timers(booking app_public.bookings) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION cancel_booking(booking_id uuid, reason text); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_booking(booking_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_booking(booking_id uuid, reason text) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION cancel_job(id bigint); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_job(id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_job(id bigint) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION cancel_notification(id uuid); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_notification(id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_notification(id uuid) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION "current_user"(); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public."current_user"() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public."current_user"() TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION decline_booking(booking_id uuid, reason text); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.decline_booking(booking_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.decline_booking(booking_id uuid, reason text) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION job(id bigint); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.job(id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.job(id bigint) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION job_counts(); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.job_counts() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.job_counts() TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION job_runs(job_id bigint, task text, outcome app_public.job_outcome, since timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.job_runs(job_id bigint, task text, outcome app_public.job_outcome, since timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.job_runs(job_id bigint, task text, outcome app_public.job_outcome, since timestamp with time zone) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION job_throughput(minutes integer, bucket_minutes integer); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.job_throughput(minutes integer, bucket_minutes integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.job_throughput(minutes integer, bucket_minutes integer) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION queue_summary(); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.queue_summary() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.queue_summary() TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION request_booking(tutor_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, subject text); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.request_booking(tutor_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.request_booking(tutor_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, subject text) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION reschedule_booking(booking_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION reschedule_job(id bigint, run_at timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.reschedule_job(id bigint, run_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.reschedule_job(id bigint, run_at timestamp with time zone) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION retry_job(id bigint); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.retry_job(id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.retry_job(id bigint) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION run_sweep(task text); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.run_sweep(task text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.run_sweep(task text) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION schedule_notification(recipient_id uuid, channel app_public.notification_channel, message text, run_at timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.schedule_notification(recipient_id uuid, channel app_public.notification_channel, message text, run_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.schedule_notification(recipient_id uuid, channel app_public.notification_channel, message text, run_at timestamp with time zone) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION add_job(identifier text, payload json, queue_name text, run_at timestamp with time zone, max_attempts integer, job_key text, priority integer, flags text[], job_key_mode text); Type: ACL; Schema: graphile_worker; Owner: -
+--
+
+REVOKE ALL ON FUNCTION graphile_worker.add_job(identifier text, payload json, queue_name text, run_at timestamp with time zone, max_attempts integer, job_key text, priority integer, flags text[], job_key_mode text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION add_jobs(specs graphile_worker.job_spec[], job_key_preserve_run_at boolean); Type: ACL; Schema: graphile_worker; Owner: -
+--
+
+REVOKE ALL ON FUNCTION graphile_worker.add_jobs(specs graphile_worker.job_spec[], job_key_preserve_run_at boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION complete_jobs(job_ids bigint[]); Type: ACL; Schema: graphile_worker; Owner: -
+--
+
+REVOKE ALL ON FUNCTION graphile_worker.complete_jobs(job_ids bigint[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION force_unlock_workers(worker_ids text[]); Type: ACL; Schema: graphile_worker; Owner: -
+--
+
+REVOKE ALL ON FUNCTION graphile_worker.force_unlock_workers(worker_ids text[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION permanently_fail_jobs(job_ids bigint[], error_message text); Type: ACL; Schema: graphile_worker; Owner: -
+--
+
+REVOKE ALL ON FUNCTION graphile_worker.permanently_fail_jobs(job_ids bigint[], error_message text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION remove_job(job_key text); Type: ACL; Schema: graphile_worker; Owner: -
+--
+
+REVOKE ALL ON FUNCTION graphile_worker.remove_job(job_key text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION reschedule_jobs(job_ids bigint[], run_at timestamp with time zone, priority integer, attempts integer, max_attempts integer); Type: ACL; Schema: graphile_worker; Owner: -
+--
+
+REVOKE ALL ON FUNCTION graphile_worker.reschedule_jobs(job_ids bigint[], run_at timestamp with time zone, priority integer, attempts integer, max_attempts integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION cash_dist(money, money); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.cash_dist(money, money) FROM PUBLIC;
+
+--
+-- Name: FUNCTION date_dist(date, date); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.date_dist(date, date) FROM PUBLIC;
+
+--
+-- Name: FUNCTION float4_dist(real, real); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.float4_dist(real, real) FROM PUBLIC;
+
+--
+-- Name: FUNCTION float8_dist(double precision, double precision); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.float8_dist(double precision, double precision) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bit_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bit_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bit_consistent(internal, bit, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bit_consistent(internal, bit, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bit_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bit_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bit_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bit_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bit_same(public.gbtreekey_var, public.gbtreekey_var, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bit_same(public.gbtreekey_var, public.gbtreekey_var, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bit_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bit_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bool_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bool_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bool_consistent(internal, boolean, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bool_consistent(internal, boolean, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bool_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bool_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bool_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bool_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bool_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bool_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bool_same(public.gbtreekey2, public.gbtreekey2, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bool_same(public.gbtreekey2, public.gbtreekey2, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bool_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bool_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bpchar_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bpchar_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bpchar_consistent(internal, character, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bpchar_consistent(internal, character, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bytea_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bytea_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bytea_consistent(internal, bytea, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bytea_consistent(internal, bytea, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bytea_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bytea_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bytea_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bytea_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bytea_same(public.gbtreekey_var, public.gbtreekey_var, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bytea_same(public.gbtreekey_var, public.gbtreekey_var, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_bytea_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_bytea_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_cash_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_cash_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_cash_consistent(internal, money, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_cash_consistent(internal, money, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_cash_distance(internal, money, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_cash_distance(internal, money, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_cash_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_cash_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_cash_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_cash_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_cash_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_cash_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_cash_same(public.gbtreekey16, public.gbtreekey16, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_cash_same(public.gbtreekey16, public.gbtreekey16, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_cash_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_cash_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_date_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_date_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_date_consistent(internal, date, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_date_consistent(internal, date, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_date_distance(internal, date, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_date_distance(internal, date, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_date_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_date_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_date_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_date_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_date_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_date_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_date_same(public.gbtreekey8, public.gbtreekey8, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_date_same(public.gbtreekey8, public.gbtreekey8, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_date_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_date_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_decompress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_decompress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_enum_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_enum_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_enum_consistent(internal, anyenum, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_enum_consistent(internal, anyenum, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_enum_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_enum_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_enum_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_enum_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_enum_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_enum_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_enum_same(public.gbtreekey8, public.gbtreekey8, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_enum_same(public.gbtreekey8, public.gbtreekey8, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_enum_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_enum_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float4_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float4_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float4_consistent(internal, real, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float4_consistent(internal, real, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float4_distance(internal, real, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float4_distance(internal, real, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float4_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float4_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float4_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float4_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float4_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float4_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float4_same(public.gbtreekey8, public.gbtreekey8, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float4_same(public.gbtreekey8, public.gbtreekey8, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float4_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float4_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float8_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float8_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float8_consistent(internal, double precision, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float8_consistent(internal, double precision, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float8_distance(internal, double precision, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float8_distance(internal, double precision, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float8_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float8_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float8_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float8_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float8_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float8_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float8_same(public.gbtreekey16, public.gbtreekey16, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float8_same(public.gbtreekey16, public.gbtreekey16, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_float8_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_float8_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_inet_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_inet_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_inet_consistent(internal, inet, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_inet_consistent(internal, inet, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_inet_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_inet_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_inet_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_inet_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_inet_same(public.gbtreekey16, public.gbtreekey16, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_inet_same(public.gbtreekey16, public.gbtreekey16, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_inet_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_inet_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int2_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int2_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int2_consistent(internal, smallint, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int2_consistent(internal, smallint, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int2_distance(internal, smallint, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int2_distance(internal, smallint, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int2_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int2_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int2_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int2_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int2_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int2_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int2_same(public.gbtreekey4, public.gbtreekey4, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int2_same(public.gbtreekey4, public.gbtreekey4, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int2_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int2_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int4_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int4_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int4_consistent(internal, integer, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int4_consistent(internal, integer, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int4_distance(internal, integer, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int4_distance(internal, integer, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int4_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int4_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int4_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int4_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int4_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int4_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int4_same(public.gbtreekey8, public.gbtreekey8, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int4_same(public.gbtreekey8, public.gbtreekey8, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int4_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int4_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int8_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int8_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int8_consistent(internal, bigint, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int8_consistent(internal, bigint, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int8_distance(internal, bigint, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int8_distance(internal, bigint, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int8_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int8_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int8_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int8_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int8_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int8_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int8_same(public.gbtreekey16, public.gbtreekey16, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int8_same(public.gbtreekey16, public.gbtreekey16, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_int8_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_int8_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_intv_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_intv_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_intv_consistent(internal, interval, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_intv_consistent(internal, interval, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_intv_decompress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_intv_decompress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_intv_distance(internal, interval, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_intv_distance(internal, interval, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_intv_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_intv_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_intv_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_intv_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_intv_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_intv_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_intv_same(public.gbtreekey32, public.gbtreekey32, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_intv_same(public.gbtreekey32, public.gbtreekey32, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_intv_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_intv_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad8_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad8_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad8_consistent(internal, macaddr8, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad8_consistent(internal, macaddr8, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad8_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad8_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad8_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad8_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad8_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad8_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad8_same(public.gbtreekey16, public.gbtreekey16, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad8_same(public.gbtreekey16, public.gbtreekey16, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad8_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad8_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad_consistent(internal, macaddr, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad_consistent(internal, macaddr, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad_same(public.gbtreekey16, public.gbtreekey16, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad_same(public.gbtreekey16, public.gbtreekey16, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_macad_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_macad_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_numeric_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_numeric_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_numeric_consistent(internal, numeric, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_numeric_consistent(internal, numeric, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_numeric_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_numeric_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_numeric_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_numeric_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_numeric_same(public.gbtreekey_var, public.gbtreekey_var, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_numeric_same(public.gbtreekey_var, public.gbtreekey_var, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_numeric_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_numeric_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_oid_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_oid_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_oid_consistent(internal, oid, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_oid_consistent(internal, oid, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_oid_distance(internal, oid, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_oid_distance(internal, oid, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_oid_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_oid_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_oid_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_oid_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_oid_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_oid_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_oid_same(public.gbtreekey8, public.gbtreekey8, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_oid_same(public.gbtreekey8, public.gbtreekey8, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_oid_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_oid_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_text_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_text_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_text_consistent(internal, text, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_text_consistent(internal, text, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_text_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_text_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_text_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_text_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_text_same(public.gbtreekey_var, public.gbtreekey_var, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_text_same(public.gbtreekey_var, public.gbtreekey_var, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_text_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_text_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_time_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_time_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_time_consistent(internal, time without time zone, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_time_consistent(internal, time without time zone, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_time_distance(internal, time without time zone, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_time_distance(internal, time without time zone, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_time_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_time_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_time_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_time_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_time_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_time_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_time_same(public.gbtreekey16, public.gbtreekey16, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_time_same(public.gbtreekey16, public.gbtreekey16, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_time_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_time_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_timetz_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_timetz_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_timetz_consistent(internal, time with time zone, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_timetz_consistent(internal, time with time zone, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_ts_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_ts_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_ts_consistent(internal, timestamp without time zone, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_ts_consistent(internal, timestamp without time zone, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_ts_distance(internal, timestamp without time zone, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_ts_distance(internal, timestamp without time zone, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_ts_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_ts_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_ts_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_ts_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_ts_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_ts_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_ts_same(public.gbtreekey16, public.gbtreekey16, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_ts_same(public.gbtreekey16, public.gbtreekey16, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_ts_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_ts_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_tstz_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_tstz_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_tstz_consistent(internal, timestamp with time zone, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_tstz_consistent(internal, timestamp with time zone, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_tstz_distance(internal, timestamp with time zone, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_tstz_distance(internal, timestamp with time zone, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_uuid_compress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_uuid_compress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_uuid_consistent(internal, uuid, smallint, oid, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_uuid_consistent(internal, uuid, smallint, oid, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_uuid_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_uuid_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_uuid_penalty(internal, internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_uuid_penalty(internal, internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_uuid_picksplit(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_uuid_picksplit(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_uuid_same(public.gbtreekey32, public.gbtreekey32, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_uuid_same(public.gbtreekey32, public.gbtreekey32, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_uuid_union(internal, internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_uuid_union(internal, internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_var_decompress(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_var_decompress(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION gbt_var_fetch(internal); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.gbt_var_fetch(internal) FROM PUBLIC;
+
+--
+-- Name: FUNCTION int2_dist(smallint, smallint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.int2_dist(smallint, smallint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION int4_dist(integer, integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.int4_dist(integer, integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION int8_dist(bigint, bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.int8_dist(bigint, bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION interval_dist(interval, interval); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.interval_dist(interval, interval) FROM PUBLIC;
+
+--
+-- Name: FUNCTION oid_dist(oid, oid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.oid_dist(oid, oid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION time_dist(time without time zone, time without time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.time_dist(time without time zone, time without time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION ts_dist(timestamp without time zone, timestamp without time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.ts_dist(timestamp without time zone, timestamp without time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tstz_dist(timestamp with time zone, timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.tstz_dist(timestamp with time zone, timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: COLUMN booking_events.id; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(id) ON TABLE app_public.booking_events TO schoolbell_visitor;
+
+--
+-- Name: COLUMN booking_events.booking_id; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(booking_id) ON TABLE app_public.booking_events TO schoolbell_visitor;
+
+--
+-- Name: COLUMN booking_events.from_state; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(from_state) ON TABLE app_public.booking_events TO schoolbell_visitor;
+
+--
+-- Name: COLUMN booking_events.to_state; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(to_state) ON TABLE app_public.booking_events TO schoolbell_visitor;
+
+--
+-- Name: COLUMN booking_events.reason; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(reason) ON TABLE app_public.booking_events TO schoolbell_visitor;
+
+--
+-- Name: COLUMN booking_events.created_at; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(created_at) ON TABLE app_public.booking_events TO schoolbell_visitor;
+
+--
+-- Name: DEFAULT PRIVILEGES FOR FUNCTIONS; Type: DEFAULT ACL; Schema: -; Owner: -
+--
+
+ALTER DEFAULT PRIVILEGES FOR ROLE <migrator> REVOKE ALL ON FUNCTIONS  FROM PUBLIC;
