@@ -5,10 +5,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { createPool } from '../src/db/db.ts';
+import { dumpSchema } from '../src/db/schema-dump.ts';
 import { printGraphqlSchema } from '../src/http/graphql.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { dumpSchema } from '../src/schema-dump.ts';
 import { openDatabase, prepareDatabase } from '../src/service.ts';
 
 const config = loadConfig();

@@ -491,7 +491,7 @@ t.test('schema.graphql is the live schema', async (t) => {
 });
 
 t.test('schema.sql is the live schema', async (t) => {
-  const { dumpSchema, pgDumpMajor } = await import('../src/schema-dump.ts');
+  const { dumpSchema, pgDumpMajor } = await import('../src/db/schema-dump.ts');
   const dumper = await pgDumpMajor();
   const { rows } = await pool.query<{ major: number }>(
     "select current_setting('server_version_num')::int / 10000 as major",
