@@ -42,7 +42,7 @@ function problem(document: string, target: string): string | undefined {
 
 t.test('the link finder sees every kind of link it checks', async (t) => {
   const sample = [
-    'See [the design\n](../shared/DESIGN.md) and ![a picture](docs/a.png "title").',
+    'See [the design\n](../outside/NOTES.md) and ![a picture](docs/a.png "title").',
     '[ref]: ./docs/b.md',
     '<a href="c.md">c</a>',
     '`[not](a-link.md)` and',
@@ -53,13 +53,13 @@ t.test('the link finder sees every kind of link it checks', async (t) => {
   ].join('\n');
   t.same(links(sample).sort(), [
     '#anchor',
-    '../shared/DESIGN.md',
+    '../outside/NOTES.md',
     './docs/b.md',
     'c.md',
     'docs/a.png',
     'https://example.com',
   ]);
-  t.equal(problem('README.md', '../shared/DESIGN.md'), 'leaves the repository');
+  t.equal(problem('README.md', '../outside/NOTES.md'), 'leaves the repository');
   t.equal(problem('docs/architecture.md', '../README.md'), undefined);
   t.match(problem('README.md', 'docs/missing.md'), /does not exist/);
 });
