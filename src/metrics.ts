@@ -110,9 +110,20 @@ const UNCOUNTED_TOTALS = [
 export type GraphqlOutcome = 'ok' | 'graphql_error' | 'http_error';
 
 /**
+ * GRAPHQL_ERRORS remembers, per response, whether the GraphQL answer carried `errors`; the
+ * responses plugin (src/http/responses.ts), which reads every answer's errors anyway to give
+ * them codes, says so through noteGraphqlErrors.
+ */
+const GRAPHQL_ERRORS = new WeakMap<ServerResponse, boolean>();
+
+/** noteGraphqlErrors records whether the GraphQL answer sent on `res` carries errors. */
+export function noteGraphqlErrors(res: ServerResponse, errors: boolean): void {
+  GRAPHQL_ERRORS.set(res, errors);
+}
+
+/**
  * countGraphqlRequest counts one GraphQL HTTP request (a POST, or a GET carrying a query) in the
- * metrics once its response is sent, by outcome and status, and observes its latency. It keeps a
- * copy of a 2xx response's body to tell a GraphQL error from a success.
+ * metrics once its response is sent, by outcome and status, and observes its latency.
  */
 export function countGraphqlRequest(
   metrics: Metrics,
@@ -122,39 +133,14 @@ export function countGraphqlRequest(
   const query = (req.url ?? '').includes('?');
   if (req.method !== 'POST' && !(req.method === 'GET' && query)) return;
   const started = process.hrtime.bigint();
-  const chunks: Buffer[] = [];
-  const keep = (chunk: unknown, encoding: unknown) => {
-    if (res.statusCode < 200 || res.statusCode >= 300 || chunk == null) return;
-    if (typeof chunk === 'string')
-      chunks.push(
-        Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'),
-      );
-    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
-  };
-  const write = res.write;
-  const end = res.end;
-  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-    keep(chunk, rest[0]);
-    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as typeof res.write;
-  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    if (typeof chunk !== 'function') keep(chunk, rest[0]);
-    return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
-  } as typeof res.end;
   res.once('finish', () => {
     const status = String(res.statusCode);
-    const outcome = graphqlOutcome(res.statusCode, chunks);
-    metrics.graphqlRequests.inc({ outcome, status });
+    metrics.graphqlRequests.inc({ outcome: graphqlOutcome(res), status });
     metrics.graphqlDuration.observe({ status }, Number(process.hrtime.bigint() - started) / 1e9);
   });
 }
 
-function graphqlOutcome(statusCode: number, body: Buffer[]): GraphqlOutcome {
-  if (statusCode < 200 || statusCode >= 300) return 'http_error';
-  try {
-    const parsed = JSON.parse(Buffer.concat(body).toString('utf8')) as { errors?: unknown };
-    return Array.isArray(parsed.errors) && parsed.errors.length > 0 ? 'graphql_error' : 'ok';
-  } catch {
-    return 'ok'; // not JSON (GraphiQL's page): nothing went wrong
-  }
+function graphqlOutcome(res: ServerResponse): GraphqlOutcome {
+  if (res.statusCode < 200 || res.statusCode >= 300) return 'http_error';
+  return GRAPHQL_ERRORS.get(res) ? 'graphql_error' : 'ok';
 }

@@ -6,6 +6,7 @@ import {
   type ValidationRule,
 } from 'postgraphile/graphql';
 import type { RequestErrorCode } from '../db/errors.ts';
+import { noteGraphqlErrors } from '../metrics.ts';
 import { AuthError } from './auth.ts';
 
 /**
@@ -98,7 +99,11 @@ function jsonError(result: Extract<Result, { type: 'error' }>): unknown {
  * every error carries extensions.code (an error grafserv answers as plain text becomes JSON),
  * and Cache-Control and Vary say who may keep it.
  */
-function finishResponse(result: Result, method: string, authorized: boolean): Result {
+function finishResponse(
+  result: Result,
+  method: string,
+  authorized: boolean,
+): { result: Result; errors: boolean } {
   const headers: Record<string, string> = { ...result.headers };
   let body: unknown;
   if (result.type === 'error') body = jsonError(result);
@@ -108,21 +113,24 @@ function finishResponse(result: Result, method: string, authorized: boolean): Re
     if (result.statusCode === 200 && !result.buffer.includes('"errors"')) {
       headers['cache-control'] = cacheControl(method, authorized, 200, false);
       headers.vary = VARY;
-      return { ...result, headers };
+      return { result: { ...result, headers }, errors: false };
     }
     try {
       body = JSON.parse(result.buffer.toString('utf8'));
     } catch {
-      return result;
+      return { result, errors: false };
     }
-  } else return result;
+  } else return { result, errors: false };
   const coded = withCodes(body, result.statusCode);
   headers['cache-control'] = cacheControl(method, authorized, result.statusCode, coded.errors);
   headers.vary = VARY;
   if (result.type === 'error') headers['content-type'] = 'application/json; charset=utf-8';
   const buffer = Buffer.from(JSON.stringify(coded.body), 'utf8');
   headers['content-length'] = String(buffer.length);
-  return { type: 'buffer', statusCode: result.statusCode, headers, buffer };
+  return {
+    result: { type: 'buffer', statusCode: result.statusCode, headers, buffer },
+    errors: coded.errors,
+  };
 }
 
 /**
@@ -208,7 +216,10 @@ export function responsesPlugin(
           }
           const result = await next();
           if (!result) return result;
-          return finishResponse(result, request.method, Boolean(authorization?.trim()));
+          const finished = finishResponse(result, request.method, Boolean(authorization?.trim()));
+          const res = request.requestContext.node?.res;
+          if (res) noteGraphqlErrors(res, finished.errors);
+          return finished.result;
         },
       },
     },
