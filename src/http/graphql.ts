@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import { isClientError } from '../db/errors.ts';
 import { SEED_USERS } from '../db/seed.ts';
 import { ActorNamePlugin } from './actor-name.ts';
-import { verifyAuthorization } from './auth.ts';
+import { type Claims, verifyAuthorization } from './auth.ts';
 import { ConventionsPreset } from './conventions.ts';
 import { ENDPOINTS } from './endpoints.ts';
 import { limitsPlugin, operationCost, withoutSuggestion } from './limits.ts';
@@ -104,15 +104,23 @@ export function graphqlPreset(
   pool: pg.Pool,
   limiter?: RequestLimiter,
 ): GraphileConfig.Preset {
+  // The responses plugin verifies a request's token before anything runs (to answer a 401 with
+  // its code); the context then reuses that verification of the same request.
+  const verified = new WeakMap<object, Promise<Claims | undefined>>();
+  const claimsOf = (header: string | undefined, request: object | undefined) => {
+    const known = request && verified.get(request);
+    if (known) return known;
+    const claims = verifyAuthorization(header, config.jwtSecret, config.tokenMaxTtl);
+    if (request) verified.set(request, claims);
+    return claims;
+  };
   return {
     extends: [PostGraphileAmberPreset, PgSimplifyInflectionPreset, ConventionsPreset],
     plugins: [
       MaskedColumnsPlugin,
       ActorNamePlugin,
       limitsPlugin(config),
-      responsesPlugin(ENDPOINTS.graphql.path, (header) =>
-        verifyAuthorization(header, config.jwtSecret, config.tokenMaxTtl),
-      ),
+      responsesPlugin(ENDPOINTS.graphql.path, claimsOf),
     ],
     disablePlugins: ['NodePlugin'],
     pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: false })],
@@ -137,10 +145,9 @@ export function graphqlPreset(
     ruru: { clientConfig: { defaultQuery: WELCOME_OPERATION } as RuruClientConfig },
     grafast: {
       async context(requestContext, args) {
-        const claims = await verifyAuthorization(
+        const claims = await claimsOf(
           requestContext.http?.getHeader('authorization'),
-          config.jwtSecret,
-          config.tokenMaxTtl,
+          requestContext.node?.req,
         );
         const pgSettings: Record<string, string | undefined> = {
           ...args.contextValue.pgSettings,

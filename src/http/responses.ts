@@ -186,7 +186,7 @@ function unauthorized(error: AuthError): Result {
  */
 export function responsesPlugin(
   graphqlPath: string,
-  verify: (header: string | undefined) => Promise<unknown>,
+  verify: (header: string | undefined, request: object | undefined) => Promise<unknown>,
 ): GraphileConfig.Plugin {
   return {
     name: 'SchoolbellResponsesPlugin',
@@ -204,7 +204,7 @@ export function responsesPlugin(
             ([name]) => name.toLowerCase() === 'authorization',
           )?.[1];
           try {
-            await verify(authorization);
+            await verify(authorization, request.requestContext.node?.req);
           } catch (error) {
             if (error instanceof AuthError) {
               // As grafserv reports the errors it answers: src/log.ts makes this the one
