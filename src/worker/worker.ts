@@ -87,6 +87,21 @@ export interface DueJobsRun {
 }
 
 /**
+ * prepareRun is what every run of the worker starts from, a long one or runDueJobs's single
+ * pass: its logger, the task list from tasks/ with the channels they deliver through, and the
+ * emitter graphile-worker reports job events on.
+ */
+async function prepareRun(config: Config, log: Logger) {
+  const workerLog = log.child({ component: 'worker' });
+  const taskList = await loadTaskList({
+    config,
+    log: workerLog,
+    channels: createChannels(config, workerLog),
+  });
+  return { workerLog, taskList, events: new EventEmitter() };
+}
+
+/**
  * runDueJobs runs every job that is due now, once each, with the tasks in tasks/, then returns
  * (graphile-worker's runOnce): for cron-driven deployments and DBAs who want the queue drained
  * without a long-running worker. A job that fails is rescheduled with backoff as usual, so it
@@ -97,13 +112,7 @@ export async function runDueJobs({
   pool,
   log,
 }: Pick<WorkerOptions, 'config' | 'pool' | 'log'>): Promise<DueJobsRun> {
-  const workerLog = log.child({ component: 'worker' });
-  const taskList = await loadTaskList({
-    config,
-    log: workerLog,
-    channels: createChannels(config, workerLog),
-  });
-  const events = new EventEmitter();
+  const { workerLog, taskList, events } = await prepareRun(config, log);
   const history = recordJobHistory(pool, events, workerLog);
   let succeeded = 0;
   let failed = 0;
@@ -158,13 +167,7 @@ export interface Worker {
  */
 export async function startWorker({ config, pool, log, metrics }: WorkerOptions): Promise<Worker> {
   const crontab = await fs.readFile(crontabPath, 'utf8');
-  const workerLog = log.child({ component: 'worker' });
-  const taskList = await loadTaskList({
-    config,
-    log: workerLog,
-    channels: createChannels(config, workerLog),
-  });
-  const events = new EventEmitter();
+  const { workerLog, taskList, events } = await prepareRun(config, log);
   // WORKER_WAKEUP=off leaves graphile-worker to find future jobs by polling alone (benchmarks).
   const wakeup = startWakeup({
     enabled: config.workerWakeup,
