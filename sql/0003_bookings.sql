@@ -6,12 +6,10 @@
 --   active    -> ended
 --   ended, expired, declined, cancelled are final.
 
-create extension if not exists btree_gist;
-
 create type app_public.booking_state as enum (
   'requested', 'scheduled', 'active', 'ended', 'expired', 'declined', 'cancelled'
 );
-comment on type app_public.booking_state is 'Where a booking is in its life.';
+comment on type app_public.booking_state is E'@value requested: Asked for by the student, waiting for the tutor.\n@value scheduled: Accepted; waits for its start.\n@value active: The session is running.\n@value ended: The session is over (END_GRACE after its end).\n@value declined: The tutor said no.\n@value cancelled: Called off by either party before it started.\n@value expired: Nobody answered the request in time.\nWhere a booking is in its life.';
 
 create table app_public.bookings (
   id uuid primary key default gen_random_uuid(),
@@ -31,7 +29,18 @@ create table app_public.bookings (
   constraint bookings_tutor_no_overlap exclude using gist (
     tutor_id with =,
     tstzrange(starts_at, ends_at) with &&
-  ) where (state in ('scheduled', 'active'))
+  ) where (state in ('scheduled', 'active')),
+  -- A student cannot hold two open requests with one tutor at overlapping times (DUPRQ).
+  constraint bookings_no_duplicate_request exclude using gist (
+    student_id with =,
+    tutor_id with =,
+    tstzrange(starts_at, ends_at) with &&
+  ) where (state = 'requested'),
+  -- Stored times too, whoever writes them (a DBA, an import): a value the service cannot read
+  -- would break the worker's wake-up timer and the admin page.
+  constraint bookings_times_usable check (
+    app_hidden.time_is_usable(starts_at) and app_hidden.time_is_usable(ends_at) and app_hidden.time_is_usable(expires_at)
+  )
 );
 
 create index bookings_student_idx on app_public.bookings (student_id, starts_at);
@@ -41,6 +50,12 @@ create index bookings_starts_at_idx on app_public.bookings (starts_at);
 create index bookings_requested_expires_idx on app_public.bookings (expires_at) where state = 'requested';
 create index bookings_scheduled_starts_idx on app_public.bookings (starts_at) where state = 'scheduled';
 create index bookings_active_ends_idx on app_public.bookings (ends_at) where state = 'active';
+-- Filtering and ordering the ordinary `bookings` connection. PostGraphile offers a column in
+-- `condition` and `orderBy` when an index leads with it: state (with the start time, for "my
+-- scheduled sessions by start"), and updated_at (the admin page's recently changed bookings).
+-- The states and start-time window conditions are src/http/conventions.ts's BookingConditionsPlugin.
+create index bookings_state_starts_at_idx on app_public.bookings (state, starts_at);
+create index bookings_updated_at_idx on app_public.bookings (updated_at);
 
 comment on table app_public.bookings is
   E'@behavior -insert -update -delete\nA tutoring session: requested by a student, accepted or declined by the tutor, then started and ended on time.';
@@ -55,12 +70,17 @@ comment on column app_public.bookings.expires_at is
   'When an unanswered request expires: REQUEST_TTL after it was made, or at starts_at if that is sooner.';
 comment on column app_public.bookings.created_at is 'When the booking was requested.';
 comment on column app_public.bookings.updated_at is 'When the booking last changed.';
-comment on constraint bookings_student_id_fkey on app_public.bookings is
-  E'@fieldName student\n@foreignFieldName bookingsAsStudent';
-comment on constraint bookings_tutor_id_fkey on app_public.bookings is
-  E'@fieldName tutor\n@foreignFieldName bookingsAsTutor';
+-- Relations on NOT NULL foreign keys whose target the reader always sees (row-level security
+-- shows a booking's student and tutor to whoever sees the booking, an event's booking to whoever
+-- sees the event).
+comment on constraint bookings_student_id_fkey on app_public.bookings is E'@fieldName student\n@foreignFieldName bookingsAsStudent\n@notNull\nThe student who asked for the session.';
+comment on constraint bookings_tutor_id_fkey on app_public.bookings is E'@fieldName tutor\n@foreignFieldName bookingsAsTutor\n@notNull\nThe tutor who gives it.';
 comment on constraint bookings_tutor_no_overlap on app_public.bookings is
   'A tutor cannot hold two overlapping scheduled or active sessions.';
+comment on constraint bookings_no_duplicate_request on app_public.bookings is
+  'A student cannot hold two open requests with one tutor at overlapping times.';
+comment on constraint bookings_times_usable on app_public.bookings is
+  'starts_at, ends_at and expires_at lie between 1900 and 9999.';
 
 create table app_public.booking_events (
   id bigint generated always as identity primary key,
@@ -72,8 +92,7 @@ create table app_public.booking_events (
   created_at timestamptz not null default now()
 );
 create index booking_events_booking_idx on app_public.booking_events (booking_id, id);
-comment on constraint booking_events_booking_id_fkey on app_public.booking_events is
-  E'@fieldName booking\n@foreignFieldName events';
+comment on constraint booking_events_booking_id_fkey on app_public.booking_events is E'@fieldName booking\n@foreignFieldName events\n@notNull\nThe booking that changed.';
 
 comment on table app_public.booking_events is
   E'@behavior -insert -update -delete\nThe audit trail: one row per change of a booking, written in the same transaction as the change.';
@@ -82,7 +101,7 @@ comment on column app_public.booking_events.booking_id is 'The booking that chan
 comment on column app_public.booking_events.from_state is 'The state before; null when the booking was created.';
 comment on column app_public.booking_events.to_state is 'The state after (the same as before for a reschedule).';
 comment on column app_public.booking_events.actor is
-  'Who or what made the change: user:<id>, job:<task> (an exact-time job), sweep:<task>, or sql:<database user>.';
+  E'@readThrough app_hidden.booking_event_actor\n@notNull\n@behavior -orderBy -filterBy\nWho or what made the change: user:<id>, job:<task> (an exact-time job), sweep:<task>, or sql:<database user>; `admin` for an admin unless you are one.';
 comment on column app_public.booking_events.reason is 'Why, when known: a decline or cancel reason, or what was rescheduled.';
 comment on column app_public.booking_events.created_at is 'When it happened.';
 
@@ -289,6 +308,52 @@ create policy select_visible on app_public.users for select to schoolbell_visito
   )
 );
 
-grant select on app_public.users to schoolbell_visitor;
+
+-- The visitor reads every column of a booking; an event's actor only through
+-- app_hidden.booking_event_actor (an admin's id stays with admins).
 grant select on app_public.bookings to schoolbell_visitor;
-grant select on app_public.booking_events to schoolbell_visitor;
+grant select (id, booking_id, from_state, to_state, reason, created_at) on app_public.booking_events to schoolbell_visitor;
+
+-- Only the booking's student, its tutor and admins act on a booking as users: to anyone but an
+-- admin, a user:<id> that is neither party is an admin, and reads `admin`.
+create function app_hidden.booking_event_actor(id bigint) returns text
+  language sql volatile security definer
+  set search_path = pg_catalog
+as $$
+  select case
+    when v.role = 'admin' then e.actor
+    when e.actor like 'user:%' and e.actor not in ('user:' || b.student_id, 'user:' || b.tutor_id) then 'admin'
+    else e.actor
+  end
+  from app_public.booking_events e
+  join app_public.bookings b on b.id = e.booking_id
+  join app_public.users v on v.id = app_hidden.current_user_id()
+  where e.id = booking_event_actor.id and (v.id in (b.student_id, b.tutor_id) or v.role = 'admin')
+$$;
+comment on function app_hidden.booking_event_actor(bigint) is
+  'Who made a change you may see: the actor, but `admin` instead of an admin''s user id unless you are an admin.';
+
+-- Who made a booking change, by name (GraphQL's BookingEvent.actorName, src/http/actor-name.ts).
+-- It reads the actor through app_hidden.booking_event_actor, so whoever may not see an admin's id
+-- does not see their name.
+create function app_hidden.booking_event_actor_name(id bigint) returns text
+  language sql volatile security definer
+  set search_path = pg_catalog
+as $$
+  select case
+    when a.actor ~ '^user:[0-9a-f-]{36}$' then coalesce(
+      (select u.name from app_public.users u where u.id = substr(a.actor, 6)::uuid), a.actor)
+    when a.actor = 'admin' then 'an admin'
+    when a.actor like 'job:%' then 'the ' || substr(a.actor, 5) || ' job'
+    when a.actor like 'sweep:%' then 'the ' || substr(a.actor, 7) || ' sweep'
+    when a.actor like 'sql:%' then 'database user ' || substr(a.actor, 5)
+    else a.actor
+  end
+  from (select app_hidden.booking_event_actor(booking_event_actor_name.id) as actor) a
+  where a.actor is not null
+$$;
+comment on function app_hidden.booking_event_actor_name(bigint) is
+  'Who made a booking change, for people: a user''s name, "an admin", "the <task> job", "the <task> sweep" or "database user <name>"; null for a change you may not see.';
+
+grant execute on function app_hidden.booking_event_actor(bigint) to schoolbell_visitor;
+grant execute on function app_hidden.booking_event_actor_name(bigint) to schoolbell_visitor;

@@ -1,123 +1,9 @@
--- Operations: job history that outlives the jobs, views for DBAs, and the admin API.
---
--- graphile-worker deletes a job when it succeeds; app_private.job_history keeps every outcome
--- (written by the workers, in batches) until the prune_job_history task removes rows older
--- than JOB_HISTORY_RETENTION.
-
-insert into app_private.settings (name, value) values
-  ('job_history_retention', '14 days'),
-  ('worker_dead_after', '1 minute');
+-- Operations: views for DBAs (documented in the README's runbook) and the admin API (GraphQL
+-- functions that check the caller is an admin), over graphile-worker's jobs, the job history
+-- and the crontab (sql/0007_workers.sql).
 
 create type app_public.job_state as enum ('scheduled', 'due', 'running', 'retrying', 'failed');
-comment on type app_public.job_state is
-  'scheduled: waits for its run_at; due: should be running and is not yet; running: a worker holds it; retrying: failed, will be tried again; failed: no attempts left.';
-
-create type app_public.job_outcome as enum ('success', 'error', 'failed', 'crashed', 'cancelled');
-comment on type app_public.job_outcome is
-  'success; error: failed, will be retried; failed: failed for good; crashed: its worker died mid-run; cancelled: removed by an admin.';
-
-create table app_private.job_history (
-  id bigint generated always as identity primary key,
-  job_id bigint not null,
-  task text not null,
-  job_key text,
-  attempt integer not null,
-  run_at timestamptz,
-  started_at timestamptz,
-  finished_at timestamptz not null,
-  duration_ms double precision,
-  outcome app_public.job_outcome not null,
-  error text,
-  worker_id text,
-  payload json
-);
-create index job_history_job_idx on app_private.job_history (job_id, id);
-create index job_history_finished_idx on app_private.job_history (finished_at);
-create index job_history_task_idx on app_private.job_history (task, finished_at);
-alter table app_private.job_history enable row level security;
-comment on table app_private.job_history is
-  'Every job outcome, kept after graphile-worker deletes the job; pruned after JOB_HISTORY_RETENTION.';
-comment on column app_private.job_history.attempt is 'Which attempt of the job this was (1 for the first).';
-comment on column app_private.job_history.run_at is 'When the job was due.';
-comment on column app_private.job_history.worker_id is 'The worker pool that ran it (graphile_worker locked_by).';
-
--- The recovery of dead workers now also writes their interrupted jobs into the history.
-create or replace function app_private.recover_dead_workers(dead_after interval)
-  returns table (worker_id text, jobs bigint)
-  language plpgsql volatile
-  set search_path = pg_catalog
-as $$
-declare
-  v_dead text[];
-begin
-  select array_agg(distinct d.id) into v_dead from (
-    select w.id from app_private.workers w where w.last_seen_at < now() - dead_after
-    union
-    select j.locked_by from graphile_worker._private_jobs j
-    where j.locked_by is not null and j.locked_at < now() - dead_after
-      and not exists (select 1 from app_private.workers w where w.id = j.locked_by)
-  ) d;
-  if v_dead is null then
-    return;
-  end if;
-  insert into app_private.job_history (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome, error, worker_id, payload)
-  select j.id, t.identifier, j.key, j.attempts, j.run_at, j.locked_at, now(), 'crashed',
-         format('worker %s stopped heartbeating', j.locked_by), j.locked_by, j.payload
-  from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-  where j.locked_by = any (v_dead);
-  return query
-    select j.locked_by, count(*) from graphile_worker._private_jobs j
-    where j.locked_by = any (v_dead) group by j.locked_by;
-  perform graphile_worker.force_unlock_workers(v_dead);
-  delete from app_private.workers w where w.id = any (v_dead);
-end;
-$$;
-
--- One batch of history pruning; the task repeats until a batch comes back short.
-create function app_private.prune_job_history(batch_size integer) returns integer
-  language plpgsql volatile
-  set search_path = pg_catalog
-as $$
-declare
-  v_deleted integer;
-begin
-  delete from app_private.job_history
-  where id in (
-    select id from app_private.job_history
-    where finished_at < now() - app_private.setting_interval('job_history_retention')
-    order by id limit batch_size
-  );
-  get diagnostics v_deleted = row_count;
-  return v_deleted;
-end;
-$$;
-comment on function app_private.prune_job_history(integer) is 'Deletes up to batch_size history rows older than the retention.';
-
--- Safety net for the outbox: a pending notification that is due and has no job (its job was
--- cancelled, or lost with a restored backup) gets one again.
-create function app_private.requeue_notifications(batch_size integer) returns integer
-  language plpgsql volatile
-  set search_path = pg_catalog
-as $$
-declare
-  v_count integer := 0;
-  v_notification app_public.notifications;
-begin
-  for v_notification in
-    select n.* from app_public.notifications n
-    where n.state = 'pending' and n.run_at <= now()
-      and not exists (select 1 from graphile_worker._private_jobs j where j.key = 'notification:' || n.id)
-    order by n.run_at limit batch_size
-    for update skip locked
-  loop
-    perform app_private.schedule_notification_job(v_notification);
-    v_count := v_count + 1;
-  end loop;
-  return v_count;
-end;
-$$;
-comment on function app_private.requeue_notifications(integer) is
-  'Gives due pending notifications without a job a new send_notification job.';
+comment on type app_public.job_state is E'@value scheduled: Waits for its run_at.\n@value due: Should be running and is not yet.\n@value running: A worker holds it.\n@value retrying: Failed; will be tried again.\n@value failed: No attempts left.\nscheduled: waits for its run_at; due: should be running and is not yet; running: a worker holds it; retrying: failed, will be tried again; failed: no attempts left.';
 
 ------------------------------------------------------------------------------------------------
 -- Views for DBAs (documented in the README's runbook).
@@ -178,14 +64,17 @@ left join app_private.workers w on w.id = s.locked_by
 where s.state = 'running'
 order by s.locked_at;
 comment on view app_private.jobs_running is 'Jobs being run, by which worker (host, pid, last heartbeat) and for how long.';
-
 create view app_private.jobs_failed as
-select id, task, key, state, attempts, max_attempts, last_error, run_at as next_attempt_at, updated_at, payload
+select id, task, key, state, attempts, max_attempts, last_error,
+       case when attempts < max_attempts then run_at end as next_attempt_at,
+       updated_at, payload
 from app_private.job_states
 where state in ('retrying', 'failed')
 order by updated_at desc;
 comment on view app_private.jobs_failed is
-  'Failed jobs: retrying (next_attempt_at) or permanently failed (no attempts left), with their errors.';
+  'Failed jobs: retrying (next_attempt_at says when) or permanently failed (no attempts left, next_attempt_at null), with their errors.';
+comment on column app_private.jobs_failed.next_attempt_at is
+  'When the job is tried again; null when it has no attempts left and will not be retried.';
 
 create view app_private.stale_locks as
 select s.id, s.task, s.key, s.locked_by, s.locked_at, w.last_seen_at,
@@ -197,23 +86,56 @@ where s.state = 'running'
 comment on view app_private.stale_locks is
   'Locks held by workers that are gone (no heartbeat for WORKER_DEAD_AFTER); the survivors free them on their next beat.';
 
-------------------------------------------------------------------------------------------------
--- The admin API (GraphQL): functions that check the caller is an admin.
+-- Stuck work is visible: how long each crontab sweep has really waited. A sweep's job key folds
+-- every new tick into its one pending job, so that job's run_at moves forward each minute and
+-- the job views (job_states, jobs_due) never show it as more than a tick late, however long it
+-- has waited. A sweep's real wait is measured from what it last did instead: the crontab says
+-- how often it must run (app_private.crontab, written by every process as it starts), the job
+-- history when it last succeeded. The pending job's created_at (kept when ticks fold into it)
+-- bounds the wait from the other side.
+create view app_private.sweep_status as
+select
+  c.identifier as sweep,
+  c.task,
+  c.schedule,
+  c.period,
+  last.started_at as last_success_at,
+  k.known_since,
+  j.id as job_id,
+  j.state as job_state,
+  j.run_at as job_run_at,
+  j.created_at as job_created_at,
+  j.revision as ticks_folded,
+  d.due_since,
+  greatest(now() - d.due_since, interval '0') as overdue_for
+from app_private.crontab c
+left join graphile_worker._private_known_crontabs k on k.identifier = c.identifier
+left join lateral (
+  select h.started_at from app_private.job_history h
+  where h.task = c.task and h.outcome = 'success'
+  order by h.finished_at desc limit 1
+) last on true
+left join lateral (
+  select s.id, s.state, s.run_at, s.created_at, pj.revision
+  from app_private.job_states s
+  join graphile_worker._private_jobs pj on pj.id = s.id
+  where s.key = c.job_key
+) j on true
+cross join lateral (
+  select least(
+    -- The next tick after the last success (or since cron first knew the entry)...
+    coalesce(last.started_at, k.known_since) + c.period,
+    -- ...or the oldest tick folded into a pending job that is due or retrying.
+    case when j.state in ('due', 'retrying') then least(j.created_at, j.run_at) end
+  ) as due_since
+) d;
+comment on view app_private.sweep_status is
+  'Each crontab entry: its schedule, last success, pending job (ticks folded into it), since when a run has been due and how overdue it is. A running sweep counts as overdue once it runs longer than its period.';
 
-create function app_hidden.require_admin() returns app_public.users
-  language plpgsql stable security definer
-  set search_path = pg_catalog
-as $$
-declare
-  v_me app_public.users := app_hidden.require_user();
-begin
-  if v_me.role <> 'admin' then
-    raise exception 'admins only' using errcode = 'DENYD';
-  end if;
-  return v_me;
-end;
-$$;
-grant execute on function app_hidden.require_admin() to schoolbell_visitor;
+------------------------------------------------------------------------------------------------
+-- The admin API (GraphQL): functions that check the caller is an admin
+-- (app_hidden.require_admin, sql/0002_users.sql). Admin-only root fields stay nullable: a
+-- non-admin's refused field then nulls only itself, not the whole response.
 
 create type app_public.job as (
   id bigint,
@@ -235,6 +157,19 @@ create type app_public.job as (
 comment on type app_public.job is 'A graphile-worker job, for admins.';
 comment on column app_public.job.lateness_seconds is 'How long a due job has waited past its run_at.';
 comment on column app_public.job.locked_by is 'The worker running it.';
+comment on column app_public.job.id is E'@notNull\nThe job''s id in graphile-worker.';
+comment on column app_public.job.task is E'@notNull\nThe task that runs it (a file in tasks/).';
+comment on column app_public.job.key is 'Its job key, if it has one (timer:<task>:<instant>, notification:<id>, ...).';
+comment on column app_public.job.queue is 'The named queue it runs in, one at a time; null for none.';
+comment on column app_public.job.state is E'@notNull\nWhere the job is.';
+comment on column app_public.job.run_at is E'@notNull\nWhen it is due.';
+comment on column app_public.job.attempts is E'@notNull\nAttempts so far.';
+comment on column app_public.job.max_attempts is E'@notNull\nAttempts allowed before it fails for good.';
+comment on column app_public.job.last_error is 'Why the last attempt failed, if it did.';
+comment on column app_public.job.locked_at is 'When its worker took it; null unless running.';
+comment on column app_public.job.payload is E'@notNull\nWhat the task is given.';
+comment on column app_public.job.created_at is E'@notNull\nWhen it was added.';
+comment on column app_public.job.updated_at is E'@notNull\nWhen it last changed.';
 
 create type app_public.job_run as (
   id bigint,
@@ -251,6 +186,18 @@ create type app_public.job_run as (
   worker_id text
 );
 comment on type app_public.job_run is 'One attempt of a job and how it ended, from the job history.';
+comment on column app_public.job_run.id is E'@notNull\nThe history row''s id.';
+comment on column app_public.job_run.job_id is E'@notNull\nThe job that ran (it may be gone since).';
+comment on column app_public.job_run.task is E'@notNull\nThe task that ran.';
+comment on column app_public.job_run.job_key is 'The job''s key, if it had one.';
+comment on column app_public.job_run.attempt is E'@notNull\nWhich attempt this was, from 1.';
+comment on column app_public.job_run.run_at is 'When the job was due.';
+comment on column app_public.job_run.started_at is 'When the attempt started; null when unknown (a job cancelled before it ran).';
+comment on column app_public.job_run.finished_at is E'@notNull\nWhen the attempt ended.';
+comment on column app_public.job_run.duration_ms is 'How long it ran, in milliseconds.';
+comment on column app_public.job_run.outcome is E'@notNull\nHow it ended.';
+comment on column app_public.job_run.error is 'The error, when it failed.';
+comment on column app_public.job_run.worker_id is 'The worker that ran it.';
 
 create function app_private.to_job(s app_private.job_states) returns app_public.job
   language sql immutable
@@ -271,6 +218,8 @@ create function app_public.jobs(
 as $$
 begin
   perform app_hidden.require_admin();
+  perform app_hidden.check_time('since', jobs.since);
+  perform app_hidden.check_time('until', jobs.until);
   return query
     select (app_private.to_job(s)).*
     from app_private.job_states s
@@ -281,8 +230,7 @@ begin
     order by s.run_at, s.id;
 end;
 $$;
-comment on function app_public.jobs(text, app_public.job_state, timestamptz, timestamptz) is
-  'Admins: jobs filtered by task, state and run_at window [since, until), by run_at.';
+comment on function app_public.jobs(text, app_public.job_state, timestamptz, timestamptz) is E'@arg task: Only jobs of this task.\n@arg state: Only jobs in this state.\n@arg since: Only jobs due at or after this time.\n@arg until: Only jobs due before this time.\nAdmins: jobs filtered by task, state and run_at window [since, until), by run_at.';
 
 create function app_public.job(id bigint) returns app_public.job
   language plpgsql stable security definer
@@ -293,8 +241,7 @@ begin
   return (select app_private.to_job(s) from app_private.job_states s where s.id = job.id);
 end;
 $$;
-comment on function app_public.job(bigint) is
-  'Admins: one job, while graphile-worker still has it. Its attempts, which outlive it, are in jobRuns(jobId).';
+comment on function app_public.job(bigint) is E'@arg id: The job''s id.\nAdmins: one job, while graphile-worker still has it. Its attempts, which outlive it, are in jobRuns(jobId).';
 
 create function app_public.job_runs(
   job_id bigint default null,
@@ -307,6 +254,7 @@ create function app_public.job_runs(
 as $$
 begin
   perform app_hidden.require_admin();
+  perform app_hidden.check_time('since', job_runs.since);
   return query
     select h.id, h.job_id, h.task, h.job_key, h.attempt, h.run_at, h.started_at, h.finished_at, h.duration_ms,
            h.outcome, h.error, h.worker_id
@@ -318,11 +266,13 @@ begin
     order by h.id desc;
 end;
 $$;
-comment on function app_public.job_runs(bigint, text, app_public.job_outcome, timestamptz) is
-  'Admins: the job history, newest first, filtered by job, task, outcome and time.';
+comment on function app_public.job_runs(bigint, text, app_public.job_outcome, timestamptz) is E'@arg jobId: Only the attempts of this job.\n@arg task: Only attempts of jobs of this task.\n@arg outcome: Only attempts that ended so.\n@arg since: Only attempts that finished at or after this time.\nAdmins: the job history, newest first, filtered by job, task, outcome and time.';
 
 create type app_public.job_count as (task text, state app_public.job_state, count integer);
 comment on type app_public.job_count is 'How many jobs of a task are in a state.';
+comment on column app_public.job_count.task is E'@notNull\nThe task.';
+comment on column app_public.job_count.state is E'@notNull\nThe state.';
+comment on column app_public.job_count.count is E'@notNull\nHow many of its jobs are in that state.';
 
 create function app_public.job_counts() returns setof app_public.job_count
   language plpgsql stable security definer
@@ -344,10 +294,23 @@ create type app_public.queue_summary as (
   oldest_due_lateness_seconds double precision,
   succeeded_last_hour integer,
   failed_last_hour integer,
-  per_minute_last_hour double precision
+  per_minute_last_hour double precision,
+  overdue_sweep text,
+  overdue_sweep_seconds double precision
 );
 comment on type app_public.queue_summary is
-  'The oldest overdue job, and throughput and failures (errors, permanent failures, crashes) over the last hour.';
+  'The oldest overdue job and the most overdue sweep; throughput and failures (errors, permanent failures, crashes) over the last hour.';
+comment on column app_public.queue_summary.oldest_due_job_id is 'The job that has waited longest past its run_at; null when none is due.';
+comment on column app_public.queue_summary.oldest_due_task is 'Its task.';
+comment on column app_public.queue_summary.oldest_due_run_at is 'Its run_at.';
+comment on column app_public.queue_summary.oldest_due_lateness_seconds is 'How long it has waited past its run_at, in seconds.';
+comment on column app_public.queue_summary.succeeded_last_hour is E'@notNull\nJobs that succeeded over the last hour.';
+comment on column app_public.queue_summary.failed_last_hour is E'@notNull\nAttempts that failed over the last hour.';
+comment on column app_public.queue_summary.per_minute_last_hour is E'@notNull\nSucceeded jobs per minute over the last hour.';
+comment on column app_public.queue_summary.overdue_sweep is
+  'The crontab sweep that has waited longest past its schedule (null when none is a minute or more overdue).';
+comment on column app_public.queue_summary.overdue_sweep_seconds is
+  'How long that sweep has been overdue, even when its job key folded the ticks into one job.';
 
 create function app_public.queue_summary() returns app_public.queue_summary
   language plpgsql stable security definer
@@ -356,11 +319,17 @@ as $$
 begin
   perform app_hidden.require_admin();
   return (
-    select row(d.id, d.task, d.run_at, extract(epoch from d.lateness)::float8, h.succeeded, h.failed, h.succeeded / 60.0)::app_public.queue_summary
+    select row(d.id, d.task, d.run_at, extract(epoch from d.lateness)::float8, h.succeeded, h.failed, h.succeeded / 60.0,
+               w.sweep, extract(epoch from w.overdue_for)::float8)::app_public.queue_summary
     from (select 1) one
     left join lateral (
       select s.id, s.task, s.run_at, s.lateness from app_private.job_states s where s.state = 'due' order by s.run_at limit 1
     ) d on true
+    left join lateral (
+      -- Every run is due for a moment before it starts: a minute late is late.
+      select s.sweep, s.overdue_for from app_private.sweep_status s
+      where s.overdue_for > interval '1 minute' order by s.overdue_for desc limit 1
+    ) w on true
     cross join lateral (
       select count(*) filter (where outcome = 'success')::int as succeeded,
              count(*) filter (where outcome in ('error', 'failed', 'crashed'))::int as failed
@@ -369,10 +338,13 @@ begin
   );
 end;
 $$;
-comment on function app_public.queue_summary() is 'Admins: the oldest overdue job, throughput and failures over the last hour.';
+comment on function app_public.queue_summary() is E'Admins: the oldest overdue job, the most overdue sweep, throughput and failures over the last hour.';
 
 create type app_public.job_throughput as (bucket_start timestamptz, succeeded integer, failed integer);
 comment on type app_public.job_throughput is 'Jobs finished in one time bucket.';
+comment on column app_public.job_throughput.bucket_start is E'@notNull\nWhere the bucket starts.';
+comment on column app_public.job_throughput.succeeded is E'@notNull\nJobs that succeeded in the bucket.';
+comment on column app_public.job_throughput.failed is E'@notNull\nAttempts that failed in the bucket (errors, permanent failures, crashes).';
 
 create function app_public.job_throughput(minutes integer default 60, bucket_minutes integer default 5)
   returns setof app_public.job_throughput
@@ -396,8 +368,7 @@ begin
     order by b.bucket_start;
 end;
 $$;
-comment on function app_public.job_throughput(integer, integer) is
-  'Admins: jobs succeeded and failed per bucket over the last `minutes` (at most a week), for a chart.';
+comment on function app_public.job_throughput(integer, integer) is E'@arg minutes: How far back to look (default 60, at most a week).\n@arg bucketMinutes: The width of a bucket in minutes (default 5).\nAdmins: jobs succeeded and failed per bucket over the last `minutes` (at most a week), for a chart.';
 
 -- Mutations. Each returns the job as it is afterwards (null when it no longer exists).
 
@@ -417,6 +388,11 @@ begin
 end;
 $$;
 
+-- graphile_worker.reschedule_jobs sends no NOTIFY, so a job an admin retried "now" (or moved to
+-- another time) would wait for a worker's next poll, up to WORKER_POLL_INTERVAL (10 s), or for
+-- the wake-up timer's next refresh (30 s). retry_job and reschedule_job send graphile-worker's
+-- own jobs:insert notification, as add_job does: every listening worker fetches what is due
+-- straight away, and its wake-up timer looks up the next run_at.
 create function app_public.retry_job(id bigint) returns app_public.job
   language plpgsql volatile security definer
   set search_path = pg_catalog
@@ -435,9 +411,11 @@ begin
   end if;
   perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := now(), attempts := 0,
     max_attempts := greatest(v_job.max_attempts, 1));
+  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
   return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
 end;
 $$;
+comment on function app_public.retry_job(bigint) is E'@arg id: The failed or retrying job.\n@resultFieldName job\n@notNull\nAdmins: run a failed (or retrying) job again now, with its attempts reset.';
 
 create function app_public.cancel_job(id bigint) returns app_public.job
   language plpgsql volatile security definer
@@ -460,6 +438,8 @@ begin
   return app_private.to_job(v_job);
 end;
 $$;
+comment on function app_public.cancel_job(bigint) is E'@arg id: The job to remove.\n@resultFieldName job\n@notNull\nAdmins: remove a job that is not running. A booking timer''s move is then left to the sweeps; a notification is cancelled.';
+
 create function app_public.reschedule_job(id bigint, run_at timestamptz) returns app_public.job
   language plpgsql volatile security definer
   set search_path = pg_catalog
@@ -471,13 +451,17 @@ begin
   if v_job.state = 'running' then
     raise exception 'job % is running; it cannot be rescheduled now', v_job.id using errcode = 'ILLTR';
   end if;
-  if not isfinite(reschedule_job.run_at) then
+  if reschedule_job.run_at is null or not isfinite(reschedule_job.run_at) then
     raise exception 'runAt must be a real time' using errcode = 'BADIN';
   end if;
+  perform app_hidden.check_time('runAt', reschedule_job.run_at);
   perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := reschedule_job.run_at);
+  -- Due now, the workers fetch it at once; due later, their wake-up timers look up the new time.
+  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
   return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
 end;
 $$;
+comment on function app_public.reschedule_job(bigint, timestamptz) is E'@arg id: The job to move.\n@arg runAt: When it should run.\n@resultFieldName job\n@notNull\nAdmins: move a job to another time. A booking timer run early finds its booking not yet due and does nothing.';
 
 create function app_public.run_sweep(task text) returns app_public.job
   language plpgsql volatile security definer
@@ -496,11 +480,32 @@ begin
   return (select app_private.to_job(s) from app_private.job_states s where s.id = v_id);
 end;
 $$;
+comment on function app_public.run_sweep(text) is E'@arg task: The sweep to run.\n@resultFieldName job\n@notNull\nAdmins: run a sweep now (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history).';
 
-comment on function app_public.retry_job(bigint) is E'@resultFieldName job\nAdmins: run a failed (or retrying) job again now, with its attempts reset.';
-comment on function app_public.cancel_job(bigint) is E'@resultFieldName job\nAdmins: remove a job that is not running. A booking timer''s move is then left to the sweeps; a notification is cancelled.';
-comment on function app_public.reschedule_job(bigint, timestamptz) is E'@resultFieldName job\nAdmins: move a job to another time. A booking timer run early finds its booking not yet due and does nothing.';
-comment on function app_public.run_sweep(text) is E'@resultFieldName job\nAdmins: run a sweep now (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history).';
+-- The admin page's pending jobs of a booking: the instant timer that will move it (the timer of
+-- its state at its deadline), its reminders' deliveries, and any job a DBA keyed to it by hand
+-- the way timers used to be keyed (booking:<id>:...).
+create function app_public.bookings_timers(booking app_public.bookings) returns setof app_public.job
+  language plpgsql stable security definer
+  set search_path = pg_catalog
+as $$
+declare
+  v_task text := app_private.timer_task(booking.state);
+  v_key text := app_private.timer_key(v_task,
+    app_private.timer_instant(booking.state, booking.expires_at, booking.starts_at, booking.ends_at));
+begin
+  perform app_hidden.require_admin();
+  return query
+    select (app_private.to_job(s)).*
+    from app_private.job_states s
+    where (v_task is not null and s.key = v_key)
+       or s.key like 'booking:' || booking.id || ':%'
+       or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
+    order by s.run_at, s.id;
+end;
+$$;
+comment on function app_public.bookings_timers(app_public.bookings) is
+  'Admins: the booking''s pending jobs: the timer that will move it (timer:<task>:<instant>, shared with every booking due at that instant), its reminders'' deliveries and jobs keyed booking:<id>:..., by run_at.';
 
 grant execute on function app_public.jobs(text, app_public.job_state, timestamptz, timestamptz) to schoolbell_visitor;
 grant execute on function app_public.job(bigint) to schoolbell_visitor;
@@ -512,3 +517,4 @@ grant execute on function app_public.retry_job(bigint) to schoolbell_visitor;
 grant execute on function app_public.cancel_job(bigint) to schoolbell_visitor;
 grant execute on function app_public.reschedule_job(bigint, timestamptz) to schoolbell_visitor;
 grant execute on function app_public.run_sweep(text) to schoolbell_visitor;
+grant execute on function app_public.bookings_timers(app_public.bookings) to schoolbell_visitor;

@@ -1,16 +1,20 @@
--- Set-wise timers: one job per transition and due instant, not one per booking, and job changes
--- computed once per statement, not once per row.
+-- Timers and sweeps: the jobs that move bookings at their deadlines.
 --
--- Replaces:
---   app_private.tg_bookings__timers() and its row-level trigger _900_timers (first defined in
---     0005_jobs.sql, replaced in 0009_timer_switch.sql): dropped, superseded by the statement-level
---     triggers _900_timers_insert and _900_timers_update below.
---   app_private.sync_booking_timers(app_public.bookings) (0005_jobs.sql): dropped; its per-row
---     reminders (app_private.schedule_reminders, app_private.cancel_reminders) are no longer called
---     by the triggers and are dropped too.
---   app_public.bookings_timers(app_public.bookings) (0008_admin_page.sql): shows the instant timers.
+-- Every deadline of a booking (a request's expiry, a session's start, its end plus END_GRACE) is
+-- a graphile-worker job, scheduled in the same transaction that gives the booking that deadline;
+-- the same transaction schedules, moves or cancels its reminders (sql/0005_notifications.sql).
+-- The crontab's sweeps (app_private.sweep_bookings) are the safety net for whatever has no live
+-- job.
 --
--- Sessions start on the hour: thousands of bookings share one deadline. A timer is now the job
+-- A switch for the exact-time timers: app_private.settings 'booking_timers' = 'off' makes
+-- booking changes schedule no jobs (a bulk import, a benchmark of what the timers cost). The
+-- sweeps still move every booking, at their coarser pace. Turn it back on with 'on'; bookings
+-- changed meanwhile get timers on their next change, and are swept until then.
+--
+-- Timers are set-wise: one job per transition and due instant, not one per booking, and job
+-- changes computed once per statement, not once per row.
+--
+-- Sessions start on the hour: thousands of bookings share one deadline. A timer is the job
 -- timer:<task>:<instant> (e.g. timer:start_booking:2026-11-24T09:00:00.000000Z); when it fires it
 -- moves every booking of its transition whose deadline is that instant, in bounded set-wise
 -- batches (app_private.fire_timer). Bookings that share an instant share the job (add_jobs is
@@ -37,12 +41,13 @@
 -- applies to what it calls): every call is planned for the table as it is, and looks jobs up by
 -- their key index. This changes nothing in graphile-worker's own functions, so its next migration
 -- undoes nothing; nothing else pays for re-planning.
+--
+-- Only the service's own role runs these (triggers, the worker, security definer functions); the
+-- request role executes none of them.
 
-drop trigger _900_timers on app_public.bookings;
-drop function app_private.tg_bookings__timers();
-drop function app_private.sync_booking_timers(app_public.bookings);
-drop function app_private.schedule_reminders(app_public.bookings);
-drop function app_private.cancel_reminders(uuid);
+-- The worker asks for the next future job's run_at to wake exactly then; graphile-worker's own
+-- indexes lead with priority, so give that question an index of its own.
+create index schoolbell_jobs_next_run_idx on graphile_worker._private_jobs (run_at) where is_available;
 
 -- graphile-worker's add_jobs and remove_job, planned afresh on every call, by key (see the top).
 create function app_private.add_jobs(specs graphile_worker.job_spec[]) returns void
@@ -255,9 +260,8 @@ end;
 $$;
 comment on function app_private.sync_timers(app_public.bookings[], app_public.bookings[]) is
   'Makes the job changes of a set of booking changes at once: instant timers added and removed, reminders scheduled, moved and cancelled.';
-
--- The statement-level triggers: every row a statement changed, in one call. The switch of
--- 0009 (booking_timers = off) still turns it all off.
+-- The statement-level triggers: every row a statement changed, in one call. The switch
+-- (booking_timers = off, see the top) turns it all off.
 create function app_private.tg_bookings__timers_set() returns trigger
   language plpgsql volatile
   set search_path = pg_catalog
@@ -384,56 +388,103 @@ $$;
 comment on function app_private.fire_timer(app_public.booking_state, timestamptz, integer, text, boolean) is
   'Runs an instant timer: moves the bookings of its transition due at that instant, set-wise; idempotent.';
 
--- The admin page's pending jobs of a booking: the instant timer that will move it (the timer of
--- its state at its deadline), its reminders' deliveries, and any job a DBA keyed to it by hand
--- the way timers used to be keyed (booking:<id>:...).
-create or replace function app_public.bookings_timers(booking app_public.bookings) returns setof app_public.job
-  language plpgsql stable security definer
+-- What an exact-time job does when it fires: move the booking if it is still in the state the
+-- timer was set for and the deadline has come. A late, repeated or superseded timer finds the
+-- booking moved on (or its deadline moved later) and does nothing. Returns what happened.
+create function app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text)
+  returns text
+  language plpgsql volatile
   set search_path = pg_catalog
 as $$
 declare
-  v_task text := app_private.timer_task(booking.state);
-  v_key text := app_private.timer_key(v_task,
-    app_private.timer_instant(booking.state, booking.expires_at, booking.starts_at, booking.ends_at));
+  v_booking app_public.bookings;
+  v_from app_public.booking_state;
+  v_due timestamptz;
 begin
-  perform app_hidden.require_admin();
-  return query
-    select (app_private.to_job(s)).*
-    from app_private.job_states s
-    where (v_task is not null and s.key = v_key)
-       or s.key like 'booking:' || booking.id || ':%'
-       or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
-    order by s.run_at, s.id;
+  v_from := case to_state
+    when 'expired' then 'requested'
+    when 'active' then 'scheduled'
+    when 'ended' then 'active'
+  end;
+  if v_from is null then
+    raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
+  end if;
+  select b.* into v_booking from app_public.bookings b where b.id = fire_booking_timer.booking_id for update;
+  if not found then
+    return 'gone';
+  end if;
+  if v_booking.state <> v_from then
+    return 'moved on';
+  end if;
+  v_due := case to_state
+    when 'expired' then v_booking.expires_at
+    when 'active' then v_booking.starts_at
+    else v_booking.ends_at + app_private.setting_interval('end_grace')
+  end;
+  if now() < v_due then
+    return 'not due';
+  end if;
+  perform app_private.transition_booking(v_booking.id, to_state, actor);
+  return 'moved';
 end;
 $$;
-comment on function app_public.bookings_timers(app_public.bookings) is
-  'Admins: the booking''s pending jobs: the timer that will move it (timer:<task>:<instant>, shared with every booking due at that instant), its reminders'' deliveries and jobs keyed booking:<id>:..., by run_at.';
+comment on function app_private.fire_booking_timer(uuid, app_public.booking_state, text) is
+  'Runs one exact-time transition if it is still due; idempotent.';
 
--- Bookings that had per-booking timers (booking:<id>:<kind>) get the instant timer of their
--- state instead; the old jobs go.
-select app_private.add_jobs(array_agg(
-    app_private.timer_spec(t.task, t.instant, app_private.setting_interval('end_grace'))
-    order by app_private.timer_key(t.task, t.instant)))
-from (
-  select distinct app_private.timer_task(b.state) as task,
-    app_private.timer_instant(b.state, b.expires_at, b.starts_at, b.ends_at) as instant
-  from graphile_worker._private_jobs j
-  join app_public.bookings b on b.id::text = split_part(j.key, ':', 2)
-  where j.key like 'booking:%' and app_private.timer_task(b.state) is not null
-) t;
-select graphile_worker.remove_job(j.key) from graphile_worker._private_jobs j where j.key like 'booking:%';
+-- One bounded batch of a sweep: moves up to batch_size overdue bookings to to_state in one
+-- statement, skipping rows other transactions hold. Returns how many it moved; the caller
+-- repeats, one transaction per batch, until a batch comes back short.
+create function app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, actor text)
+  returns integer
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_grace interval := app_private.setting_interval('end_grace');
+  v_moved integer;
+begin
+  perform app_private.set_actor(actor);
+  if to_state = 'expired' then
+    update app_public.bookings b set state = 'expired'
+    where b.id in (
+      select id from app_public.bookings
+      where state = 'requested' and expires_at <= now()
+      order by expires_at limit batch_size for update skip locked
+    );
+  elsif to_state = 'active' then
+    update app_public.bookings b set state = 'active'
+    where b.id in (
+      select id from app_public.bookings
+      where state = 'scheduled' and starts_at <= now()
+      order by starts_at limit batch_size for update skip locked
+    );
+  elsif to_state = 'ended' then
+    update app_public.bookings b set state = 'ended'
+    where b.id in (
+      select id from app_public.bookings
+      where state = 'active' and ends_at + v_grace <= now()
+      order by ends_at limit batch_size for update skip locked
+    );
+  else
+    raise exception 'no sweep moves bookings to %', to_state using errcode = 'BADIN';
+  end if;
+  get diagnostics v_moved = row_count;
+  perform app_private.set_actor(null);
+  return v_moved;
+end;
+$$;
+comment on function app_private.sweep_bookings(app_public.booking_state, integer, text) is
+  'One batch of a sweep: moves up to batch_size overdue bookings, skipping locked rows.';
 
--- Only the service's own role runs these (triggers, the worker, security definer functions); the
--- request role executes none of them.
-revoke execute on function
-  app_private.add_jobs(graphile_worker.job_spec[]),
-  app_private.remove_jobs(text[]),
-  app_private.instant_text(timestamptz),
-  app_private.timer_task(app_public.booking_state),
-  app_private.timer_instant(app_public.booking_state, timestamptz, timestamptz, timestamptz),
-  app_private.timer_key(text, timestamptz),
-  app_private.timer_spec(text, timestamptz, interval),
-  app_private.sync_timers(app_public.bookings[], app_public.bookings[]),
-  app_private.tg_bookings__timers_set(),
-  app_private.fire_timer(app_public.booking_state, timestamptz, integer, text, boolean)
-from public;
+-- A task whose payload can never parse fails at once instead of being retried 25 times.
+-- graphile-worker 0.18 has no public call for failing the running job, so this sets its
+-- max_attempts to the attempts it has made; the task then throws and the job is left failed
+-- with its error.
+create function app_private.give_up_job(job_id bigint) returns void
+  language sql volatile
+  set search_path = pg_catalog
+as $$
+  update graphile_worker._private_jobs set max_attempts = greatest(attempts, 1) where id = job_id;
+$$;
+comment on function app_private.give_up_job(bigint) is
+  'Makes the running job''s coming failure permanent (no more retries).';
