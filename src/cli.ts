@@ -132,13 +132,19 @@ Requires DATABASE_URL and a migrated database (schoolbell migrate).
 
 Installs graphile-worker's schema, then applies each pending file in sql/ in its
 own transaction. Safe to run from several replicas at once. Refuses to run when
-a file that was already applied has been edited.`,
+a file that was already applied has been edited, and on a database migrated by
+0.1 (0.2 squashed the migrations: recreate it). Exits 1 when it refuses.`,
     run: async (config, log) => {
       const { openDatabase, prepareDatabase } = await import('./service.ts');
+      const { MigrationError } = await import('./db/migrate.ts');
       const database = await openDatabase('migrate', config, log);
       const pool = createPool(database.url, 2, log, 'migrate');
       try {
         await prepareDatabase(pool, config, log, true);
+      } catch (error) {
+        // Why migrating stopped is for the person running it: one line, exit status 1.
+        if (error instanceof MigrationError) throw new CommandError(error.message, EXIT.failed);
+        throw error;
       } finally {
         await pool.end();
         await database.embedded?.stop();

@@ -4,10 +4,11 @@ import path from 'node:path';
 import type pg from 'pg';
 import t, { type Test } from 'tap';
 import { createPool } from '../src/db/db.ts';
-import { migrate, readMigrations } from '../src/db/migrate.ts';
+import { migrate, readMigrations, SQUASHED_0_1 } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
 import { sqlDir } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';
+import { runCli } from './helpers/process.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 
@@ -101,6 +102,41 @@ t.test('a database newer than the code is refused', async (t) => {
   );
   await t.rejects(migrate(pool, log), {
     message: /has applied 9999_from_the_future\.sql, which is not in sql\//,
+  });
+});
+
+t.test('a database migrated by 0.1 is refused: its migrations were squashed', async (t) => {
+  const db = await createTestDatabase(t, { empty: true });
+  const pool = createPool(db.url, 2, log, 'test');
+  t.teardown(() => pool.end());
+  // What 0.1 left in the history (the 0.1 files themselves are gone from sql/).
+  await pool.query(`
+    create schema app_private;
+    create table app_private.migrations (filename text primary key, checksum text not null,
+      applied_at timestamptz not null default now());`);
+  for (const [filename, checksum] of SQUASHED_0_1) {
+    await pool.query('insert into app_private.migrations (filename, checksum) values ($1, $2)', [
+      filename,
+      checksum,
+    ]);
+  }
+  const refusal =
+    /migrated by schoolbell 0\.1 \(it has applied 0001_schemas\.sql\), whose migrations 0\.2 squashed into new files: it cannot be migrated; recreate it/;
+  await t.rejects(migrate(pool, log), { name: 'MigrationError', message: refusal });
+
+  const cli = runCli(t, ['migrate'], { DATABASE_URL: db.url });
+  t.equal(await cli.exited, 1, 'migrate exits 1');
+  const lines = cli.output().trim().split('\n');
+  t.equal(lines.length, 1, 'with one line');
+  t.match(lines[0], refusal);
+  t.match(lines[0], /schoolbell migrate: /);
+  const { rows } = await pool.query("select to_regclass('app_public.users') as found");
+  t.equal(rows[0].found, null, 'and nothing of 0.2 is applied');
+
+  // One 0.1 file that 0.2 has no file of that name for is enough.
+  await pool.query("delete from app_private.migrations where filename < '0010'");
+  await t.rejects(migrate(pool, log), {
+    message: /migrated by schoolbell 0\.1 \(it has applied 0010_time_zone_lookup\.sql\)/,
   });
 });
 
