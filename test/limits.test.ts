@@ -1,15 +1,10 @@
 // Limits on what may be asked: one open request per student, tutor and time; sessions within
 // BOOKING_HORIZON; and times the service can handle, in arguments and in stored rows.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type pg from 'pg';
 import t from 'tap';
 import { parseConfig } from '../src/config.ts';
 import { createPool } from '../src/db/db.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
-import { sqlDir } from '../src/paths.ts';
 import { createTestDatabase, sqlError } from './helpers/database.ts';
 import {
   acceptBooking,
@@ -289,46 +284,4 @@ t.test('nothing stored can hold a time the service cannot read', async (t) => {
     ),
   );
   t.equal(moved.code, '23514', 'nor can an update move one there');
-});
-
-t.test('duplicate requests made before 0011 are resolved by it, oldest kept', async (t) => {
-  // A database migrated up to 0010, holding three overlapping requests of one student with one
-  // tutor, and one more that overlaps only the second.
-  const before = await fs.mkdtemp(path.join(os.tmpdir(), 'schoolbell-sql-'));
-  t.teardown(() => fs.rm(before, { recursive: true, force: true }));
-  for (const file of await fs.readdir(sqlDir)) {
-    if (file < '0011') await fs.copyFile(path.join(sqlDir, file), path.join(before, file));
-  }
-  const old = await createTestDatabase(t, { empty: true });
-  const oldPool = createPool(old.url, 2, log, 'old');
-  t.teardown(() => oldPool.end());
-  await migrate(oldPool, log, before);
-  const student = await createUser(oldPool, 'student');
-  const tutor = await createUser(oldPool, 'tutor');
-  const base = Date.now() + DAY;
-  const at = (minutes: number) => new Date(base + minutes * 60_000);
-  const made: Booking[] = [];
-  for (const [from, to] of [
-    [0, 60],
-    [30, 90],
-    [0, 60],
-    [75, 120],
-  ] as const) {
-    made.push(await ask(student, tutor, at(from), at(to), oldPool));
-  }
-
-  await migrate(oldPool, log);
-  const { rows } = await oldPool.query(
-    `select b.id, b.state, e.actor, e.reason from app_public.bookings b
-       left join app_public.booking_events e on e.booking_id = b.id and e.to_state = 'cancelled'
-      where b.id = any($1)`,
-    [made.map((b) => b.id)],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const [first, second, third, fourth] = made.map((b) => byId.get(b.id));
-  t.equal(first.state, 'requested', 'the oldest is kept');
-  t.match(second, { state: 'cancelled', actor: 'sql:0011_access_hardening' });
-  t.match(second.reason, `a duplicate of request ${made[0]?.id}`, 'the audit trail says why');
-  t.equal(third.state, 'cancelled');
-  t.equal(fourth.state, 'requested', 'one that overlapped only a cancelled duplicate is kept');
 });
