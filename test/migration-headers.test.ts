@@ -1,6 +1,6 @@
 // Every migration that replaces a function, view or trigger an earlier migration defined says so
 // in its header comment (the comment lines it starts with), naming the object: whoever reads
-// 0005 learns from a grep which later file changed what it defines.
+// an earlier file learns from a grep which later file changed what it defines.
 //
 // Applied migrations are checksummed (src/db/migrate.ts): editing one stops every database that
 // ran it. The migrations were squashed once before the first deployment (0.2), so that each

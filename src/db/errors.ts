@@ -1,6 +1,6 @@
 /**
- * DOMAIN_ERRORS are the SQLSTATE codes our SQL raises on purpose (see sql/0002_users.sql and
- * sql/0011_access_hardening.sql). Their messages are written for the client, so the API passes
+ * DOMAIN_ERRORS are the SQLSTATE codes our SQL raises on purpose (listed at the top of
+ * sql/0001_schemas.sql). Their messages are written for the client, so the API passes
  * them through in every mode.
  */
 export const DOMAIN_ERRORS = {

@@ -6,7 +6,7 @@ import { extendSchema, gql } from 'postgraphile/utils';
 /**
  * ActorNamePlugin adds `BookingEvent.actorName`: who made a booking change, as a person reads it
  * (a user's name rather than `user:<uuid>`). The name comes from
- * app_hidden.booking_event_actor_name (sql/0017_readable_admin.sql), called with the event's id:
+ * app_hidden.booking_event_actor_name (sql/0003_bookings.sql), called with the event's id:
  * the request role may not read the whole row (its `actor` column is masked), so a computed
  * column function of the row could not be called.
  */

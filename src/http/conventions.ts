@@ -1,6 +1,7 @@
 // The GraphQL conventions of our schema, as PostGraphile plugins gathered in ConventionsPreset:
 // what a frontend developer expects to read (names, nullability, descriptions, filters),
-// whatever the database spells. The SQL side is sql/0016_graphql_conventions.sql.
+// whatever the database spells. The SQL side is the comments in sql/
+// (their smart tags are listed at the top of sql/0001_schemas.sql).
 import type { SQL } from 'postgraphile/pg-sql2';
 
 /**
@@ -30,7 +31,7 @@ export const NamingPlugin: GraphileConfig.Plugin = {
 /**
  * EnumValueDescriptionsPlugin describes each value of a Postgres enum from the `@value` smart
  * tags in its type's comment, one per label: `@value scheduled: Accepted; waits for its start.`
- * (sql/0016_graphql_conventions.sql). Postgres has no comment on an enum label.
+ * (the enums' comments in sql/). Postgres has no comment on an enum label.
  */
 export const EnumValueDescriptionsPlugin: GraphileConfig.Plugin = {
   name: 'SchoolbellEnumValueDescriptionsPlugin',

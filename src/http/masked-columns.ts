@@ -3,10 +3,10 @@ import { sql } from 'postgraphile/pg-sql2';
 /**
  * MaskedColumnsPlugin reads each column whose comment carries `@readThrough schema.function`
  * through that function of the row's `id` instead of reading the column. The request role has
- * no SELECT on those columns (sql/0011_access_hardening.sql); the function decides, per caller,
- * what they see: the value, null, or a masked form. A masked column may be null unless it is
- * also tagged `@notNull`. Without this plugin the API would fail on such a column rather than
- * show it.
+ * no SELECT on those columns (sql/0002_users.sql, sql/0003_bookings.sql,
+ * sql/0005_notifications.sql); the function decides, per caller, what they see: the value,
+ * null, or a masked form. A masked column may be null unless it is also tagged `@notNull`.
+ * Without this plugin the API would fail on such a column rather than show it.
  */
 export const MaskedColumnsPlugin: GraphileConfig.Plugin = {
   name: 'SchoolbellMaskedColumnsPlugin',
