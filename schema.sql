@@ -1170,6 +1170,68 @@ $$;
 COMMENT ON FUNCTION app_private.check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone) IS 'Raises BADIN unless [starts_at, ends_at) is a real session: in order, at most a day, in the future, within BOOKING_HORIZON.';
 
 --
+-- Name: daily_agenda(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.daily_agenda(user_id uuid, at timestamp with time zone) RETURNS json
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select json_build_object(
+    'timeZone', u.time_zone,
+    'day', d.day,
+    'sessions', coalesce((
+      select json_agg(json_build_object(
+          'startsAt', b.starts_at, 'endsAt', b.ends_at, 'subject', b.subject,
+          'with', (select o.name from app_public.users o
+                   where o.id = case when b.student_id = u.id then b.tutor_id else b.student_id end))
+        order by b.starts_at)
+      from app_public.bookings b
+      where (b.student_id = u.id or b.tutor_id = u.id) and b.state in ('scheduled', 'active')
+        and b.starts_at >= d.day::timestamp at time zone u.time_zone
+        and b.starts_at < (d.day + 1)::timestamp at time zone u.time_zone
+    ), '[]'::json)
+  )
+  from app_public.users u
+  cross join lateral (select (daily_agenda.at at time zone u.time_zone)::date as day) d
+  where u.id = daily_agenda.user_id
+$$;
+
+--
+-- Name: FUNCTION daily_agenda(user_id uuid, at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.daily_agenda(user_id uuid, at timestamp with time zone) IS 'A user''s time zone, the day `at` falls on there, and their scheduled or running sessions that start that day; null for no such user.';
+
+--
+-- Name: enqueue_notification(uuid, app_public.notification_channel, text, uuid); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid) RETURNS uuid
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_notification app_public.notifications;
+begin
+  insert into app_public.notifications (recipient_id, channel, message, run_at, scheduled_by_id)
+  values (enqueue_notification.recipient_id,
+    coalesce(enqueue_notification.channel,
+      (select value from app_private.settings where name = 'reminder_channel')::app_public.notification_channel),
+    enqueue_notification.message, now(), enqueue_notification.scheduled_by_id)
+  returning * into v_notification;
+  perform app_private.schedule_notification_job(v_notification);
+  return v_notification.id;
+end;
+$$;
+
+--
+-- Name: FUNCTION enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid) IS 'Puts a notification due now in the outbox, with its send_notification job; null channel: REMINDER_CHANNEL.';
+
+--
 -- Name: finish_schedule_occurrence(uuid, timestamp with time zone, app_public.schedule_outcome, integer, bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -5163,6 +5225,18 @@ REVOKE ALL ON FUNCTION app_private.booking_transition_allowed(from_state app_pub
 --
 
 REVOKE ALL ON FUNCTION app_private.check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION daily_agenda(user_id uuid, at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.daily_agenda(user_id uuid, at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid) FROM PUBLIC;
 
 --
 -- Name: FUNCTION finish_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, outcome app_public.schedule_outcome, coalesced integer, job_id bigint, next_run_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -

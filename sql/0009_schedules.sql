@@ -238,6 +238,62 @@ $$;
 comment on function app_private.finish_schedule_occurrence(uuid, timestamptz, app_public.schedule_outcome, integer, bigint, timestamptz) is
   'Records what became of an occurrence and sets the schedule''s next one (null: finished).';
 
+-- What the kinds' actions enqueue (src/schedules/kinds/), in run_schedule's transaction.
+
+-- A notification due now, in the outbox with its delivery job; channel null is the configured
+-- REMINDER_CHANNEL.
+create function app_private.enqueue_notification(
+  recipient_id uuid,
+  channel app_public.notification_channel,
+  message text,
+  scheduled_by_id uuid
+) returns uuid
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_notification app_public.notifications;
+begin
+  insert into app_public.notifications (recipient_id, channel, message, run_at, scheduled_by_id)
+  values (enqueue_notification.recipient_id,
+    coalesce(enqueue_notification.channel,
+      (select value from app_private.settings where name = 'reminder_channel')::app_public.notification_channel),
+    enqueue_notification.message, now(), enqueue_notification.scheduled_by_id)
+  returning * into v_notification;
+  perform app_private.schedule_notification_job(v_notification);
+  return v_notification.id;
+end;
+$$;
+comment on function app_private.enqueue_notification(uuid, app_public.notification_channel, text, uuid) is
+  'Puts a notification due now in the outbox, with its send_notification job; null channel: REMINDER_CHANNEL.';
+
+-- A user's sessions (scheduled or running) on the day `at` falls on in their own time zone.
+create function app_private.daily_agenda(user_id uuid, at timestamptz) returns json
+  language sql stable
+  set search_path = pg_catalog
+as $$
+  select json_build_object(
+    'timeZone', u.time_zone,
+    'day', d.day,
+    'sessions', coalesce((
+      select json_agg(json_build_object(
+          'startsAt', b.starts_at, 'endsAt', b.ends_at, 'subject', b.subject,
+          'with', (select o.name from app_public.users o
+                   where o.id = case when b.student_id = u.id then b.tutor_id else b.student_id end))
+        order by b.starts_at)
+      from app_public.bookings b
+      where (b.student_id = u.id or b.tutor_id = u.id) and b.state in ('scheduled', 'active')
+        and b.starts_at >= d.day::timestamp at time zone u.time_zone
+        and b.starts_at < (d.day + 1)::timestamp at time zone u.time_zone
+    ), '[]'::json)
+  )
+  from app_public.users u
+  cross join lateral (select (daily_agenda.at at time zone u.time_zone)::date as day) d
+  where u.id = daily_agenda.user_id
+$$;
+comment on function app_private.daily_agenda(uuid, timestamptz) is
+  'A user''s time zone, the day `at` falls on there, and their scheduled or running sessions that start that day; null for no such user.';
+
 ------------------------------------------------------------------------------------------------
 -- For DBAs (README, runbook) and the service's schedule API, which calls these too.
 

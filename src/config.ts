@@ -168,6 +168,10 @@ const schema = z
       })
       .default(parseDuration('0 seconds')),
     JOB_HISTORY_RETENTION: duration().default(parseDuration('14 days')),
+    SCHEDULE_MISFIRE_GRACE: duration().default(parseDuration('10 minutes')),
+    SCHEDULE_MIN_INTERVAL: duration()
+      .refine((d) => d.ms >= 1_000, { message: 'must be at least 1 second' })
+      .default(parseDuration('1 minute')),
     BOOKING_HORIZON: duration()
       .refine((horizon) => horizon.ms >= 60_000, { message: 'must be at least 1 minute' })
       .default(parseDuration('365 days')),
@@ -302,6 +306,10 @@ const schema = z
       /** workerBatchDelay: how long finished jobs wait to be completed together; 'off' completes each alone. */
       workerBatchDelay: env.WORKER_BATCH_DELAY,
       jobHistoryRetention: env.JOB_HISTORY_RETENTION,
+      /** scheduleMisfireGrace: how late a schedule's occurrence may still run (its own grace aside). */
+      scheduleMisfireGrace: env.SCHEDULE_MISFIRE_GRACE,
+      /** scheduleMinInterval: the shortest interval a runtime schedule may have. */
+      scheduleMinInterval: env.SCHEDULE_MIN_INTERVAL,
       /** bookingHorizon: how far ahead a session may start (BOOKING_HORIZON). */
       bookingHorizon: env.BOOKING_HORIZON,
       /** durations are every duration setting by variable name, for checks that need Postgres. */

@@ -16,6 +16,8 @@ export async function writeSettings(db: Kysely<Database>, config: Config): Promi
     { name: 'job_history_retention', value: config.jobHistoryRetention.text },
     { name: 'worker_dead_after', value: config.workerDeadAfter.text },
     { name: 'booking_horizon', value: config.bookingHorizon.text },
+    { name: 'schedule_misfire_grace', value: config.scheduleMisfireGrace.text },
+    { name: 'schedule_min_interval', value: config.scheduleMinInterval.text },
   ];
   await db
     .insertInto('app_private.settings')
