@@ -1603,18 +1603,10 @@ COMMENT ON FUNCTION app_private.lock_schedule_occurrence(schedule_id uuid, occur
 --
 
 CREATE FUNCTION app_private.pause_schedule(id uuid) RETURNS app_public.schedules
-    LANGUAGE plpgsql
+    LANGUAGE sql
     SET search_path TO 'pg_catalog'
     AS $$
-declare
-  v_schedule app_public.schedules;
-begin
-  update app_public.schedules s set paused = true where s.id = pause_schedule.id returning s.* into v_schedule;
-  if not found then
-    raise exception 'schedule % not found', pause_schedule.id using errcode = 'NTFND';
-  end if;
-  return v_schedule;
-end;
+  select app_private.set_schedule_paused(pause_schedule.id, true)
 $$;
 
 --
@@ -1772,18 +1764,10 @@ COMMENT ON FUNCTION app_private.requeue_notifications(batch_size integer) IS 'Gi
 --
 
 CREATE FUNCTION app_private.resume_schedule(id uuid) RETURNS app_public.schedules
-    LANGUAGE plpgsql
+    LANGUAGE sql
     SET search_path TO 'pg_catalog'
     AS $$
-declare
-  v_schedule app_public.schedules;
-begin
-  update app_public.schedules s set paused = false where s.id = resume_schedule.id returning s.* into v_schedule;
-  if not found then
-    raise exception 'schedule % not found', resume_schedule.id using errcode = 'NTFND';
-  end if;
-  return v_schedule;
-end;
+  select app_private.set_schedule_paused(resume_schedule.id, false)
 $$;
 
 --
@@ -1987,6 +1971,32 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.set_actor(actor text, reason text) IS 'Names the actor (and reason) that the audit trail records for the next booking changes in this transaction.';
+
+--
+-- Name: set_schedule_paused(uuid, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.set_schedule_paused(id uuid, paused boolean) RETURNS app_public.schedules
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_schedule app_public.schedules;
+begin
+  update app_public.schedules s set paused = set_schedule_paused.paused
+  where s.id = set_schedule_paused.id returning s.* into v_schedule;
+  if not found then
+    raise exception 'schedule % not found', set_schedule_paused.id using errcode = 'NTFND';
+  end if;
+  return v_schedule;
+end;
+$$;
+
+--
+-- Name: FUNCTION set_schedule_paused(id uuid, paused boolean); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.set_schedule_paused(id uuid, paused boolean) IS 'Pauses or resumes a schedule (its job removed or added again); NTFND for no such schedule.';
 
 --
 -- Name: setting_interval(text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -5411,6 +5421,12 @@ REVOKE ALL ON FUNCTION app_private.schedule_notification_job(notification app_pu
 --
 
 REVOKE ALL ON FUNCTION app_private.set_actor(actor text, reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION set_schedule_paused(id uuid, paused boolean); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.set_schedule_paused(id uuid, paused boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION setting_interval(name text); Type: ACL; Schema: app_private; Owner: -

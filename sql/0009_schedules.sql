@@ -297,39 +297,41 @@ comment on function app_private.daily_agenda(uuid, timestamptz) is
 ------------------------------------------------------------------------------------------------
 -- For DBAs (README, runbook) and the service's schedule API, which calls these too.
 
-create function app_private.pause_schedule(id uuid) returns app_public.schedules
+-- Pausing removes the job and keeps next_run_at; resuming adds the job of the stored
+-- next_run_at: when that passed while the schedule was paused, the task runs it if it is within
+-- the misfire grace, or records it skipped, and goes on from now.
+create function app_private.set_schedule_paused(id uuid, paused boolean) returns app_public.schedules
   language plpgsql volatile
   set search_path = pg_catalog
 as $$
 declare
   v_schedule app_public.schedules;
 begin
-  update app_public.schedules s set paused = true where s.id = pause_schedule.id returning s.* into v_schedule;
+  update app_public.schedules s set paused = set_schedule_paused.paused
+  where s.id = set_schedule_paused.id returning s.* into v_schedule;
   if not found then
-    raise exception 'schedule % not found', pause_schedule.id using errcode = 'NTFND';
+    raise exception 'schedule % not found', set_schedule_paused.id using errcode = 'NTFND';
   end if;
   return v_schedule;
 end;
 $$;
+comment on function app_private.set_schedule_paused(uuid, boolean) is
+  'Pauses or resumes a schedule (its job removed or added again); NTFND for no such schedule.';
+
+create function app_private.pause_schedule(id uuid) returns app_public.schedules
+  language sql volatile
+  set search_path = pg_catalog
+as $$
+  select app_private.set_schedule_paused(pause_schedule.id, true)
+$$;
 comment on function app_private.pause_schedule(uuid) is
   'Pauses a schedule: its job is removed, next_run_at kept. Pausing twice is fine.';
 
--- Resuming adds the job of the stored next_run_at; when that passed while the schedule was
--- paused, the task runs it if it is within the misfire grace, or records it skipped, and goes
--- on from now.
 create function app_private.resume_schedule(id uuid) returns app_public.schedules
-  language plpgsql volatile
+  language sql volatile
   set search_path = pg_catalog
 as $$
-declare
-  v_schedule app_public.schedules;
-begin
-  update app_public.schedules s set paused = false where s.id = resume_schedule.id returning s.* into v_schedule;
-  if not found then
-    raise exception 'schedule % not found', resume_schedule.id using errcode = 'NTFND';
-  end if;
-  return v_schedule;
-end;
+  select app_private.set_schedule_paused(resume_schedule.id, false)
 $$;
 comment on function app_private.resume_schedule(uuid) is
   'Resumes a paused schedule: its job is added for next_run_at (a passed one is run or skipped by the misfire policy). Resuming twice is fine.';

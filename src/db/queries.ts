@@ -313,29 +313,6 @@ export async function taskIds(
 /** ScheduleTrigger is app_public.schedule_trigger. */
 export type ScheduleTrigger = 'once' | 'interval' | 'cron';
 
-/** ScheduleRow is a row of app_public.schedules, its intervals as text and `every` also in ms. */
-export interface ScheduleRow {
-  id: string;
-  name: string;
-  kind: string;
-  payload: unknown;
-  user_id: string | null;
-  created_by: string | null;
-  trigger: ScheduleTrigger;
-  run_at: Date | null;
-  every: string | null;
-  every_ms: number | null;
-  cron: string | null;
-  time_zone: string | null;
-  starts_at: Date | null;
-  ends_at: Date | null;
-  paused: boolean;
-  misfire_grace: string | null;
-  next_run_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
 /** ScheduleValues are the columns of a schedule the service writes. */
 export interface ScheduleValues {
   name: string;
@@ -351,6 +328,16 @@ export interface ScheduleValues {
   paused: boolean;
   misfire_grace: string | null;
   next_run_at: Date | null;
+}
+
+/** ScheduleRow is a row of app_public.schedules, its intervals as text and `every` also in ms. */
+export interface ScheduleRow extends ScheduleValues {
+  id: string;
+  user_id: string | null;
+  created_by: string | null;
+  every_ms: number | null;
+  created_at: Date;
+  updated_at: Date;
 }
 
 const SCHEDULE_COLUMNS = `s.id, s.name, s.kind, s.payload, s.user_id, s.created_by, s.trigger::text as trigger,
@@ -377,38 +364,45 @@ export async function isTimeZone(db: Queryable, name: string): Promise<boolean> 
 }
 
 /** insertSchedule creates a schedule (its row trigger adds its job); returns the row. */
-export async function insertSchedule(
+export function insertSchedule(
   client: pg.ClientBase,
   values: ScheduleValues,
   createdBy: string | null,
 ): Promise<ScheduleRow> {
-  const { rows } = await client.query<ScheduleRow>(
-    `with s as (
-       insert into app_public.schedules (name, kind, payload, trigger, run_at, every, cron, time_zone,
-         starts_at, ends_at, paused, misfire_grace, next_run_at, created_by)
-       values ($1, $2, $3, $4, $5, $6::interval, $7, $8, $9, $10, $11, $12::interval, $13, $14)
-       returning *
-     ) select ${SCHEDULE_COLUMNS} from s`,
+  return writeSchedule(
+    client,
+    `insert into app_public.schedules (name, kind, payload, trigger, run_at, every, cron, time_zone,
+       starts_at, ends_at, paused, misfire_grace, next_run_at, created_by)
+     values ($1, $2, $3, $4, $5, $6::interval, $7, $8, $9, $10, $11, $12::interval, $13, $14)`,
     [...scheduleParams(values), createdBy],
   );
-  return rows[0] as ScheduleRow;
 }
 
 /** updateScheduleRow rewrites a schedule's columns (its row trigger moves its job); returns the row. */
-export async function updateScheduleRow(
+export function updateScheduleRow(
   client: pg.ClientBase,
   id: string,
   values: ScheduleValues,
 ): Promise<ScheduleRow> {
-  const { rows } = await client.query<ScheduleRow>(
-    `with s as (
-       update app_public.schedules set name = $1, kind = $2, payload = $3, trigger = $4, run_at = $5,
-         every = $6::interval, cron = $7, time_zone = $8, starts_at = $9, ends_at = $10, paused = $11,
-         misfire_grace = $12::interval, next_run_at = $13
-       where id = $14
-       returning *
-     ) select ${SCHEDULE_COLUMNS} from s`,
+  return writeSchedule(
+    client,
+    `update app_public.schedules set name = $1, kind = $2, payload = $3, trigger = $4, run_at = $5,
+       every = $6::interval, cron = $7, time_zone = $8, starts_at = $9, ends_at = $10, paused = $11,
+       misfire_grace = $12::interval, next_run_at = $13
+     where id = $14`,
     [...scheduleParams(values), id],
+  );
+}
+
+/** writeSchedule runs an insert or update of one schedule and returns the row it wrote. */
+async function writeSchedule(
+  client: pg.ClientBase,
+  statement: string,
+  params: unknown[],
+): Promise<ScheduleRow> {
+  const { rows } = await client.query<ScheduleRow>(
+    `with s as (${statement} returning *) select ${SCHEDULE_COLUMNS} from s`,
+    params,
   );
   return rows[0] as ScheduleRow;
 }
