@@ -286,6 +286,20 @@ t.test('each schedule keeps one job for its next occurrence', async (t) => {
     'Mondays 09:00 Madrid',
   );
 
+  const renamed = await withClient((c) =>
+    updateSchedule(c, admin, once.id, { name: 'Monday prep', misfireGrace: '5 minutes' }),
+  );
+  t.equal(
+    renamed.next_run_at?.getTime(),
+    cron.next_run_at?.getTime(),
+    'a rename keeps the next run',
+  );
+  t.equal(renamed.misfire_grace, '00:05:00');
+  const denied = await refused(
+    withClient((c) => updateSchedule(c, admin, once.id, { every: '1 second' })),
+  );
+  t.equal(denied.field, 'every', 'a change is checked like a new schedule');
+
   const paused = await withClient((c) => pauseSchedule(c, admin, once.id));
   t.ok(paused.paused);
   t.equal(await jobOf(once.id), undefined, 'paused: no job');
