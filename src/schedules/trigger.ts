@@ -32,8 +32,20 @@ export const MAX_COUNTED = 10_000;
  * instant after the gap; a time that occurs twice in autumn runs once, at its first occurrence.
  */
 export function parseCron(expression: string, timeZone: string): Cron {
-  return new Cron(expression, { timezone: timeZone, mode: '5-part' });
+  const key = `${timeZone} ${expression}`;
+  let cron = parsed.get(key);
+  if (!cron) {
+    cron = new Cron(expression, { timezone: timeZone, mode: '5-part' });
+    // Thousands of schedules share a few expressions; a worker keeps at most PARSED_MAX.
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(key, cron);
+  }
+  return cron;
 }
+
+/** PARSED_MAX bounds the expressions parseCron keeps parsed. */
+const PARSED_MAX = 1_000;
+const parsed = new Map<string, Cron>();
 
 /**
  * nextOccurrence is the trigger's first occurrence strictly after `after`, or null when it has
