@@ -9,7 +9,7 @@ export const DOMAIN_ERRORS = {
   DENYD: 'signed in, but not allowed to do this',
   NTFND: 'no such row, or not one you may see',
   BADIN: 'a bad argument',
-  ILLTR: 'an illegal booking state transition',
+  ILLTR: 'an illegal state transition (a booking’s, or running a paused schedule now)',
   OVLAP: 'the tutor already has a session at that time',
   DUPRQ: 'the student already has an open request with that tutor at an overlapping time',
 } as const;
