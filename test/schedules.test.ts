@@ -17,7 +17,7 @@ import {
 } from '../src/schedules/operations.ts';
 import { nextOccurrence, type Trigger } from '../src/schedules/trigger.ts';
 import { createTestDatabase } from './helpers/database.ts';
-import { asUser, createUser, importBooking } from './helpers/factories.ts';
+import { asUser, createUser, importBooking, inTransaction } from './helpers/factories.ts';
 
 // Expected instants computed by hand from the zone rules (EU: last Sunday of March 01:00Z and of
 // October 01:00Z; US: second Sunday of March and first Sunday of November at 02:00 local;
@@ -312,6 +312,21 @@ t.test('each schedule keeps one job for its next occurrence', async (t) => {
   t.equal(illegal.code, 'ILLTR', 'a paused schedule does not run now');
   await withClient((c) => deleteSchedule(c, admin, once.id));
   t.equal(await jobOf(once.id), undefined, 'deleted: no job');
+});
+
+t.test("inside a caller's transaction, an operation is rolled back with it", async (t) => {
+  const id = await inTransaction(pool, async (client) => {
+    const made = await createSchedule(client, admin, notify({ every: '1 hour' }));
+    const error = await refused(createSchedule(client, admin, notify({ every: 'soon' })));
+    t.equal(error.field, 'every', 'a refused operation leaves the transaction usable');
+    return made.id;
+  });
+  const { rows } = await pool.query(
+    'select count(*)::int as n from app_public.schedules where id = $1',
+    [id],
+  );
+  t.equal(rows[0].n, 0, 'the schedule went with the transaction');
+  t.equal(await jobOf(id), undefined, 'and so did its job');
 });
 
 t.test(
