@@ -500,7 +500,7 @@ begin
     from app_private.job_states s
     where (v_task is not null and s.key = v_key)
        or s.key like 'booking:' || booking.id || ':%'
-       or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
+       or s.key in (select app_private.notification_job_key(n.id) from app_public.notifications n where n.booking_id = booking.id)
     order by s.run_at, s.id;
 end;
 $$;

@@ -5,16 +5,19 @@ import type { BookingState } from './db.ts';
 
 type Queryable = pg.Pool | pg.ClientBase;
 
-/** fireBookingTimer runs one exact-time transition if it is still due; returns what happened. */
+/**
+ * fireBookingTimer runs one exact-time transition if it is still due, recorded as the job of
+ * `task`; returns what happened.
+ */
 export async function fireBookingTimer(
   db: Queryable,
   bookingId: string,
   to: BookingState,
-  actor: string,
+  task: string,
 ): Promise<'moved' | 'moved on' | 'not due' | 'gone'> {
   const { rows } = await db.query<{ outcome: 'moved' | 'moved on' | 'not due' | 'gone' }>(
     'select app_private.fire_booking_timer($1, $2, $3) as outcome',
-    [bookingId, to, actor],
+    [bookingId, to, task],
   );
   return (rows[0] as { outcome: 'moved' | 'moved on' | 'not due' | 'gone' }).outcome;
 }
@@ -23,33 +26,37 @@ export async function fireBookingTimer(
  * fireTimer runs one step of an instant timer in its own transaction: without `wait`, one batch
  * of up to batchSize bookings due at `instant` (skipping rows others hold); with `wait`, every
  * remaining one, waiting for the rows others hold. Returns how many moved, and whether bookings
- * at that instant still wait (held by others, or not due yet).
+ * at that instant still wait (held by others, or not due yet). The moves are recorded as the
+ * job of `task` (the SQL spells the actor).
  */
 export async function fireTimer(
   db: Queryable,
   to: BookingState,
   instant: string,
   batchSize: number,
-  actor: string,
+  task: string,
   wait: boolean,
 ): Promise<{ moved: number; waiting: boolean }> {
   const { rows } = await db.query<{ moved: number; waiting: boolean }>(
     'select moved, waiting from app_private.fire_timer($1, $2, $3, $4, $5)',
-    [to, instant, batchSize, actor, wait],
+    [to, instant, batchSize, task, wait],
   );
   return rows[0] as { moved: number; waiting: boolean };
 }
 
-/** sweepBatch moves one bounded batch of overdue bookings in its own transaction; returns how many. */
+/**
+ * sweepBatch moves one bounded batch of overdue bookings in its own transaction, recorded as the
+ * sweep `task` (the SQL spells the actor); returns how many.
+ */
 export async function sweepBatch(
   db: Queryable,
   to: BookingState,
   batchSize: number,
-  actor: string,
+  task: string,
 ): Promise<number> {
   const { rows } = await db.query<{ moved: number }>(
     'select app_private.sweep_bookings($1, $2, $3) as moved',
-    [to, batchSize, actor],
+    [to, batchSize, task],
   );
   return (rows[0] as { moved: number }).moved;
 }
