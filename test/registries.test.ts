@@ -1,11 +1,13 @@
 // Every shared name has one spelling in TypeScript, and it agrees with the SQL that defines the
 // thing and the README that documents it: the settings registry with the settings rows sql/
-// seeds and the README's configuration tables.
+// seeds and the README's configuration tables; the error codes with the README's Errors tables
+// and the codes our SQL raises.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import t from 'tap';
 import { parseConfig } from '../src/config.ts';
+import { ERROR_CODES, type ErrorCode, errorCodes } from '../src/db/errors.ts';
 import { SETTINGS, type Setting } from '../src/db/settings.ts';
 import { root } from '../src/paths.ts';
 import { createTestDatabase } from './helpers/database.ts';
@@ -69,4 +71,35 @@ t.test('the settings registry, the SQL seed and the README agree', async (t) => 
     written.some((row) => row.name === 'booking_timers'),
     'booking_timers is the operator’s: no process writes it',
   );
+});
+
+t.test('the error codes, the README and the SQL agree', async (t) => {
+  const codes = Object.keys(ERROR_CODES) as ErrorCode[];
+  for (const code of errorCodes('request')) t.match(code, /^[A-Z]{5}$/, code);
+  for (const code of errorCodes('domain')) t.match(code, /^[A-Z]{5}$/, `${code} is a SQLSTATE`);
+
+  // The README's Errors section: its tables list each code once, exactly these.
+  const section = readme.slice(
+    readme.indexOf('### Errors'),
+    readme.indexOf('\n## ', readme.indexOf('### Errors')),
+  );
+  const listed = [...section.matchAll(/^\| `([A-Z]+)` \|(?: (\d{3}) \|)?/gm)];
+  t.same(
+    listed.map((match) => match[1]).sort(),
+    [...codes].sort(),
+    'the README lists every code once, and no other',
+  );
+  for (const [, code, status] of listed) {
+    const spec = ERROR_CODES[code as ErrorCode] as { kind: string; status?: number };
+    if (spec.kind === 'request') t.equal(Number(status), spec.status, `${code}'s status`);
+  }
+
+  // Our SQL raises the domain codes, and no other of its own.
+  const sqlDir = path.join(root, 'sql');
+  const raised = new Set<string>();
+  for (const file of await fs.readdir(sqlDir)) {
+    const text = await fs.readFile(path.join(sqlDir, file), 'utf8');
+    for (const match of text.matchAll(/errcode\s*=\s*'([^']+)'/gi)) raised.add(match[1] as string);
+  }
+  t.same([...raised].sort(), errorCodes('domain').sort(), 'sql/ raises exactly the domain codes');
 });

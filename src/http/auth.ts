@@ -18,7 +18,7 @@ const claimsSchema = z.object({
 
 /**
  * AuthError is a token problem the client must fix; it becomes an HTTP 401 whose
- * extensions.code says which problem (see REQUEST_ERRORS in src/db/errors.ts).
+ * extensions.code says which problem (see ERROR_CODES in src/db/errors.ts).
  */
 export class AuthError extends Error {
   override name = 'AuthError';
