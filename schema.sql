@@ -61,9 +61,9 @@ CREATE TYPE app_public.booking_state AS ENUM (
     'scheduled',
     'active',
     'ended',
-    'expired',
     'declined',
-    'cancelled'
+    'cancelled',
+    'expired'
 );
 
 --

@@ -6,8 +6,10 @@
 --   active    -> ended
 --   ended, expired, declined, cancelled are final.
 
+-- In the order of a booking's life, then the ways it stops early: the order the admin page
+-- shows them in (app_public.admin_lists).
 create type app_public.booking_state as enum (
-  'requested', 'scheduled', 'active', 'ended', 'expired', 'declined', 'cancelled'
+  'requested', 'scheduled', 'active', 'ended', 'declined', 'cancelled', 'expired'
 );
 comment on type app_public.booking_state is E'@value requested: Asked for by the student, waiting for the tutor.\n@value scheduled: Accepted; waits for its start.\n@value active: The session is running.\n@value ended: The session is over (END_GRACE after its end).\n@value declined: The tutor said no.\n@value cancelled: Called off by either party before it started.\n@value expired: Nobody answered the request in time.\nWhere a booking is in its life.';
 

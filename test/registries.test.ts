@@ -1,12 +1,19 @@
 // Every shared name has one spelling in TypeScript, and it agrees with the SQL that defines the
 // thing and the README that documents it: the settings registry with the settings rows sql/
 // seeds and the README's configuration tables; the error codes with the README's Errors tables
-// and the codes our SQL raises.
+// and the codes our SQL raises; the lists of enum labels with the SQL enums.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import t from 'tap';
 import { parseConfig } from '../src/config.ts';
+import {
+  BOOKING_STATES,
+  JOB_OUTCOMES,
+  JOB_STATES,
+  NOTIFICATION_CHANNELS,
+  USER_ROLES,
+} from '../src/db/db.ts';
 import { ERROR_CODES, type ErrorCode, errorCodes } from '../src/db/errors.ts';
 import { SETTINGS, type Setting } from '../src/db/settings.ts';
 import { root } from '../src/paths.ts';
@@ -102,4 +109,24 @@ t.test('the error codes, the README and the SQL agree', async (t) => {
     for (const match of text.matchAll(/errcode\s*=\s*'([^']+)'/gi)) raised.add(match[1] as string);
   }
   t.same([...raised].sort(), errorCodes('domain').sort(), 'sql/ raises exactly the domain codes');
+});
+
+t.test('each list of enum labels is its SQL enum, in its order', async (t) => {
+  const lists: Record<string, readonly string[]> = {
+    user_role: USER_ROLES,
+    booking_state: BOOKING_STATES,
+    job_state: JOB_STATES,
+    job_outcome: JOB_OUTCOMES,
+    notification_channel: NOTIFICATION_CHANNELS,
+  };
+  for (const [type, list] of Object.entries(lists)) {
+    const { rows } = await pool.query<{ labels: string[] }>(
+      `select array_agg(e.enumlabel::text order by e.enumsortorder) as labels
+         from pg_enum e join pg_type ty on ty.oid = e.enumtypid
+         join pg_namespace n on n.oid = ty.typnamespace
+        where n.nspname = 'app_public' and ty.typname = $1`,
+      [type],
+    );
+    t.same(rows[0]?.labels, list, `app_public.${type}`);
+  }
 });

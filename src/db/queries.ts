@@ -1,7 +1,7 @@
 // The raw SQL the worker runs, one query per function. Each takes the client (or pool) to run
 // on first; the rules themselves live in sql/, these only call them.
 import type pg from 'pg';
-import type { BookingState } from './db.ts';
+import type { BookingState, NotificationChannel, WorkerOutcome } from './db.ts';
 
 type Queryable = pg.Pool | pg.ClientBase;
 
@@ -78,7 +78,7 @@ export async function nextJobRunAt(db: Queryable, now: Date): Promise<Date | und
 /** PendingNotification is an outbox row ready to send, with what its message needs. */
 export interface PendingNotification {
   id: string;
-  channel: 'log' | 'webhook' | 'email';
+  channel: NotificationChannel;
   message: string | null;
   run_at: Date;
   attempts: number;
@@ -191,7 +191,7 @@ export interface JobHistoryRow {
   started_at: Date | null;
   finished_at: Date;
   duration_ms: number | null;
-  outcome: 'success' | 'error' | 'failed';
+  outcome: WorkerOutcome;
   error: string | null;
   worker_id: string | null;
   payload: unknown;

@@ -7,7 +7,7 @@ import {
   durationSchema,
   TIMER_MAX,
 } from '../duration.ts';
-import type { Database } from './db.ts';
+import { type Database, NOTIFICATION_CHANNELS } from './db.ts';
 
 /**
  * Setting is one row of app_private.settings, where the SQL reads what it needs of the
@@ -63,7 +63,7 @@ export const SETTINGS = Object.freeze({
   reminder_channel: setting({
     default: 'log',
     variable: 'REMINDER_CHANNEL',
-    parse: z.enum(['log', 'webhook', 'email']),
+    parse: z.enum(NOTIFICATION_CHANNELS),
     text: String,
     meaning: '`log`, `webhook` or `email`: how reminders are delivered',
   }),
