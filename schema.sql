@@ -103,6 +103,43 @@ COMMENT ON TYPE app_public.job_state IS '@value scheduled: Waits for its run_at.
 scheduled: waits for its run_at; due: should be running and is not yet; running: a worker holds it; retrying: failed, will be tried again; failed: no attempts left.';
 
 --
+-- Name: admin_vocabulary; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.admin_vocabulary AS (
+	job_states app_public.job_state[],
+	booking_states app_public.booking_state[],
+	sweeps text[]
+);
+
+--
+-- Name: TYPE admin_vocabulary; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.admin_vocabulary IS 'The lists the admin page offers as choices.';
+
+--
+-- Name: COLUMN admin_vocabulary.job_states; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.admin_vocabulary.job_states IS '@notNull
+Every job state, in the order of a job''s life.';
+
+--
+-- Name: COLUMN admin_vocabulary.booking_states; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.admin_vocabulary.booking_states IS '@notNull
+Every booking state: a booking''s life (requested, scheduled, active, ended), then the ways it stops early.';
+
+--
+-- Name: COLUMN admin_vocabulary.sweeps; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.admin_vocabulary.sweeps IS '@notNull
+The sweeps `runSweep` accepts.';
+
+--
 -- Name: job; Type: TYPE; Schema: app_public; Owner: -
 --
 
@@ -1752,6 +1789,23 @@ $$;
 COMMENT ON FUNCTION app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, task text) IS 'One batch of a sweep: moves up to batch_size overdue bookings, skipping locked rows.';
 
 --
+-- Name: sweep_tasks(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.sweep_tasks() RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select array['start_sessions', 'end_sessions', 'expire_requests', 'requeue_notifications', 'prune_job_history']
+$$;
+
+--
+-- Name: FUNCTION sweep_tasks(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.sweep_tasks() IS 'The crontab sweeps an admin may run now (runSweep), in the order the admin page offers them.';
+
+--
 -- Name: bookings; Type: TABLE; Schema: app_public; Owner: -
 --
 
@@ -2399,6 +2453,27 @@ COMMENT ON FUNCTION app_public.accept_booking(booking_id uuid) IS '@arg bookingI
 The tutor accepts a requested booking: it becomes scheduled.';
 
 --
+-- Name: admin_vocabulary(); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.admin_vocabulary() RETURNS app_public.admin_vocabulary
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return (enum_range(null::app_public.job_state), enum_range(null::app_public.booking_state),
+    app_private.sweep_tasks())::app_public.admin_vocabulary;
+end;
+$$;
+
+--
+-- Name: FUNCTION admin_vocabulary(); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.admin_vocabulary() IS 'Admins: the job states, the booking states and the sweeps, in the order the admin page offers them, from the SQL that defines each.';
+
+--
 -- Name: bookings_timers(app_public.bookings); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
@@ -2942,9 +3017,9 @@ declare
   v_me app_public.users := app_hidden.require_admin();
   v_id bigint;
 begin
-  if run_sweep.task not in ('expire_requests', 'start_sessions', 'end_sessions', 'requeue_notifications', 'prune_job_history') then
-    raise exception 'no sweep named "%" (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history)',
-      run_sweep.task using errcode = 'BADIN';
+  if not run_sweep.task = any (app_private.sweep_tasks()) then
+    raise exception 'no sweep named "%" (%)', run_sweep.task, array_to_string(app_private.sweep_tasks(), ', ')
+      using errcode = 'BADIN';
   end if;
   select (graphile_worker.add_job(run_sweep.task, '{}'::json, run_at := now(), job_key := 'sweep:' || run_sweep.task)).id
     into v_id;
@@ -2956,10 +3031,10 @@ $$;
 -- Name: FUNCTION run_sweep(task text); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.run_sweep(task text) IS '@arg task: The sweep to run.
+COMMENT ON FUNCTION app_public.run_sweep(task text) IS '@arg task: The sweep to run, one of `adminVocabulary.sweeps`.
 @resultFieldName job
 @notNull
-Admins: run a sweep now (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history).';
+Admins: run a sweep now.';
 
 --
 -- Name: schedule_notification(uuid, app_public.notification_channel, text, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
@@ -4754,6 +4829,12 @@ REVOKE ALL ON FUNCTION app_private.setting_interval(name text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, task text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION sweep_tasks(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.sweep_tasks() FROM PUBLIC;
+
+--
 -- Name: TABLE bookings; Type: ACL; Schema: app_public; Owner: -
 --
 
@@ -4861,6 +4942,13 @@ REVOKE ALL ON FUNCTION app_private.write_crontab(entries json) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app_public.accept_booking(booking_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.accept_booking(booking_id uuid) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION admin_vocabulary(); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.admin_vocabulary() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.admin_vocabulary() TO schoolbell_visitor;
 
 --
 -- Name: FUNCTION bookings_timers(booking app_public.bookings); Type: ACL; Schema: app_public; Owner: -

@@ -7,7 +7,7 @@
 --   ended, expired, declined, cancelled are final.
 
 -- In the order of a booking's life, then the ways it stops early: the order the admin page
--- shows them in (app_public.admin_lists).
+-- shows them in (app_public.admin_vocabulary).
 create type app_public.booking_state as enum (
   'requested', 'scheduled', 'active', 'ended', 'declined', 'cancelled', 'expired'
 );
