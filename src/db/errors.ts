@@ -11,102 +11,67 @@
  * - `request`: requests refused before or around GraphQL execution: the HTTP-level refusals
  *   (each with its status) and the document that is not a valid operation.
  */
+const domain = (meaning: string) => ({ kind: 'domain', meaning }) as const;
+const limit = (meaning: string) => ({ kind: 'limit', meaning }) as const;
+const request = <Status extends number>(status: Status, meaning: string) =>
+  ({ kind: 'request', status, meaning }) as const;
+
 export const ERROR_CODES = {
-  LOGIN: { kind: 'domain', meaning: 'not signed in' },
-  TOKEN: { kind: 'domain', meaning: 'the token names no user, or a role that is not the user’s' },
-  DENYD: { kind: 'domain', meaning: 'signed in, but not allowed to do this' },
-  NTFND: { kind: 'domain', meaning: 'no such row, or not one you may see' },
-  BADIN: { kind: 'domain', meaning: 'a bad argument' },
-  ILLTR: { kind: 'domain', meaning: 'an illegal booking state transition' },
-  OVLAP: { kind: 'domain', meaning: 'the tutor already has a session at that time' },
-  DUPRQ: {
-    kind: 'domain',
-    meaning: 'the student already has an open request with that tutor at an overlapping time',
-  },
-  DEPTH: { kind: 'limit', meaning: 'the operation nests fields deeper than GRAPHQL_MAX_DEPTH' },
-  ALIAS: { kind: 'limit', meaning: 'the operation uses more aliases than GRAPHQL_MAX_ALIASES' },
-  ROOTS: {
-    kind: 'limit',
-    meaning: 'the operation asks for more root fields than GRAPHQL_MAX_ROOT_FIELDS',
-  },
-  COSTS: { kind: 'limit', meaning: 'the operation may resolve more fields than GRAPHQL_MAX_COST' },
-  PAGES: {
-    kind: 'limit',
-    meaning:
-      'first or last above GRAPHQL_MAX_PAGE_SIZE, offset above GRAPHQL_MAX_OFFSET, or negative',
-  },
-  INTRO: { kind: 'limit', meaning: 'introspection is off (GRAPHQL_INTROSPECTION)' },
-  RATED: {
-    kind: 'limit',
-    status: 429,
-    meaning: 'too many requests from this caller (GRAPHQL_RATE_LIMIT); Retry-After says when',
-  },
-  BUSY: {
-    kind: 'limit',
-    meaning: 'an expensive operation waited GRAPHQL_STATEMENT_TIMEOUT for its turn and was not run',
-  },
-  AUTHH: {
-    kind: 'request',
-    status: 401,
-    meaning: 'the Authorization header is not "Bearer <token>"',
-  },
-  TOKMF: { kind: 'request', status: 401, meaning: 'the token is not a JWT signed with HS256' },
-  TOKSG: {
-    kind: 'request',
-    status: 401,
-    meaning: 'the token signature is invalid (signed with another secret, or forged)',
-  },
-  TOKEX: { kind: 'request', status: 401, meaning: 'the token has expired: get a new one' },
-  TOKCL: {
-    kind: 'request',
-    status: 401,
-    meaning:
-      'the token claims are invalid: missing or bad sub/role/iat/exp, issued in the future, or valid for longer than TOKEN_MAX_TTL',
-  },
-  BADJS: { kind: 'request', status: 400, meaning: 'the request body is not valid JSON' },
-  BADRQ: {
-    kind: 'request',
-    status: 400,
-    meaning:
-      'the request is not a GraphQL request (query must be a string, variables an object, ...)',
-  },
-  SYNTX: { kind: 'request', status: 200, meaning: 'the query is not valid GraphQL syntax' },
-  VALID: {
-    kind: 'request',
-    status: 200,
-    meaning:
-      'the operation does not validate against the schema (including subscriptions and unknown operation types, which are not served)',
-  },
-  METHD: {
-    kind: 'request',
-    status: 405,
-    meaning: 'the method is not allowed: queries over GET or POST, mutations over POST only',
-  },
-  ACCPT: {
-    kind: 'request',
-    status: 406,
-    meaning:
-      'the Accept header allows neither application/json nor application/graphql-response+json',
-  },
-  LARGE: {
-    kind: 'request',
-    status: 413,
-    meaning: 'the request body is larger than the server accepts',
-  },
-  MEDIA: {
-    kind: 'request',
-    status: 415,
-    meaning: 'the Content-Type is neither application/json nor application/graphql',
-  },
-  INTRN: {
-    kind: 'request',
-    status: 500,
-    meaning: 'an internal error; its details are in the server log under the errorId given',
-  },
-} as const satisfies Record<
-  string,
-  { kind: 'domain' | 'limit' | 'request'; status?: number; meaning: string }
->;
+  LOGIN: domain('not signed in'),
+  TOKEN: domain('the token names no user, or a role that is not the user’s'),
+  DENYD: domain('signed in, but not allowed to do this'),
+  NTFND: domain('no such row, or not one you may see'),
+  BADIN: domain('a bad argument'),
+  ILLTR: domain('an illegal booking state transition'),
+  OVLAP: domain('the tutor already has a session at that time'),
+  DUPRQ: domain('the student already has an open request with that tutor at an overlapping time'),
+  DEPTH: limit('the operation nests fields deeper than GRAPHQL_MAX_DEPTH'),
+  ALIAS: limit('the operation uses more aliases than GRAPHQL_MAX_ALIASES'),
+  ROOTS: limit('the operation asks for more root fields than GRAPHQL_MAX_ROOT_FIELDS'),
+  COSTS: limit('the operation may resolve more fields than GRAPHQL_MAX_COST'),
+  PAGES: limit(
+    'first or last above GRAPHQL_MAX_PAGE_SIZE, offset above GRAPHQL_MAX_OFFSET, or negative',
+  ),
+  INTRO: limit('introspection is off (GRAPHQL_INTROSPECTION)'),
+  RATED: limit(
+    'too many requests from this caller (GRAPHQL_RATE_LIMIT): HTTP 429 with Retry-After',
+  ),
+  BUSY: limit(
+    'an expensive operation waited GRAPHQL_STATEMENT_TIMEOUT for its turn and was not run',
+  ),
+  AUTHH: request(401, 'the Authorization header is not "Bearer <token>"'),
+  TOKMF: request(401, 'the token is not a JWT signed with HS256'),
+  TOKSG: request(401, 'the token signature is invalid (signed with another secret, or forged)'),
+  TOKEX: request(401, 'the token has expired: get a new one'),
+  TOKCL: request(
+    401,
+    'the token claims are invalid: missing or bad sub/role/iat/exp, issued in the future, or valid for longer than TOKEN_MAX_TTL',
+  ),
+  BADJS: request(400, 'the request body is not valid JSON'),
+  BADRQ: request(
+    400,
+    'the request is not a GraphQL request (query must be a string, variables an object, ...)',
+  ),
+  SYNTX: request(200, 'the query is not valid GraphQL syntax'),
+  VALID: request(
+    200,
+    'the operation does not validate against the schema (including subscriptions and unknown operation types, which are not served)',
+  ),
+  METHD: request(
+    405,
+    'the method is not allowed: queries over GET or POST, mutations over POST only',
+  ),
+  ACCPT: request(
+    406,
+    'the Accept header allows neither application/json nor application/graphql-response+json',
+  ),
+  LARGE: request(413, 'the request body is larger than the server accepts'),
+  MEDIA: request(415, 'the Content-Type is neither application/json nor application/graphql'),
+  INTRN: request(
+    500,
+    'an internal error; its details are in the server log under the errorId given',
+  ),
+};
 
 /** ErrorCode is one of the codes in ERROR_CODES. */
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,6 +5,12 @@ import type { BookingState, NotificationChannel, WorkerOutcome } from './db.ts';
 
 type Queryable = pg.Pool | pg.ClientBase;
 
+/** scalar runs a query that returns one row of one column, `value`, and returns that value. */
+async function scalar<T>(db: Queryable, text: string, values: unknown[]): Promise<T> {
+  const { rows } = await db.query<{ value: T }>(text, values);
+  return (rows[0] as { value: T }).value;
+}
+
 /**
  * fireBookingTimer runs one exact-time transition if it is still due, recorded as the job of
  * `task`; returns what happened.
@@ -15,11 +21,11 @@ export async function fireBookingTimer(
   to: BookingState,
   task: string,
 ): Promise<'moved' | 'moved on' | 'not due' | 'gone'> {
-  const { rows } = await db.query<{ outcome: 'moved' | 'moved on' | 'not due' | 'gone' }>(
-    'select app_private.fire_booking_timer($1, $2, $3) as outcome',
-    [bookingId, to, task],
-  );
-  return (rows[0] as { outcome: 'moved' | 'moved on' | 'not due' | 'gone' }).outcome;
+  return scalar(db, 'select app_private.fire_booking_timer($1, $2, $3) as value', [
+    bookingId,
+    to,
+    task,
+  ]);
 }
 
 /**
@@ -54,11 +60,11 @@ export async function sweepBatch(
   batchSize: number,
   task: string,
 ): Promise<number> {
-  const { rows } = await db.query<{ moved: number }>(
-    'select app_private.sweep_bookings($1, $2, $3) as moved',
-    [to, batchSize, task],
-  );
-  return (rows[0] as { moved: number }).moved;
+  return scalar(db, 'select app_private.sweep_bookings($1, $2, $3) as value', [
+    to,
+    batchSize,
+    task,
+  ]);
 }
 
 /** giveUpJob makes the running job's coming failure permanent. */
@@ -213,19 +219,12 @@ export async function insertJobHistory(
 
 /** pruneJobHistory deletes one batch of history older than the retention; returns how many. */
 export async function pruneJobHistory(db: Queryable, batchSize: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('select app_private.prune_job_history($1) as n', [
-    batchSize,
-  ]);
-  return (rows[0] as { n: number }).n;
+  return scalar(db, 'select app_private.prune_job_history($1) as value', [batchSize]);
 }
 
 /** requeueNotifications gives due pending notifications without a job a new one; returns how many. */
 export async function requeueNotifications(db: Queryable, batchSize: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    'select app_private.requeue_notifications($1) as n',
-    [batchSize],
-  );
-  return (rows[0] as { n: number }).n;
+  return scalar(db, 'select app_private.requeue_notifications($1) as value', [batchSize]);
 }
 
 /** queueDepth counts the jobs by task and state (for the metrics). */
@@ -240,11 +239,7 @@ export async function queueDepth(
 
 /** intervalMs is how long Postgres reads an interval to be, in milliseconds (throws if it cannot). */
 export async function intervalMs(db: Queryable, text: string): Promise<number> {
-  const { rows } = await db.query<{ ms: number }>(
-    'select extract(epoch from $1::interval)::float8 * 1000 as ms',
-    [text],
-  );
-  return (rows[0] as { ms: number }).ms;
+  return scalar(db, 'select extract(epoch from $1::interval)::float8 * 1000 as value', [text]);
 }
 
 /** writeCrontab makes app_private.crontab what this process's crontab file says. */
