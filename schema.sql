@@ -1470,6 +1470,37 @@ $$;
 COMMENT ON FUNCTION app_private.raise_booking_conflict(constraint_name text, starts_at timestamp with time zone, ends_at timestamp with time zone) IS 'Raises DUPRQ or OVLAP for an exclusion violation on app_public.bookings, by constraint.';
 
 --
+-- Name: record_notification_attempt(uuid, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.record_notification_attempt(id uuid, error text, retry_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if error is null then
+    update app_public.notifications n
+       set state = 'sent', sent_at = now(), attempts = n.attempts + 1, last_error = null
+     where n.id = record_notification_attempt.id;
+    return;
+  end if;
+  update app_public.notifications n
+     set attempts = n.attempts + 1, last_error = error,
+         state = case when retry_at is null then 'failed' else 'pending' end::app_public.notification_state
+   where n.id = record_notification_attempt.id;
+  if retry_at is not null then
+    perform graphile_worker.add_jobs(array[app_private.notification_job_spec(record_notification_attempt.id, retry_at)]);
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION record_notification_attempt(id uuid, error text, retry_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.record_notification_attempt(id uuid, error text, retry_at timestamp with time zone) IS 'Records a delivery attempt: sent (error null), or failed, retried at retry_at (its job moved there) or for good.';
+
+--
 -- Name: recover_dead_workers(interval); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -4713,6 +4744,12 @@ REVOKE ALL ON FUNCTION app_private.prune_job_history(batch_size integer) FROM PU
 --
 
 REVOKE ALL ON FUNCTION app_private.raise_booking_conflict(constraint_name text, starts_at timestamp with time zone, ends_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION record_notification_attempt(id uuid, error text, retry_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.record_notification_attempt(id uuid, error text, retry_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION recover_dead_workers(dead_after interval); Type: ACL; Schema: app_private; Owner: -

@@ -116,6 +116,34 @@ $$;
 comment on function app_private.schedule_notification_job(app_public.notifications) is
   'Adds or moves the send_notification job of a notification (job key notification:<id>).';
 
+-- What one delivery attempt records, in the sender's transaction (tasks/send_notification.ts): the
+-- notification sent (error null), or failed with its error, either to be retried at retry_at (it
+-- stays pending and its job moves there: the running job is superseded) or, without retry_at,
+-- for good.
+create function app_private.record_notification_attempt(id uuid, error text, retry_at timestamptz default null)
+  returns void
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+begin
+  if error is null then
+    update app_public.notifications n
+       set state = 'sent', sent_at = now(), attempts = n.attempts + 1, last_error = null
+     where n.id = record_notification_attempt.id;
+    return;
+  end if;
+  update app_public.notifications n
+     set attempts = n.attempts + 1, last_error = error,
+         state = case when retry_at is null then 'failed' else 'pending' end::app_public.notification_state
+   where n.id = record_notification_attempt.id;
+  if retry_at is not null then
+    perform graphile_worker.add_jobs(array[app_private.notification_job_spec(record_notification_attempt.id, retry_at)]);
+  end if;
+end;
+$$;
+comment on function app_private.record_notification_attempt(uuid, text, timestamptz) is
+  'Records a delivery attempt: sent (error null), or failed, retried at retry_at (its job moved there) or for good.';
+
 -- Notifications scheduled at runtime (an admin, or an agent acting as one): a message to a
 -- user through a channel at a time. The API can enqueue this one task only.
 create function app_public.schedule_notification(

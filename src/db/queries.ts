@@ -126,20 +126,15 @@ export async function lockPendingNotification(
   return rows[0];
 }
 
-/** markNotificationSent records a delivery. */
+/** markNotificationSent records a delivery (app_private.record_notification_attempt). */
 export async function markNotificationSent(client: pg.ClientBase, id: string): Promise<void> {
-  await client.query(
-    `update app_public.notifications
-        set state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = null
-      where id = $1`,
-    [id],
-  );
+  await client.query('select app_private.record_notification_attempt($1, null)', [id]);
 }
 
 /**
- * markNotificationFailed records a failed attempt. With `retryAt` the notification stays
- * pending and its job is moved there (the running job is superseded); without, it has failed
- * for good.
+ * markNotificationFailed records a failed attempt (app_private.record_notification_attempt).
+ * With `retryAt` the notification stays pending and its job is moved there (the running job is
+ * superseded); without, it has failed for good.
  */
 export async function markNotificationFailed(
   client: pg.ClientBase,
@@ -147,21 +142,11 @@ export async function markNotificationFailed(
   error: string,
   retryAt: Date | undefined,
 ): Promise<void> {
-  await client.query(
-    `update app_public.notifications
-        set attempts = attempts + 1, last_error = $2, state = case when $3::timestamptz is null then 'failed' else 'pending' end::app_public.notification_state
-      where id = $1`,
-    [id, error, retryAt ?? null],
-  );
-  if (retryAt) {
-    // The notification's own job (key, attempts) as the database spells it, moved to retryAt.
-    await client.query(
-      `select app_private.schedule_notification_job(
-           pg_catalog.jsonb_populate_record(n, pg_catalog.jsonb_build_object('run_at', $2::timestamptz)))
-         from app_public.notifications n where n.id = $1`,
-      [id, retryAt],
-    );
-  }
+  await client.query('select app_private.record_notification_attempt($1, $2, $3)', [
+    id,
+    error,
+    retryAt ?? null,
+  ]);
 }
 
 /**
