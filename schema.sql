@@ -2488,14 +2488,12 @@ The tutor accepts a requested booking: it becomes scheduled.';
 --
 
 CREATE FUNCTION app_public.admin_vocabulary() RETURNS app_public.admin_vocabulary
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog'
     AS $$
-begin
-  perform app_hidden.require_admin();
-  return (enum_range(null::app_public.job_state), enum_range(null::app_public.booking_state),
-    app_private.sweep_tasks())::app_public.admin_vocabulary;
-end;
+  select (enum_range(null::app_public.job_state), enum_range(null::app_public.booking_state),
+    app_private.sweep_tasks())::app_public.admin_vocabulary
+  from app_hidden.require_admin() -- admins only: DENYD for anyone else
 $$;
 
 --

@@ -507,14 +507,12 @@ comment on column app_public.admin_vocabulary.booking_states is
 comment on column app_public.admin_vocabulary.sweeps is E'@notNull\nThe sweeps `runSweep` accepts.';
 
 create function app_public.admin_vocabulary() returns app_public.admin_vocabulary
-  language plpgsql stable security definer
+  language sql stable security definer
   set search_path = pg_catalog
 as $$
-begin
-  perform app_hidden.require_admin();
-  return (enum_range(null::app_public.job_state), enum_range(null::app_public.booking_state),
-    app_private.sweep_tasks())::app_public.admin_vocabulary;
-end;
+  select (enum_range(null::app_public.job_state), enum_range(null::app_public.booking_state),
+    app_private.sweep_tasks())::app_public.admin_vocabulary
+  from app_hidden.require_admin() -- admins only: DENYD for anyone else
 $$;
 comment on function app_public.admin_vocabulary() is
   'Admins: the job states, the booking states and the sweeps, in the order the admin page offers them, from the SQL that defines each.';
