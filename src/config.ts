@@ -235,10 +235,6 @@ const schema = z
       shutdownTimeout: env.SHUTDOWN_TIMEOUT,
       jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
       tokenMaxTtl: env.TOKEN_MAX_TTL,
-      requestTtl: env.REQUEST_TTL,
-      endGrace: env.END_GRACE,
-      reminderLeads: env.REMINDER_LEADS,
-      reminderChannel: env.REMINDER_CHANNEL,
       webhookUrl: env.WEBHOOK_URL,
       webhookSecret: env.WEBHOOK_SECRET,
       smtpUrl: env.SMTP_URL,
@@ -253,7 +249,6 @@ const schema = z
       workerLocalQueueSize: localQueueSize,
       /** workerBatchDelay: how long finished jobs wait to be completed together; 'off' completes each alone. */
       workerBatchDelay: env.WORKER_BATCH_DELAY,
-      jobHistoryRetention: env.JOB_HISTORY_RETENTION,
       /** settings are the rows of app_private.settings the environment sets, as text (writeSettings). */
       settings: Object.freeze(settingRows(env)),
       /** bookingHorizon: how far ahead a session may start (BOOKING_HORIZON). */
