@@ -237,7 +237,7 @@ export async function burst(): Promise<string> {
       let queries = await untilDbTime(db, at);
       for (;;) {
         queries++;
-        if ((await sweepBatch(db.pool, to, BATCH, 'sweep:bench')) < BATCH) break;
+        if ((await sweepBatch(db.pool, to, BATCH, 'bench')) < BATCH) break;
       }
       return queries + (await waitForAll(db, to));
     },

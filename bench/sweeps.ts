@@ -33,7 +33,7 @@ export async function sweeps(): Promise<string> {
     const started = process.hrtime.bigint();
     let moved = 0;
     for (;;) {
-      const batch = await sweepBatch(ours.pool, 'active', BATCH, 'sweep:bench');
+      const batch = await sweepBatch(ours.pool, 'active', BATCH, 'bench');
       moved += batch;
       if (batch < BATCH) break;
     }

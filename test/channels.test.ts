@@ -81,15 +81,17 @@ async function send(message: string, channel: 'WEBHOOK' | 'EMAIL' = 'WEBHOOK') {
 
 /** errorsOf gathers every error stored about a notification: its own, its job's, its history's. */
 async function errorsOf(notificationId: string): Promise<string[]> {
-  const key = `notification:${notificationId}`;
   const history = await waitUntil('the job history is written', async () => {
     const { rows } = await pool.query(
-      'select error from app_private.job_history where job_key = $1 and error is not null',
-      [key],
+      'select error from app_private.job_history where job_key = app_private.notification_job_key($1) and error is not null',
+      [notificationId],
     );
     return rows.length > 0 ? rows : undefined;
   });
-  const job = await pool.query('select last_error from graphile_worker.jobs where key = $1', [key]);
+  const job = await pool.query(
+    'select last_error from graphile_worker.jobs where key = app_private.notification_job_key($1)',
+    [notificationId],
+  );
   const own = await pool.query('select last_error from app_public.notifications where id = $1', [
     notificationId,
   ]);

@@ -157,9 +157,10 @@ t.test('admins schedule and cancel notifications at runtime', async (t) => {
     dataOf(later.body).scheduleNotification as { notification: { id: string; state: string } }
   ).notification;
   t.equal(pending.state, 'PENDING');
-  const job = await pool.query('select task_identifier from graphile_worker.jobs where key = $1', [
-    `notification:${pending.id}`,
-  ]);
+  const job = await pool.query(
+    'select task_identifier from graphile_worker.jobs where key = app_private.notification_job_key($1)',
+    [pending.id],
+  );
   t.same(
     job.rows,
     [{ task_identifier: 'send_notification' }],
@@ -168,9 +169,10 @@ t.test('admins schedule and cancel notifications at runtime', async (t) => {
 
   const cancelled = await asAdmin(CANCEL, { id: pending.id });
   t.match(cancelled.body.data?.cancelNotification, { notification: { state: 'CANCELLED' } });
-  const gone = await pool.query('select 1 from graphile_worker.jobs where key = $1', [
-    `notification:${pending.id}`,
-  ]);
+  const gone = await pool.query(
+    'select 1 from graphile_worker.jobs where key = app_private.notification_job_key($1)',
+    [pending.id],
+  );
   t.equal(gone.rowCount, 0, 'and its job is gone');
 });
 
@@ -254,8 +256,8 @@ t.test('a failing channel is retried with backoff, then the failure is visible',
   // after that, in its own batch.
   const job = await waitUntil('graphile-worker records the failed job', async () => {
     const { rows } = await pool.query(
-      'select attempts, max_attempts, last_error from graphile_worker.jobs where key = $1 and last_error is not null',
-      [`notification:${notificationId}`],
+      'select attempts, max_attempts, last_error from graphile_worker.jobs where key = app_private.notification_job_key($1) and last_error is not null',
+      [notificationId],
     );
     return rows[0];
   });

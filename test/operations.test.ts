@@ -1,9 +1,12 @@
 // What operators use: the admin GraphQL API, the job history, the DBA views, /metrics and /readyz.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
+import { BOOKING_STATES, createPool, JOB_STATES } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
+import { root } from '../src/paths.ts';
 import { createTestDatabase, databaseUrl } from './helpers/database.ts';
 import { createUser } from './helpers/factories.ts';
 import { dataOf, postGraphql } from './helpers/graphql.ts';
@@ -169,6 +172,29 @@ t.test('cancel, reschedule and run a sweep now', async (t) => {
     message: /no sweep named "drop_everything"/,
     extensions: { code: 'BADIN' },
   });
+});
+
+t.test('the admin page asks the API for its lists', async (t) => {
+  const query = '{ adminVocabulary { jobStates bookingStates sweeps } }';
+  const { body } = await gql(query);
+  const lists = dataOf(body).adminVocabulary as Record<string, string[]>;
+  t.same(
+    lists.jobStates,
+    JOB_STATES.map((state) => state.toUpperCase()),
+  );
+  t.same(
+    lists.bookingStates,
+    BOOKING_STATES.map((state) => state.toUpperCase()),
+    'booking states in the order of a booking’s life, then the ways it stops early',
+  );
+  // Every sweep offered is a crontab sweep (keyed sweep:<task>), and the first is the default.
+  const crontab = await fs.readFile(path.join(root, 'crontab'), 'utf8');
+  const crontabSweeps = [...crontab.matchAll(/jobKey=sweep:(\w+)/g)].map((match) => match[1]);
+  t.same([...(lists.sweeps ?? [])].sort(), crontabSweeps.sort(), 'the crontab’s sweeps');
+  t.equal(lists.sweeps?.[0], 'start_sessions');
+
+  const refused = await gql(query, {}, student);
+  t.match(refused.body.errors?.[0], { extensions: { code: 'DENYD' } }, 'admins only');
 });
 
 t.test('the queue summary and the throughput chart', async (t) => {

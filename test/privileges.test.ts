@@ -32,6 +32,7 @@ const ALLOWED = [
   'app_hidden.user_phone(uuid)',
   'app_public."current_user"()',
   'app_public.accept_booking(uuid)',
+  'app_public.admin_vocabulary()',
   'app_public.bookings_timers(app_public.bookings)',
   'app_public.cancel_booking(uuid,text)',
   'app_public.cancel_job(bigint)',

@@ -35,7 +35,7 @@ async function jobsOf(bookingId: string): Promise<JobRow[]> {
               select app_private.timer_key(t.task, t.at) from app_public.bookings b,
                 lateral (values ('expire_booking', b.expires_at), ('start_booking', b.starts_at), ('end_booking', b.ends_at)) t(task, at)
                where b.id = $1::uuid)
-         or j.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = $1::uuid)
+         or j.key in (select app_private.notification_job_key(n.id) from app_public.notifications n where n.booking_id = $1::uuid)
       order by j.run_at, j.key`,
     [bookingId],
   );
@@ -196,7 +196,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     endsAt: new Date(Date.now() + 3_600_000),
   });
   const { rows } = await pool.query(
-    "select app_private.fire_booking_timer($1, 'active', 'job:start_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'active', 'start_booking') as outcome",
     [started.id],
   );
   t.equal(rows[0].outcome, 'moved');
@@ -209,7 +209,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
   );
 
   const again = await pool.query(
-    "select app_private.fire_booking_timer($1, 'active', 'job:start_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'active', 'start_booking') as outcome",
     [started.id],
   );
   t.equal(
@@ -218,7 +218,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     'a repeated job finds the booking moved on and does nothing',
   );
   const early = await pool.query(
-    "select app_private.fire_booking_timer($1, 'ended', 'job:end_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'ended', 'end_booking') as outcome",
     [started.id],
   );
   t.equal(
@@ -312,7 +312,7 @@ t.test(
     ]);
     const jobs = await pool.query(
       `select task_identifier, count(*)::int as n from graphile_worker.jobs
-      where key = $1 or key in (select 'notification:' || id from app_public.notifications where booking_id = any($2))
+      where key = $1 or key in (select app_private.notification_job_key(id) from app_public.notifications where booking_id = any($2))
       group by 1 order by 1`,
       [`timer:start_booking:${at.toISOString().slice(0, -1)}000Z`, ids],
     );
@@ -332,7 +332,7 @@ t.test(
     ]);
     const left = await pool.query(
       `select count(*)::int as n from graphile_worker.jobs
-      where key = $1 or key in (select 'notification:' || id from app_public.notifications where booking_id = any($2))`,
+      where key = $1 or key in (select app_private.notification_job_key(id) from app_public.notifications where booking_id = any($2))`,
       [`timer:start_booking:${at.toISOString().slice(0, -1)}000Z`, ids],
     );
     t.equal(left.rows[0].n, 0);

@@ -232,10 +232,10 @@ t.test('a sweep and exact-time jobs racing never move a booking twice, nor deadl
   await pool.query("select graphile_worker.add_job('start_sessions')");
   const direct = await Promise.allSettled([
     ...bookings.map((b) =>
-      pool.query("select app_private.fire_booking_timer($1, 'active', 'job:test')", [b.id]),
+      pool.query("select app_private.fire_booking_timer($1, 'active', 'test')", [b.id]),
     ),
-    pool.query("select app_private.sweep_bookings('active', 7, 'sweep:test')"),
-    pool.query("select app_private.sweep_bookings('active', 7, 'sweep:test')"),
+    pool.query("select app_private.sweep_bookings('active', 7, 'test')"),
+    pool.query("select app_private.sweep_bookings('active', 7, 'test')"),
   ]);
   t.same(
     direct.filter((r) => r.status === 'rejected'),
@@ -378,7 +378,7 @@ t.test(
     });
     const raced = await Promise.allSettled(
       Array.from({ length: 4 }, () =>
-        pool.query("select app_private.sweep_bookings('active', 25, 'sweep:test')"),
+        pool.query("select app_private.sweep_bookings('active', 25, 'test')"),
       ),
     );
     t.same(
