@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { parseConfig } from '../src/config.ts';
 import { signToken } from '../src/http/auth.ts';
 import { HEAVY_COST, type Limits } from '../src/http/limits.ts';
-import { postGraphql } from '../test/helpers/graphql.ts';
+import { postGraphql } from '../support/graphql.ts';
 import type { AttackerOptions } from './attacker.ts';
 import { freshDatabase, people, spawnService, summarize, table } from './lib.ts';
 

@@ -2,7 +2,7 @@
 // over HTTP, with the timers and reminders they schedule, against the same mutations with job
 // scheduling switched off (booking_timers = off). Scenario 5: the bookings list at a fixed rate.
 import { signToken } from '../src/http/auth.ts';
-import { postGraphql } from '../test/helpers/graphql.ts';
+import { postGraphql } from '../support/graphql.ts';
 import { freshDatabase, people, spawnService, summarize, table } from './lib.ts';
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789';

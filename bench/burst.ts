@@ -6,7 +6,7 @@
 // single sessions, each at an instant of its own, on the same worker.
 import pg from 'pg';
 import { sweepBatch } from '../src/db/queries.ts';
-import { waitUntil } from '../test/helpers/waiting.ts';
+import { waitUntil } from '../support/waiting.ts';
 import {
   type BenchDatabase,
   freshDatabase,

@@ -2,7 +2,7 @@
 // woken at run_at) against graphile-worker's default polling (the same timers, wake-up off)
 // and ADR-006 (no timers: the per-minute start_sessions sweep alone), all in the same run.
 
-import { waitUntil } from '../test/helpers/waiting.ts';
+import { waitUntil } from '../support/waiting.ts';
 import {
   type BenchDatabase,
   freshDatabase,

@@ -10,9 +10,9 @@ import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { prepareDatabase } from '../src/service.ts';
-import { databaseUrl, withAdmin } from '../test/helpers/database.ts';
-import { freePort } from '../test/helpers/process.ts';
-import { waitUntil } from '../test/helpers/waiting.ts';
+import { databaseUrl, withAdmin } from '../support/database.ts';
+import { freePort } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 export const log = createLogger({ logLevel: 'warn', logFormat: 'pretty' });
 

@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { root } from '../src/paths.ts';
-import { waitUntil } from '../test/helpers/waiting.ts';
+import { waitUntil } from '../support/waiting.ts';
 import {
   type BenchDatabase,
   freshDatabase,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type { BookingState, UserRole } from '../../src/db/db.ts';
+import type { BookingState, UserRole } from '../src/db/db.ts';
 
 /** User is a row of app_public.users, as the tests need it. */
 export interface User {

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { createPool } from '../../src/db/db.ts';
-import { createLogger } from '../../src/log.ts';
+import { createPool } from '../src/db/db.ts';
+import { createLogger } from '../src/log.ts';
 import { createTestDatabase } from './database.ts';
-import { serve } from './process.ts';
+import { serve } from './processes.ts';
 import { startWebhookReceiver, type WebhookCall } from './receivers.ts';
 
 /** OperatedService is a `schoolbell start` on a database of its own, with a webhook gateway to break. */

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { root } from '../../src/paths.ts';
+import { root } from '../src/paths.ts';
 
 /** freePort asks the OS for a TCP port nobody listens on. */
 export function freePort(): Promise<number> {

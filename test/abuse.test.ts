@@ -4,10 +4,10 @@ import t, { type Test } from 'tap';
 import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser, importBooking, type User } from './helpers/factories.ts';
-import { dataOf, type GraphqlBody, postGraphql } from './helpers/graphql.ts';
-import { serve } from './helpers/process.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { createUser, importBooking, type User } from '../support/factories.ts';
+import { dataOf, type GraphqlBody, postGraphql } from '../support/graphql.ts';
+import { serve } from '../support/processes.ts';
 
 const SECRET = 'abuse-test-secret-that-is-long-enough-0123456789';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });

@@ -5,7 +5,7 @@ import { createPool } from '../src/db/db.ts';
 import { markNotificationFailed } from '../src/db/queries.ts';
 import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase, sqlError } from './helpers/database.ts';
+import { createTestDatabase, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -13,9 +13,9 @@ import {
   inTransaction,
   requestBooking,
   type User,
-} from './helpers/factories.ts';
-import { dataOf, type GraphqlBody, postGraphql } from './helpers/graphql.ts';
-import { freePort, runCli } from './helpers/process.ts';
+} from '../support/factories.ts';
+import { dataOf, type GraphqlBody, postGraphql } from '../support/graphql.ts';
+import { freePort, runCli } from '../support/processes.ts';
 
 const SECRET = 'access-test-secret-that-is-long-enough-0123';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });

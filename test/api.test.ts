@@ -7,10 +7,10 @@ import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser, events, importBooking, type User } from './helpers/factories.ts';
-import { type GraphqlBody, postGraphql } from './helpers/graphql.ts';
-import { freePort, runCli } from './helpers/process.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { createUser, events, importBooking, type User } from '../support/factories.ts';
+import { type GraphqlBody, postGraphql } from '../support/graphql.ts';
+import { freePort, runCli } from '../support/processes.ts';
 
 const SECRET = 'api-test-secret-that-is-long-enough-0123456789';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import type { BookingState } from '../src/db/db.ts';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase, sqlError } from './helpers/database.ts';
+import { createTestDatabase, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -15,7 +15,7 @@ import {
   importBooking,
   requestBooking,
   type User,
-} from './helpers/factories.ts';
+} from '../support/factories.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const STATES: BookingState[] = [

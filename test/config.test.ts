@@ -5,7 +5,7 @@ import { intervalMs } from '../src/db/queries.ts';
 import { parseDuration } from '../src/duration.ts';
 import { createLogger } from '../src/log.ts';
 import { checkDurations } from '../src/service.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestDatabase } from '../support/database.ts';
 
 t.test('defaults give a working development setup', async (t) => {
   const config = parseConfig({});

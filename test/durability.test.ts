@@ -3,11 +3,11 @@
 import t from 'tap';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
-import { runCli } from './helpers/process.ts';
-import { startWebhookReceiver } from './helpers/receivers.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
+import { runCli } from '../support/processes.ts';
+import { startWebhookReceiver } from '../support/receivers.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 

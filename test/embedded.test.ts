@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { postGraphql } from './helpers/graphql.ts';
-import { finished, freePort, runCli, runCommand } from './helpers/process.ts';
+import { postGraphql } from '../support/graphql.ts';
+import { finished, freePort, runCli, runCommand } from '../support/processes.ts';
 
 // The default with no DATABASE_URL: a real PostgreSQL from npm, under DATA_DIR.
 t.test(

@@ -9,9 +9,9 @@ import { LIMIT_ERRORS, REQUEST_ERRORS } from '../src/db/errors.ts';
 import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { serve } from './helpers/process.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { serve } from '../support/processes.ts';
 
 const SECRET = 'errors-test-secret-that-is-long-enough-0123';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });

@@ -5,7 +5,7 @@ import t from 'tap';
 import { parseConfig } from '../src/config.ts';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase, sqlError } from './helpers/database.ts';
+import { createTestDatabase, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -14,7 +14,7 @@ import {
   importBooking,
   requestBooking,
   type User,
-} from './helpers/factories.ts';
+} from '../support/factories.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const db = await createTestDatabase(t);

@@ -7,11 +7,11 @@ import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { postGraphql } from './helpers/graphql.ts';
-import { runCli, serve } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { postGraphql } from '../support/graphql.ts';
+import { runCli, serve } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'logs-test-secret-0123456789abcdef0123';
 // LOG_FORMAT empty is LOG_FORMAT unset: production picks JSON by itself.

@@ -6,11 +6,11 @@ import t from 'tap';
 import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { postGraphql } from './helpers/graphql.ts';
-import { serve } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { postGraphql } from '../support/graphql.ts';
+import { serve } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
 const SECRET = 'metrics-test-secret-0123456789abcdef';

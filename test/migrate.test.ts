@@ -7,8 +7,8 @@ import { createPool } from '../src/db/db.ts';
 import { migrate, readMigrations, SQUASHED_0_1 } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
 import { sqlDir } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { runCli } from './helpers/process.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { runCli } from '../support/processes.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 

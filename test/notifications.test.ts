@@ -5,12 +5,12 @@ import t from 'tap';
 import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
-import { dataOf, postGraphql } from './helpers/graphql.ts';
-import { freePort, runCli } from './helpers/process.ts';
-import { startSmtpReceiver, startWebhookReceiver } from './helpers/receivers.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
+import { dataOf, postGraphql } from '../support/graphql.ts';
+import { freePort, runCli } from '../support/processes.ts';
+import { startSmtpReceiver, startWebhookReceiver } from '../support/receivers.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'notifications-test-secret-0123456789abcdef';
 const WEBHOOK_SECRET = 'webhook-secret-0123456789';

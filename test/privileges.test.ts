@@ -3,14 +3,14 @@
 import t from 'tap';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase, sqlError } from './helpers/database.ts';
+import { createTestDatabase, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
   createUser,
   inTransaction,
   requestBooking,
-} from './helpers/factories.ts';
+} from '../support/factories.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const db = await createTestDatabase(t);

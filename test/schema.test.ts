@@ -10,7 +10,7 @@ import { createPool } from '../src/db/db.ts';
 import { graphqlPreset } from '../src/http/graphql.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestDatabase } from '../support/database.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const db = await createTestDatabase(t);

@@ -6,10 +6,10 @@ import t from 'tap';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import { epochMs, MAX_TIMER_MS, timerDelay } from '../src/worker/timers.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser, importBooking } from './helpers/factories.ts';
-import { runCli } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { createUser, importBooking } from '../support/factories.ts';
+import { runCli } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const db = await createTestDatabase(t);

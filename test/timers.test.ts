@@ -3,7 +3,7 @@
 import t from 'tap';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestDatabase } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -11,7 +11,7 @@ import {
   createUser,
   importBooking,
   requestBooking,
-} from './helpers/factories.ts';
+} from '../support/factories.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const db = await createTestDatabase(t);

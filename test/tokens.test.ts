@@ -4,10 +4,10 @@ import { decodeJwt, SignJWT } from 'jose';
 import t from 'tap';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { postGraphql } from './helpers/graphql.ts';
-import { runCli, serve } from './helpers/process.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { postGraphql } from '../support/graphql.ts';
+import { runCli, serve } from '../support/processes.ts';
 
 const SECRET = 'tokens-test-secret-that-is-long-enough-0123';
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });

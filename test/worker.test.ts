@@ -2,7 +2,7 @@
 import t from 'tap';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestDatabase } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -12,9 +12,9 @@ import {
   inTransaction,
   requestBooking,
   type User,
-} from './helpers/factories.ts';
-import { finished, runCli } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+} from '../support/factories.ts';
+import { finished, runCli } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const db = await createTestDatabase(t);
