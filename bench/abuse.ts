@@ -8,8 +8,9 @@ import { parseConfig } from '../src/config.ts';
 import { signToken } from '../src/http/auth.ts';
 import { HEAVY_COST, type Limits } from '../src/http/limits.ts';
 import { postGraphql } from '../support/graphql.ts';
+import { spawnRole } from '../support/processes.ts';
 import type { AttackerOptions } from './attacker.ts';
-import { freshDatabase, people, spawnService, summarize, table } from './lib.ts';
+import { freshDatabase, people, summarize, table } from './lib.ts';
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION_MS = Number(process.env.BENCH_ABUSE_SECONDS ?? 15) * 1000;
@@ -178,7 +179,7 @@ export async function abuse(): Promise<string> {
     let timings: Array<[string, number]> = [];
     let worst = '';
     for (const [name, serverEnv] of servers) {
-      const server = await spawnService('server', serverEnv);
+      const server = await spawnRole('server', serverEnv);
       try {
         if (!worst) {
           // The slowest candidate, alone, is the heavy attack (post throws on any error).

@@ -3,7 +3,8 @@
 // scheduling switched off (booking_timers = off). Scenario 5: the bookings list at a fixed rate.
 import { signToken } from '../src/http/auth.ts';
 import { postGraphql } from '../support/graphql.ts';
-import { freshDatabase, people, spawnService, summarize, table } from './lib.ts';
+import { spawnRole } from '../support/processes.ts';
+import { freshDatabase, people, summarize, table } from './lib.ts';
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION_MS = Number(process.env.BENCH_API_SECONDS ?? 15) * 1000;
@@ -24,7 +25,7 @@ async function post(url: string, token: string, query: string, variables: Record
 
 /** startApiServer runs `schoolbell server` in production mode against the database. */
 function startApiServer(url: string) {
-  return spawnService('server', {
+  return spawnRole('server', {
     DATABASE_URL: url,
     JWT_SECRET: SECRET,
     NODE_ENV: 'production',

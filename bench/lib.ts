@@ -1,18 +1,14 @@
-// Shared pieces of the benchmarks: a fresh database per scenario, real service processes,
-// percentiles and tables.
-import { type ChildProcess, spawn } from 'node:child_process';
+// What only the benchmarks share: a fresh, migrated database per scenario, the people its
+// bookings need, ADR-006's loop, percentiles and tables. Processes, waiting and the GraphQL
+// client come from support/, as the tests' do.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { parseConfig } from '../src/config.ts';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
-import { root } from '../src/paths.ts';
 import { prepareDatabase } from '../src/service.ts';
 import { databaseUrl, withAdmin } from '../support/database.ts';
-import { freePort } from '../support/processes.ts';
-import { waitUntil } from '../support/waiting.ts';
 
 export const log = createLogger({ logLevel: 'warn', logFormat: 'pretty' });
 
@@ -42,59 +38,6 @@ export async function freshDatabase(env: Record<string, string> = {}): Promise<B
     async drop() {
       if (!pool.ending) await pool.end();
       await withAdmin(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
-    },
-  };
-}
-
-/** Service is a running `schoolbell` process. */
-export interface Service {
-  readonly child: ChildProcess;
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-/** spawnService runs `node src/cli.ts <role>` as a process of its own, the way a user would, and waits until /readyz says ready. */
-export async function spawnService(role: string, env: Record<string, string>): Promise<Service> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'src', 'cli.ts'), role], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      LOG_FORMAT: 'json',
-      DOTENV_PATH: '/dev/null',
-      ...env,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  let tail = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-4000);
-  });
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  await waitUntil(
-    `${role} is ready`,
-    async () => {
-      if (exited) throw new Error(`${role} exited before it was ready:\n${tail}`);
-      return fetch(`${url}/readyz`).then(
-        (response) => response.ok,
-        () => false,
-      );
-    },
-    60_000,
-  );
-  return {
-    child,
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const done = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await done;
     },
   };
 }
