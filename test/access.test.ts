@@ -1,11 +1,9 @@
 // Who reads what: contact data, admins' ids and delivery errors, through GraphQL over HTTP (a real
 // `schoolbell server`) and in SQL as the request role.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { markNotificationFailed } from '../src/db/queries.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase, sqlError } from '../support/database.ts';
+import { createTestPool, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -18,10 +16,7 @@ import { dataOf, type GraphqlBody, postGraphql } from '../support/graphql.ts';
 import { freePort, runCli } from '../support/processes.ts';
 
 const SECRET = 'access-test-secret-that-is-long-enough-0123';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 4);
 const port = await freePort();
 const server = runCli(t, ['server'], {
   DATABASE_URL: db.url,

@@ -3,21 +3,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import type { BookingState } from '../src/db/db.ts';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestPool } from '../support/database.ts';
 import { createUser, events, importBooking, type User } from '../support/factories.ts';
 import { type GraphqlBody, postGraphql } from '../support/graphql.ts';
 import { freePort, runCli } from '../support/processes.ts';
 
 const SECRET = 'api-test-secret-that-is-long-enough-0123456789';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 4);
 const port = await freePort();
 const server = runCli(t, ['server'], {
   DATABASE_URL: db.url,
@@ -448,9 +443,7 @@ t.test('a second request for an overlapping time is refused with DUPRQ', async (
 });
 
 t.test('unexpected errors stay masked, domain errors do not, in production', async (t) => {
-  const prodDb = await createTestDatabase(t);
-  const prodPool = createPool(prodDb.url, 2, log, 'prod');
-  t.teardown(() => prodPool.end());
+  const { pool: prodPool, ...prodDb } = await createTestPool(t, 2);
   const learner = await createUser(prodPool, 'student');
   const teacher = await createUser(prodPool, 'tutor');
   const prodPort = await freePort();

@@ -3,10 +3,8 @@
 // is down while SMTP_URL holds a password. A real `schoolbell start` delivers to real local
 // receivers.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestPool } from '../support/database.ts';
 import { createUser } from '../support/factories.ts';
 import { dataOf, postGraphql } from '../support/graphql.ts';
 import { freePort, serve } from '../support/processes.ts';
@@ -15,10 +13,7 @@ import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'webhook-test-secret-0123456789abcdef';
 const TOKEN = 's3cret-gateway-token';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 4);
 
 // Where a redirect would send the notification: it must never hear of it.
 const elsewhere = await startWebhookReceiver(t);

@@ -1,22 +1,16 @@
 // Nothing is lost when a worker dies: kill -9 in the middle of a delivery, start another, and
 // every due transition and reminder happens; what was already sent is not sent again.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestPool } from '../support/database.ts';
 import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
 import { runCli } from '../support/processes.ts';
 import { startWebhookReceiver } from '../support/receivers.ts';
 import { waitUntil } from '../support/waiting.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-
 t.test(
   'kill -9 a worker with reminders and transitions pending, start another: nothing is lost',
   async (t) => {
-    const db = await createTestDatabase(t);
-    const pool = createPool(db.url, 4, log, 'test');
-    t.teardown(() => pool.end());
+    const { pool, ...db } = await createTestPool(t, 4);
     // The gateway takes five seconds over the "Slow" reminders: the worker dies while sending them.
     const gateway = await startWebhookReceiver(t, {
       delayMs: (call) => (call.body.message.includes('Slow') ? 5_000 : 0),
@@ -131,9 +125,7 @@ t.test(
 t.test(
   'kill -9 a worker in the middle of a burst, start another: every session starts exactly once',
   async (t) => {
-    const db = await createTestDatabase(t);
-    const pool = createPool(db.url, 4, log, 'test');
-    t.teardown(() => pool.end());
+    const { pool, ...db } = await createTestPool(t, 4);
     const env = {
       DATABASE_URL: db.url,
       SWEEP_BATCH_SIZE: '50',

@@ -3,9 +3,7 @@
 import type pg from 'pg';
 import t from 'tap';
 import { parseConfig } from '../src/config.ts';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase, sqlError } from '../support/database.ts';
+import { createTestPool, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -16,10 +14,7 @@ import {
   type User,
 } from '../support/factories.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 8, log, 'test');
-t.teardown(() => pool.end());
+const { pool } = await createTestPool(t, 8);
 const DAY = 86_400_000;
 
 /** ask calls request_booking as the student with raw times (strings reach Postgres as written). */

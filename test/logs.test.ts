@@ -3,11 +3,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestPool } from '../support/database.ts';
 import { createUser } from '../support/factories.ts';
 import { postGraphql } from '../support/graphql.ts';
 import { runCli, serve } from '../support/processes.ts';
@@ -49,14 +47,7 @@ function matches(record: unknown, pattern: Record<string, unknown>): boolean {
 t.test(
   'in production every line is JSON, and an idle service writes nothing per sweep',
   async (t) => {
-    const db = await createTestDatabase(t);
-    const pool = createPool(
-      db.url,
-      2,
-      createLogger({ logLevel: 'silent', logFormat: 'json' }),
-      'test',
-    );
-    t.teardown(() => pool.end());
+    const { pool, ...db } = await createTestPool(t, 2);
     const service = await serve(t, 'start', { ...PRODUCTION, DATABASE_URL: db.url });
     const { base } = service;
 

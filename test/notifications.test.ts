@@ -2,10 +2,8 @@
 // receivers: an HTTP server standing in for an SMS/push gateway, and an SMTP server.
 import { createHmac } from 'node:crypto';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestPool } from '../support/database.ts';
 import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
 import { dataOf, postGraphql } from '../support/graphql.ts';
 import { freePort, runCli } from '../support/processes.ts';
@@ -14,10 +12,7 @@ import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'notifications-test-secret-0123456789abcdef';
 const WEBHOOK_SECRET = 'webhook-secret-0123456789';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 6, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 6);
 
 // The gateway refuses any message that asks it to.
 const webhook = await startWebhookReceiver(t, {
