@@ -1,4 +1,5 @@
 // The GraphQL client of tests, benchmarks and scripts: one request over HTTP, as a client sends it.
+import { signToken } from '../src/http/auth.ts';
 
 /** GraphqlBody is a GraphQL response as it arrives over HTTP. */
 export interface GraphqlBody {
@@ -25,4 +26,49 @@ export async function postGraphql(
 export function dataOf(body: GraphqlBody): Record<string, unknown> {
   if (!body.data) throw new Error(`expected data, got ${JSON.stringify(body)}`);
   return body.data;
+}
+
+/** Signed is whom a request is signed for: a user's id and role. */
+export type Signed = Parameters<typeof signToken>[0];
+
+/** bearer is the Authorization header that carries `token`. */
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/**
+ * graphqlClient returns a client of the GraphQL API at `base` that signs each request for the
+ * user it is given (one token per user, signed with `secret`, valid ten minutes), or sends it
+ * without a token when the user is null.
+ */
+export function graphqlClient(base: string, secret: string) {
+  const tokens = new Map<string, Promise<string>>();
+  return async (
+    user: Signed | null,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<{ status: number; body: GraphqlBody }> => {
+    if (!user) return postGraphql(base, query, variables);
+    let token = tokens.get(user.id);
+    if (!token) {
+      token = signToken(user, secret, 600);
+      tokens.set(user.id, token);
+    }
+    return postGraphql(base, query, variables, bearer(await token));
+  };
+}
+
+/**
+ * postAs sends one GraphQL request with a bearer token and returns its data, throwing the first
+ * error's message when there is any (benchmarks count a refusal as an error).
+ */
+export async function postAs(
+  baseUrl: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const { body } = await postGraphql(baseUrl, query, variables, bearer(token));
+  if (body.errors) throw new Error(body.errors[0]?.message);
+  return body.data as Record<string, unknown>;
 }

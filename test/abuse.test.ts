@@ -4,7 +4,7 @@ import t, { type Test } from 'tap';
 import { signToken } from '../src/http/auth.ts';
 import { createTestPool } from '../support/database.ts';
 import { createUser, importBooking, type User } from '../support/factories.ts';
-import { dataOf, type GraphqlBody, postGraphql } from '../support/graphql.ts';
+import { dataOf, type GraphqlBody, graphqlClient } from '../support/graphql.ts';
 import { serve } from '../support/processes.ts';
 
 const SECRET = 'abuse-test-secret-that-is-long-enough-0123456789';
@@ -36,11 +36,9 @@ const ops = /"url":"(http:\/\/[^"]+)","msg":"health and metrics listening"/.exec
 )?.[1];
 if (!ops) throw new Error(`no ops URL in the log:\n${server.output()}`);
 
-const token = (user: User) => signToken(user, SECRET, 600);
 const bearer = async (user: User | null): Promise<Record<string, string>> =>
-  user ? { authorization: `Bearer ${await token(user)}` } : {};
-const gql = async (user: User | null, query: string, variables: Record<string, unknown> = {}) =>
-  postGraphql(server.base, query, variables, await bearer(user));
+  user ? { authorization: `Bearer ${await signToken(user, SECRET, 600)}` } : {};
+const gql = graphqlClient(server.base, SECRET);
 
 /** codes lists a response's extensions.code values, failing loudly when it has data instead. */
 function codes(body: GraphqlBody): unknown[] {

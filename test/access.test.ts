@@ -2,7 +2,6 @@
 // `schoolbell server`) and in SQL as the request role.
 import t from 'tap';
 import { markNotificationFailed } from '../src/db/queries.ts';
-import { signToken } from '../src/http/auth.ts';
 import { createTestPool, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
@@ -12,30 +11,15 @@ import {
   requestBooking,
   type User,
 } from '../support/factories.ts';
-import { dataOf, type GraphqlBody, postGraphql } from '../support/graphql.ts';
-import { freePort, runCli } from '../support/processes.ts';
+import { dataOf, type GraphqlBody, graphqlClient } from '../support/graphql.ts';
+import { serve } from '../support/processes.ts';
 
 const SECRET = 'access-test-secret-that-is-long-enough-0123';
 const { pool, ...db } = await createTestPool(t, 4);
-const port = await freePort();
-const server = runCli(t, ['server'], {
-  DATABASE_URL: db.url,
-  PORT: String(port),
-  JWT_SECRET: SECRET,
-});
-await server.waitFor(/GraphQL server listening/);
-t.teardown(async () => {
-  server.child.kill('SIGTERM');
-  await server.exited;
-});
-const base = `http://127.0.0.1:${port}`;
-
-async function gql(user: User | null, query: string, variables: Record<string, unknown> = {}) {
-  const headers: Record<string, string> = user
-    ? { authorization: `Bearer ${await signToken(user, SECRET, 600)}` }
-    : {};
-  return (await postGraphql(base, query, variables, headers)).body;
-}
+const { base } = await serve(t, 'server', { DATABASE_URL: db.url, JWT_SECRET: SECRET });
+const client = graphqlClient(base, SECRET);
+const gql = async (user: User | null, query: string, variables: Record<string, unknown> = {}) =>
+  (await client(user, query, variables)).body;
 
 const student = await createUser(pool, 'student', { name: 'Sam', phone: '+44 7700 900003' });
 const otherStudent = await createUser(pool, 'student', { name: 'Sora', phone: '+81 90 0000 0004' });

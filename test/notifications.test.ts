@@ -2,11 +2,10 @@
 // receivers: an HTTP server standing in for an SMS/push gateway, and an SMTP server.
 import { createHmac } from 'node:crypto';
 import t from 'tap';
-import { signToken } from '../src/http/auth.ts';
 import { createTestPool } from '../support/database.ts';
 import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
-import { dataOf, postGraphql } from '../support/graphql.ts';
-import { freePort, runCli } from '../support/processes.ts';
+import { dataOf, graphqlClient, postGraphql } from '../support/graphql.ts';
+import { serve } from '../support/processes.ts';
 import { startSmtpReceiver, startWebhookReceiver } from '../support/receivers.ts';
 import { waitUntil } from '../support/waiting.ts';
 
@@ -19,10 +18,8 @@ const webhook = await startWebhookReceiver(t, {
   status: (call) => (call.body.message.includes('please fail') ? 500 : 200),
 });
 const smtp = await startSmtpReceiver(t);
-const port = await freePort();
-const service = runCli(t, ['start'], {
+const { base } = await serve(t, 'start', {
   DATABASE_URL: db.url,
-  PORT: String(port),
   JWT_SECRET: SECRET,
   REMINDER_LEADS: '2 seconds',
   REMINDER_CHANNEL: 'webhook',
@@ -32,12 +29,6 @@ const service = runCli(t, ['start'], {
   NOTIFICATION_MAX_ATTEMPTS: '3',
   NOTIFICATION_RETRY_DELAY: '200 milliseconds',
 });
-await service.waitFor(/GraphQL server listening/);
-t.teardown(async () => {
-  service.child.kill('SIGTERM');
-  await service.exited;
-});
-const base = `http://127.0.0.1:${port}`;
 
 const student = await createUser(pool, 'student', { name: 'Sora', timeZone: 'Asia/Tokyo' });
 const tutor = await createUser(pool, 'tutor', { name: 'Tina', timeZone: 'America/New_York' });
@@ -120,11 +111,9 @@ const SCHEDULE = `mutation ($recipientId: UUID!, $channel: NotificationChannel!,
 }`;
 const CANCEL = `mutation ($id: UUID!) { cancelNotification(input: { id: $id }) { notification { id state } } }`;
 
-async function asAdmin(query: string, variables: Record<string, unknown>, user = admin) {
-  return postGraphql(base, query, variables, {
-    authorization: `Bearer ${await signToken(user, SECRET, 600)}`,
-  });
-}
+const gql = graphqlClient(base, SECRET);
+const asAdmin = (query: string, variables: Record<string, unknown>, user = admin) =>
+  gql(user, query, variables);
 
 t.test('admins schedule and cancel notifications at runtime', async (t) => {
   const now = await asAdmin(SCHEDULE, {

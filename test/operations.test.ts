@@ -2,11 +2,10 @@
 import pg from 'pg';
 import t from 'tap';
 import { createPool } from '../src/db/db.ts';
-import { signToken } from '../src/http/auth.ts';
 import { createLogger } from '../src/log.ts';
 import { createTestDatabase, databaseUrl } from '../support/database.ts';
 import { createUser } from '../support/factories.ts';
-import { dataOf, postGraphql } from '../support/graphql.ts';
+import { dataOf, graphqlClient } from '../support/graphql.ts';
 import { serveOperated } from '../support/operated.ts';
 import { runCli } from '../support/processes.ts';
 import { startProxy } from '../support/proxy.ts';
@@ -21,11 +20,9 @@ const db = { url: service.url, name: new URL(service.url).pathname.slice(1) };
 
 const admin = await createUser(pool, 'admin');
 const student = await createUser(pool, 'student');
-async function gql(query: string, variables: Record<string, unknown> = {}, user = admin) {
-  return postGraphql(base, query, variables, {
-    authorization: `Bearer ${await signToken(user, SECRET, 600)}`,
-  });
-}
+const client = graphqlClient(base, SECRET);
+const gql = (query: string, variables: Record<string, unknown> = {}, user = admin) =>
+  client(user, query, variables);
 
 const JOB = 'id task key state runAt attempts maxAttempts lastError lockedBy payload';
 
