@@ -128,6 +128,26 @@ export async function people(
 }
 
 /**
+ * overdue inserts n overdue scheduled sessions for one tutor, back to back in the past, without
+ * timers (an outage, a bulk import, a restored backup), then sets booking_timers to `timers` for
+ * what happens next.
+ */
+export async function overdue(pool: pg.Pool, n: number, timers: 'on' | 'off'): Promise<void> {
+  const { student, tutors } = await people(pool, 1);
+  await pool.query("update app_private.settings set value = 'off' where name = 'booking_timers'");
+  await pool.query(
+    `insert into app_public.bookings (student_id, tutor_id, subject, state, starts_at, ends_at, expires_at)
+     select $1, $2, 'Bench', 'scheduled', now() - i * interval '1 hour', now() - i * interval '1 hour' + interval '30 minutes', now()
+     from generate_series(1, $3) i`,
+    [student, tutors[0], n],
+  );
+  await pool.query("update app_private.settings set value = $1 where name = 'booking_timers'", [
+    timers,
+  ]);
+  await pool.query('vacuum analyze app_public.bookings');
+}
+
+/**
  * adrLoop is ADR-006's start sweep, the anchor of the sweep and backlog scenarios: select the
  * overdue ids, then one transaction per booking with a NOWAIT row lock, skipping rows held
  * elsewhere. Returns how many it moved and how long it took.

@@ -1,9 +1,7 @@
 // What operators use: the admin GraphQL API, the job history, the DBA views, /metrics and /readyz.
 import pg from 'pg';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase, databaseUrl } from '../support/database.ts';
+import { createTestPool, databaseUrl } from '../support/database.ts';
 import { createUser } from '../support/factories.ts';
 import { dataOf, graphqlClient } from '../support/graphql.ts';
 import { serveOperated } from '../support/operated.ts';
@@ -12,7 +10,6 @@ import { startProxy } from '../support/proxy.ts';
 import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'operations-test-secret-0123456789abcdef';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 // The webhook gateway is down until a test brings it back.
 const service = await serveOperated(t, SECRET);
 const { pool, base } = service;
@@ -206,9 +203,7 @@ t.test('admins only', async (t) => {
 
 t.test('the DBA views tell what is due, running, failed and stuck', async (t) => {
   // Jobs nobody works on: this database has no worker of its own.
-  const quiet = await createTestDatabase(t);
-  const q = createPool(quiet.url, 2, log, 'quiet');
-  t.teardown(() => q.end());
+  const { pool: q } = await createTestPool(t, 2);
   await q.query(`select graphile_worker.add_job('start_booking', '{"bookingId":"00000000-0000-4000-8000-000000000001"}',
                    run_at := now() - interval '90 seconds', job_key := 'late')`);
   await q.query(
