@@ -3,7 +3,7 @@
 import t from 'tap';
 import { createTestPool } from '../support/database.ts';
 import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
-import { runCli } from '../support/processes.ts';
+import { runCli, terminate } from '../support/processes.ts';
 import { startWebhookReceiver } from '../support/receivers.ts';
 import { waitUntil } from '../support/waiting.ts';
 
@@ -72,10 +72,7 @@ t.test(
     // A new worker comes up while deadlines keep passing.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const second = runCli(t, ['worker'], env);
-    t.teardown(async () => {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    });
+    t.teardown(() => terminate(second));
 
     for (const booking of [quick, plain, slow]) {
       await waitUntil(`${booking.subject} ends`, async () => {
@@ -181,10 +178,7 @@ t.test(
     }
 
     const second = runCli(t, ['worker'], env);
-    t.teardown(async () => {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    });
+    t.teardown(() => terminate(second));
     await waitUntil('every session started', async () => (await activeCount()) === 300);
     await waitUntil('the dead worker’s timer was run again and finished', async () => {
       const { rows } = await pool.query('select 1 from graphile_worker.jobs where key = $1', [
