@@ -15,7 +15,7 @@ const SECRET = 'logs-test-secret-0123456789abcdef0123';
 // LOG_FORMAT empty is LOG_FORMAT unset: production picks JSON by itself.
 const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: SECRET, LOG_FORMAT: '' };
 
-/** lines splits output into lines, and says which ones are not a JSON object. */
+/** parse splits output into lines, keeps the JSON objects among them, and lists the other lines. */
 function parse(output: string) {
   const lines = output.split('\n').filter((line) => line !== '');
   const records: Array<Record<string, unknown>> = [];
