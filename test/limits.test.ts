@@ -7,10 +7,10 @@ import { createTestPool, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
-  type Booking,
   createUser,
   importBooking,
   requestBooking,
+  requestBookingAt,
   type User,
 } from '../support/factories.ts';
 
@@ -25,20 +25,7 @@ function ask(
   endsAt: Date | string,
   db: pg.Pool = pool,
 ) {
-  return asUser(
-    db,
-    student,
-    async (c) =>
-      (
-        await c.query<Booking>('select * from app_public.request_booking($1, $2, $3, $4)', [
-          tutor.id,
-          startsAt,
-          endsAt,
-          'Algebra',
-        ])
-      ).rows[0] as Booking,
-    { commit: true },
-  );
+  return requestBookingAt(db, student, tutor, startsAt, endsAt);
 }
 
 t.test('a student cannot hold two open requests with one tutor at once', async (t) => {
