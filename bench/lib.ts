@@ -10,6 +10,7 @@ import { createLogger } from '../src/log.ts';
 import { prepareDatabase } from '../src/service.ts';
 import { databaseUrl, withAdmin } from '../support/database.ts';
 
+/** log is the benchmarks' own logger: warnings and worse, readable in a terminal. */
 export const log = createLogger({ logLevel: 'warn', logFormat: 'pretty' });
 
 /** serverUrl is the Postgres the benchmarks use: TEST_DATABASE_URL, DATABASE_URL, or the CI default. */
@@ -87,6 +88,7 @@ export function table(
   return `${md.join('\n')}\n`;
 }
 
+/** format writes a number for a table: no decimals from 100 up, one from 10, two below. */
 export function format(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Math.abs(value) >= 100) return value.toFixed(0);
