@@ -3,22 +3,17 @@
 // is down while SMTP_URL holds a password. A real `schoolbell start` delivers to real local
 // receivers.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { dataOf, postGraphql } from './helpers/graphql.ts';
-import { freePort, serve } from './helpers/process.ts';
-import { startWebhookReceiver } from './helpers/receivers.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestPool } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { dataOf, postGraphql } from '../support/graphql.ts';
+import { freePort, serve } from '../support/processes.ts';
+import { startWebhookReceiver } from '../support/receivers.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'webhook-test-secret-0123456789abcdef';
 const TOKEN = 's3cret-gateway-token';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 4);
 
 // Where a redirect would send the notification: it must never hear of it.
 const elsewhere = await startWebhookReceiver(t);

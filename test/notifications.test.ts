@@ -2,32 +2,24 @@
 // receivers: an HTTP server standing in for an SMS/push gateway, and an SMTP server.
 import { createHmac } from 'node:crypto';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
-import { dataOf, postGraphql } from './helpers/graphql.ts';
-import { freePort, runCli } from './helpers/process.ts';
-import { startSmtpReceiver, startWebhookReceiver } from './helpers/receivers.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestPool } from '../support/database.ts';
+import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
+import { dataOf, graphqlClient, postGraphql } from '../support/graphql.ts';
+import { serve } from '../support/processes.ts';
+import { startSmtpReceiver, startWebhookReceiver } from '../support/receivers.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'notifications-test-secret-0123456789abcdef';
 const WEBHOOK_SECRET = 'webhook-secret-0123456789';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 6, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 6);
 
 // The gateway refuses any message that asks it to.
 const webhook = await startWebhookReceiver(t, {
   status: (call) => (call.body.message.includes('please fail') ? 500 : 200),
 });
 const smtp = await startSmtpReceiver(t);
-const port = await freePort();
-const service = runCli(t, ['start'], {
+const { base } = await serve(t, 'start', {
   DATABASE_URL: db.url,
-  PORT: String(port),
   JWT_SECRET: SECRET,
   REMINDER_LEADS: '2 seconds',
   REMINDER_CHANNEL: 'webhook',
@@ -37,12 +29,6 @@ const service = runCli(t, ['start'], {
   NOTIFICATION_MAX_ATTEMPTS: '3',
   NOTIFICATION_RETRY_DELAY: '200 milliseconds',
 });
-await service.waitFor(/GraphQL server listening/);
-t.teardown(async () => {
-  service.child.kill('SIGTERM');
-  await service.exited;
-});
-const base = `http://127.0.0.1:${port}`;
 
 const student = await createUser(pool, 'student', { name: 'Sora', timeZone: 'Asia/Tokyo' });
 const tutor = await createUser(pool, 'tutor', { name: 'Tina', timeZone: 'America/New_York' });
@@ -125,11 +111,9 @@ const SCHEDULE = `mutation ($recipientId: UUID!, $channel: NotificationChannel!,
 }`;
 const CANCEL = `mutation ($id: UUID!) { cancelNotification(input: { id: $id }) { notification { id state } } }`;
 
-async function asAdmin(query: string, variables: Record<string, unknown>, user = admin) {
-  return postGraphql(base, query, variables, {
-    authorization: `Bearer ${await signToken(user, SECRET, 600)}`,
-  });
-}
+const gql = graphqlClient(base, SECRET);
+const asAdmin = (query: string, variables: Record<string, unknown>, user = admin) =>
+  gql(user, query, variables);
 
 t.test('admins schedule and cancel notifications at runtime', async (t) => {
   const now = await asAdmin(SCHEDULE, {

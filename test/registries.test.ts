@@ -17,7 +17,7 @@ import {
 import { ERROR_CODES, type ErrorCode, errorCodes } from '../src/db/errors.ts';
 import { SETTINGS, type Setting } from '../src/db/settings.ts';
 import { root } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestDatabase } from '../support/database.ts';
 
 const db = await createTestDatabase(t);
 const pool = new pg.Pool({ connectionString: db.url, max: 2 });

@@ -1,9 +1,7 @@
 // A booking's jobs, seen where a DBA would look (graphile_worker.jobs): created, moved and
 // removed in the same transaction as the booking. No worker runs here.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestPool } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -11,12 +9,9 @@ import {
   createUser,
   importBooking,
   requestBooking,
-} from './helpers/factories.ts';
+} from '../support/factories.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 6, log, 'test');
-t.teardown(() => pool.end());
+const { pool } = await createTestPool(t, 6);
 
 interface JobRow {
   task_identifier: string;
