@@ -1,8 +1,6 @@
 // Runtime schedules without a worker: cron occurrences across DST in their zones, the checks on
 // input, the job each schedule keeps, and what one occurrence's run does (stale, ran, skipped).
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
 import { ScheduleError } from '../src/schedules/input.ts';
 import { SCHEDULE_KINDS } from '../src/schedules/kinds.ts';
 import { runOccurrence } from '../src/schedules/occurrence.ts';
@@ -16,8 +14,8 @@ import {
   updateSchedule,
 } from '../src/schedules/operations.ts';
 import { nextOccurrence, type Trigger } from '../src/schedules/trigger.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { asUser, createUser, importBooking, inTransaction } from './helpers/factories.ts';
+import { createTestPool } from '../support/database.ts';
+import { asUser, createUser, importBooking, inTransaction } from '../support/factories.ts';
 
 // Expected instants computed by hand from the zone rules (EU: last Sunday of March 01:00Z and of
 // October 01:00Z; US: second Sunday of March and first Sunday of November at 02:00 local;
@@ -121,10 +119,7 @@ t.test('interval occurrences count from the start and stop at the end', async (t
   t.equal(nextOccurrence(trigger, new Date('2027-01-01T00:03:00Z')), null, 'none after the end');
 });
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
+const { pool } = await createTestPool(t, 4);
 const admin = await createUser(pool, 'admin');
 const student = await createUser(pool, 'student', { timeZone: 'Europe/Madrid' });
 const tutor = await createUser(pool, 'tutor', { name: 'Ana Tutor' });
