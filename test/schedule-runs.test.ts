@@ -67,7 +67,7 @@ async function runsOf(id: string): Promise<Run[]> {
 
 async function scheduleRow(id: string) {
   const { rows } = await pool.query(
-    'select s.next_run_at, s.paused, (select count(*)::int from graphile_worker._private_jobs j where j.key = 'schedule:' || s.id) as jobs from app_public.schedules s where s.id = $1',
+    'select s.next_run_at, s.paused, (select count(*)::int from graphile_worker._private_jobs j where j.key = app_private.schedule_job_key(s.id)) as jobs from app_public.schedules s where s.id = $1',
     [id],
   );
   return rows[0] as { next_run_at: Date | null; paused: boolean; jobs: number };

@@ -146,7 +146,7 @@ async function refused(promise: Promise<unknown>): Promise<ScheduleError> {
 
 async function jobOf(id: string) {
   const { rows } = await pool.query(
-    "select run_at, payload from app_private.job_states where key = 'schedule:' || $1",
+    'select run_at, payload from app_private.job_states where key = app_private.schedule_job_key($1)',
     [id],
   );
   return rows[0] as
