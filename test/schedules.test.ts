@@ -187,6 +187,7 @@ t.test('bad input is refused with BADIN naming the field, and nothing is written
     ['an unknown zone', { cron: '0 9 * * *', timeZone: 'Mars/Olympus' }, 'timeZone'],
     ['a cron without zone', { cron: '0 9 * * *' }, 'timeZone'],
     ['an interval under the minimum', { every: '5 seconds' }, 'every'],
+    ['a cron that never runs', { cron: '0 9 30 2 *', timeZone: 'UTC' }, 'cron'],
     ['an interval that is no duration', { every: '1 month' }, 'every'],
     [
       'an end before the start',
@@ -215,6 +216,25 @@ t.test('bad input is refused with BADIN naming the field, and nothing is written
   }
   const { rows } = await pool.query('select count(*)::int as n from app_public.schedules');
   t.equal(rows[0].n, 0, 'nothing was written');
+});
+
+t.test('SCHEDULE_MIN_INTERVAL bounds intervals and cron expressions alike', async (t) => {
+  await pool.query(
+    "update app_private.settings set value = '1 hour' where name = 'schedule_min_interval'",
+  );
+  t.teardown(() =>
+    pool.query(
+      "update app_private.settings set value = '1 minute' where name = 'schedule_min_interval'",
+    ),
+  );
+  const cron = await refused(
+    withClient((c) => createSchedule(c, admin, notify({ cron: '*/30 * * * *', timeZone: 'UTC' }))),
+  );
+  t.equal(cron.field, 'cron', cron.message);
+  const every = await refused(
+    withClient((c) => createSchedule(c, admin, notify({ every: '30 minutes' }))),
+  );
+  t.equal(every.field, 'every', every.message);
 });
 
 t.test('who may schedule what', async (t) => {

@@ -107,7 +107,8 @@ export const SETTINGS = Object.freeze({
     variable: 'SCHEDULE_MIN_INTERVAL',
     parse: durationSchema().refine(atLeast(1_000), { message: 'must be at least 1 second' }),
     text: durationText,
-    meaning: 'the shortest `every` an interval schedule may have (at least 1 second)',
+    meaning:
+      "the shortest time between a runtime schedule's occurrences: its `every`, or its cron expression's coming runs (at least 1 second)",
   }),
   booking_timers: setting({
     default: 'on',
