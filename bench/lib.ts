@@ -130,6 +130,30 @@ export async function people(
 }
 
 /**
+ * insertSchedules writes n interval schedules for one student the way a DBA's bulk insert
+ * would (the row trigger adds each one's job), the k-th starting k/n of an interval after
+ * `leadSeconds` from now, so that their occurrences are spread evenly over every interval.
+ */
+export async function insertSchedules(
+  db: BenchDatabase,
+  n: number,
+  everySeconds: number,
+  leadSeconds: number,
+): Promise<void> {
+  const { student } = await people(db.pool, 0);
+  await db.pool.query(
+    `insert into app_public.schedules (name, kind, payload, trigger, every, starts_at, next_run_at)
+     select 'bench ' || i, 'notify_user',
+            jsonb_build_object('userId', $1::text, 'subject', 'Bench', 'body', 'Tick ' || i),
+            'interval', make_interval(secs => $3), s.at, s.at
+     from generate_series(0, $2 - 1) i,
+          lateral (select now() + make_interval(secs => $4 + i * $3::float8 / $2) as at) s`,
+    [student, n, everySeconds, leadSeconds],
+  );
+  await db.pool.query('vacuum analyze app_public.schedules');
+}
+
+/**
  * overdue inserts n overdue scheduled sessions for one tutor, back to back in the past, without
  * timers (an outage, a bulk import, a restored backup), then sets booking_timers to `timers` for
  * what happens next.

@@ -12,6 +12,7 @@ import { ceiling } from './ceiling.ts';
 import { idle } from './idle.ts';
 import { lateness } from './lateness.ts';
 import { machine, serverUrl } from './lib.ts';
+import { schedules } from './schedules.ts';
 import { sweeps } from './sweeps.ts';
 import { throughput } from './throughput.ts';
 
@@ -27,6 +28,7 @@ const ALL = [
   'abuse',
   'memory',
   'ceiling',
+  'schedules',
 ] as const;
 const args = process.argv.slice(2);
 const write = args.includes('--write') || process.env.BENCH_WRITE === '1';
@@ -66,6 +68,7 @@ if (wanted.has('enqueue')) await timed('enqueue', enqueue);
 if (wanted.has('reads')) await timed('reads', reads);
 if (wanted.has('abuse')) await timed('abuse', abuse);
 if (wanted.has('ceiling')) await timed('ceiling', () => ceiling(jobsPerSecond));
+if (wanted.has('schedules')) await timed('schedules', schedules);
 
 if (write) {
   const { rows } = await (await import('./lib.ts')).freshDatabase().then(async (db) => {
