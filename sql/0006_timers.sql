@@ -232,11 +232,8 @@ begin
     returning x.id, x.run_at
   )
   select
-    (select array_agg('notification:' || p.id) from passed p),
-    (select array_agg(
-        ('send_notification', json_build_object('notificationId', u.id), null, u.run_at, 25, 'notification:' || u.id, null, null)::graphile_worker.job_spec
-        order by u.id)
-      from upserted u)
+    (select array_agg(app_private.notification_job_key(p.id)) from passed p),
+    (select array_agg(app_private.notification_job_spec(u.id, u.run_at) order by u.id) from upserted u)
     into v_gone, v_specs;
   perform app_private.add_jobs(v_specs);
   if v_gone is not null then
@@ -252,7 +249,7 @@ begin
       and x.booking_id = o.id and x.state = 'pending'
     returning x.id
   )
-  select array_agg('notification:' || c.id) into v_gone from cancelled c;
+  select array_agg(app_private.notification_job_key(c.id)) into v_gone from cancelled c;
   if v_gone is not null then
     perform app_private.remove_jobs(v_gone);
   end if;
@@ -304,7 +301,7 @@ create function app_private.fire_timer(
   to_state app_public.booking_state,
   instant timestamptz,
   batch_size integer,
-  actor text,
+  task text,
   wait boolean,
   out moved integer,
   out waiting boolean
@@ -316,7 +313,7 @@ declare
   v_grace interval := app_private.setting_interval('end_grace');
   v_task text;
 begin
-  perform app_private.set_actor(actor);
+  perform app_private.set_actor(app_private.actor('job', fire_timer.task));
   if to_state = 'expired' then
     v_task := 'expire_booking';
     if wait then
@@ -391,7 +388,7 @@ comment on function app_private.fire_timer(app_public.booking_state, timestamptz
 -- What an exact-time job does when it fires: move the booking if it is still in the state the
 -- timer was set for and the deadline has come. A late, repeated or superseded timer finds the
 -- booking moved on (or its deadline moved later) and does nothing. Returns what happened.
-create function app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text)
+create function app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text)
   returns text
   language plpgsql volatile
   set search_path = pg_catalog
@@ -424,7 +421,7 @@ begin
   if now() < v_due then
     return 'not due';
   end if;
-  perform app_private.transition_booking(v_booking.id, to_state, actor);
+  perform app_private.transition_booking(v_booking.id, to_state, app_private.actor('job', task));
   return 'moved';
 end;
 $$;
@@ -434,7 +431,7 @@ comment on function app_private.fire_booking_timer(uuid, app_public.booking_stat
 -- One bounded batch of a sweep: moves up to batch_size overdue bookings to to_state in one
 -- statement, skipping rows other transactions hold. Returns how many it moved; the caller
 -- repeats, one transaction per batch, until a batch comes back short.
-create function app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, actor text)
+create function app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, task text)
   returns integer
   language plpgsql volatile
   set search_path = pg_catalog
@@ -443,7 +440,7 @@ declare
   v_grace interval := app_private.setting_interval('end_grace');
   v_moved integer;
 begin
-  perform app_private.set_actor(actor);
+  perform app_private.set_actor(app_private.actor('sweep', task));
   if to_state = 'expired' then
     update app_public.bookings b set state = 'expired'
     where b.id in (

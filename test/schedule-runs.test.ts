@@ -5,10 +5,10 @@ import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
 import type { ScheduleInput } from '../src/schedules/input.ts';
 import { createSchedule, pauseSchedule } from '../src/schedules/operations.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { type CliProcess, runCli } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { type CliProcess, runCli } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const db = await createTestDatabase(t);

@@ -16,8 +16,8 @@ import {
   updateSchedule,
 } from '../src/schedules/operations.ts';
 import { nextOccurrence, type Trigger } from '../src/schedules/trigger.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { asUser, createUser, importBooking } from './helpers/factories.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { asUser, createUser, importBooking } from '../support/factories.ts';
 
 // Expected instants computed by hand from the zone rules (EU: last Sunday of March 01:00Z and of
 // October 01:00Z; US: second Sunday of March and first Sunday of November at 02:00 local;

@@ -1,9 +1,7 @@
 // A booking's jobs, seen where a DBA would look (graphile_worker.jobs): created, moved and
 // removed in the same transaction as the booking. No worker runs here.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestPool } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -11,12 +9,9 @@ import {
   createUser,
   importBooking,
   requestBooking,
-} from './helpers/factories.ts';
+} from '../support/factories.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 6, log, 'test');
-t.teardown(() => pool.end());
+const { pool } = await createTestPool(t, 6);
 
 interface JobRow {
   task_identifier: string;
@@ -35,7 +30,7 @@ async function jobsOf(bookingId: string): Promise<JobRow[]> {
               select app_private.timer_key(t.task, t.at) from app_public.bookings b,
                 lateral (values ('expire_booking', b.expires_at), ('start_booking', b.starts_at), ('end_booking', b.ends_at)) t(task, at)
                where b.id = $1::uuid)
-         or j.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = $1::uuid)
+         or j.key in (select app_private.notification_job_key(n.id) from app_public.notifications n where n.booking_id = $1::uuid)
       order by j.run_at, j.key`,
     [bookingId],
   );
@@ -196,7 +191,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     endsAt: new Date(Date.now() + 3_600_000),
   });
   const { rows } = await pool.query(
-    "select app_private.fire_booking_timer($1, 'active', 'job:start_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'active', 'start_booking') as outcome",
     [started.id],
   );
   t.equal(rows[0].outcome, 'moved');
@@ -209,7 +204,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
   );
 
   const again = await pool.query(
-    "select app_private.fire_booking_timer($1, 'active', 'job:start_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'active', 'start_booking') as outcome",
     [started.id],
   );
   t.equal(
@@ -218,7 +213,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     'a repeated job finds the booking moved on and does nothing',
   );
   const early = await pool.query(
-    "select app_private.fire_booking_timer($1, 'ended', 'job:end_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'ended', 'end_booking') as outcome",
     [started.id],
   );
   t.equal(
@@ -312,7 +307,7 @@ t.test(
     ]);
     const jobs = await pool.query(
       `select task_identifier, count(*)::int as n from graphile_worker.jobs
-      where key = $1 or key in (select 'notification:' || id from app_public.notifications where booking_id = any($2))
+      where key = $1 or key in (select app_private.notification_job_key(id) from app_public.notifications where booking_id = any($2))
       group by 1 order by 1`,
       [`timer:start_booking:${at.toISOString().slice(0, -1)}000Z`, ids],
     );
@@ -332,7 +327,7 @@ t.test(
     ]);
     const left = await pool.query(
       `select count(*)::int as n from graphile_worker.jobs
-      where key = $1 or key in (select 'notification:' || id from app_public.notifications where booking_id = any($2))`,
+      where key = $1 or key in (select app_private.notification_job_key(id) from app_public.notifications where booking_id = any($2))`,
       [`timer:start_booking:${at.toISOString().slice(0, -1)}000Z`, ids],
     );
     t.equal(left.rows[0].n, 0);

@@ -21,10 +21,9 @@ export function timerTask(identifier: string, to: BookingState) {
   return defineTask({
     payload: z.object({ at: z.iso.datetime() }),
     async run({ at }, helpers, { config }) {
-      const actor = `job:${identifier}`;
       const size = config.sweepBatchSize;
       const batch = (wait: boolean) =>
-        helpers.withPgClient((client) => fireTimer(client, to, at, size, actor, wait));
+        helpers.withPgClient((client) => fireTimer(client, to, at, size, identifier, wait));
       let moved = 0;
       let held = false;
       // Until a batch comes back short: the rest are held by others, or there is no rest.
@@ -60,7 +59,7 @@ export function sweepTask(identifier: string, to: BookingState) {
       let moved = 0;
       for (;;) {
         const batch = await helpers.withPgClient((client) =>
-          sweepBatch(client, to, config.sweepBatchSize, `sweep:${identifier}`),
+          sweepBatch(client, to, config.sweepBatchSize, identifier),
         );
         moved += batch;
         if (batch < config.sweepBatchSize) break;
