@@ -1956,6 +1956,40 @@ $$;
 COMMENT ON FUNCTION app_private.run_schedule_now(id uuid) IS 'Runs a schedule''s kind now, once, then goes on with its next occurrence after now; ILLTR when paused.';
 
 --
+-- Name: schedule_job_key(uuid); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.schedule_job_key(id uuid) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select 'schedule:' || id
+$$;
+
+--
+-- Name: FUNCTION schedule_job_key(id uuid); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.schedule_job_key(id uuid) IS 'The job key of a schedule''s next occurrence: schedule:<id>.';
+
+--
+-- Name: schedule_job_spec(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.schedule_job_spec(id uuid, occurrence timestamp with time zone) RETURNS graphile_worker.job_spec
+    LANGUAGE sql STABLE
+    AS $$
+  select ('run_schedule',
+    pg_catalog.json_build_object('scheduleId', id, 'occurrence', app_private.instant_text(occurrence)),
+    null, occurrence, 10, app_private.schedule_job_key(id), null, null)::graphile_worker.job_spec
+$$;
+
+--
+-- Name: FUNCTION schedule_job_spec(id uuid, occurrence timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.schedule_job_spec(id uuid, occurrence timestamp with time zone) IS 'The graphile-worker job spec of a schedule''s occurrence (run_schedule at it, keyed schedule:<id>).';
+
+--
 -- Name: notifications; Type: TABLE; Schema: app_public; Owner: -
 --
 
@@ -2234,13 +2268,9 @@ CREATE FUNCTION app_private.sync_schedule_job(schedule app_public.schedules) RET
     AS $$
 begin
   if schedule.paused or schedule.next_run_at is null then
-    perform app_private.remove_jobs(array['schedule:' || schedule.id]);
+    perform app_private.remove_jobs(array[app_private.schedule_job_key(schedule.id)]);
   else
-    perform app_private.add_jobs(array[(
-      'run_schedule',
-      json_build_object('scheduleId', schedule.id, 'occurrence', app_private.instant_text(schedule.next_run_at)),
-      null, schedule.next_run_at, 10, 'schedule:' || schedule.id, null, null
-    )::graphile_worker.job_spec]);
+    perform app_private.add_jobs(array[app_private.schedule_job_spec(schedule.id, schedule.next_run_at)]);
   end if;
 end;
 $$;
@@ -2652,7 +2682,7 @@ CREATE FUNCTION app_private.tg_schedules__job() RETURNS trigger
     AS $$
 begin
   if tg_op = 'DELETE' then
-    perform app_private.remove_jobs(array['schedule:' || old.id]);
+    perform app_private.remove_jobs(array[app_private.schedule_job_key(old.id)]);
     return null;
   end if;
   if tg_op = 'INSERT' or new.paused is distinct from old.paused or new.next_run_at is distinct from old.next_run_at then
@@ -4219,7 +4249,7 @@ CREATE VIEW app_private.schedules_by_next_run AS
           WHERE (r.schedule_id = s.id)
           ORDER BY r.occurrence DESC
          LIMIT 1) last ON (true))
-     LEFT JOIN graphile_worker._private_jobs j ON ((j.key = ('schedule:'::text || s.id))))
+     LEFT JOIN graphile_worker._private_jobs j ON ((j.key = app_private.schedule_job_key(s.id))))
   ORDER BY s.next_run_at, s.id;
 
 --
@@ -5543,6 +5573,18 @@ REVOKE ALL ON FUNCTION app_private.resume_schedule(id uuid) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.run_schedule_now(id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION schedule_job_key(id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.schedule_job_key(id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION schedule_job_spec(id uuid, occurrence timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.schedule_job_spec(id uuid, occurrence timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: COLUMN notifications.id; Type: ACL; Schema: app_public; Owner: -

@@ -157,22 +157,38 @@ create policy select_visible on app_public.schedule_runs for select to schoolbel
 );
 grant select on app_public.schedule_runs to schoolbell_visitor;
 
+-- The job key of a schedule's next occurrence, and its whole job: run_schedule at the
+-- occurrence, the occurrence in its payload (the one place either is spelled).
+create function app_private.schedule_job_key(id uuid) returns text
+  language sql immutable
+as $$
+  select 'schedule:' || id
+$$;
+comment on function app_private.schedule_job_key(uuid) is
+  'The job key of a schedule''s next occurrence: schedule:<id>.';
+
+create function app_private.schedule_job_spec(id uuid, occurrence timestamptz) returns graphile_worker.job_spec
+  language sql stable
+as $$
+  select ('run_schedule',
+    pg_catalog.json_build_object('scheduleId', id, 'occurrence', app_private.instant_text(occurrence)),
+    null, occurrence, 10, app_private.schedule_job_key(id), null, null)::graphile_worker.job_spec
+$$;
+comment on function app_private.schedule_job_spec(uuid, timestamptz) is
+  'The graphile-worker job spec of a schedule''s occurrence (run_schedule at it, keyed schedule:<id>).';
+
 -- The job of a schedule: none while it is paused or finished, else run_schedule at next_run_at
--- for that occurrence (key schedule:<id>; a job already waiting under the key is replaced, a
--- running one gives its key away).
+-- for that occurrence (a job already waiting under the key is replaced, a running one gives its
+-- key away).
 create function app_private.sync_schedule_job(schedule app_public.schedules) returns void
   language plpgsql volatile
   set search_path = pg_catalog
 as $$
 begin
   if schedule.paused or schedule.next_run_at is null then
-    perform app_private.remove_jobs(array['schedule:' || schedule.id]);
+    perform app_private.remove_jobs(array[app_private.schedule_job_key(schedule.id)]);
   else
-    perform app_private.add_jobs(array[(
-      'run_schedule',
-      json_build_object('scheduleId', schedule.id, 'occurrence', app_private.instant_text(schedule.next_run_at)),
-      null, schedule.next_run_at, 10, 'schedule:' || schedule.id, null, null
-    )::graphile_worker.job_spec]);
+    perform app_private.add_jobs(array[app_private.schedule_job_spec(schedule.id, schedule.next_run_at)]);
   end if;
 end;
 $$;
@@ -185,7 +201,7 @@ create function app_private.tg_schedules__job() returns trigger
 as $$
 begin
   if tg_op = 'DELETE' then
-    perform app_private.remove_jobs(array['schedule:' || old.id]);
+    perform app_private.remove_jobs(array[app_private.schedule_job_key(old.id)]);
     return null;
   end if;
   if tg_op = 'INSERT' or new.paused is distinct from old.paused or new.next_run_at is distinct from old.next_run_at then
@@ -393,7 +409,7 @@ left join lateral (
   select r.occurrence, r.ran_at, r.outcome, r.coalesced from app_public.schedule_runs r
   where r.schedule_id = s.id order by r.occurrence desc limit 1
 ) last on true
-left join graphile_worker._private_jobs j on j.key = 'schedule:' || s.id
+left join graphile_worker._private_jobs j on j.key = app_private.schedule_job_key(s.id)
 order by s.next_run_at nulls last, s.id;
 comment on view app_private.schedules_by_next_run is
   'Runtime schedules by next run: trigger and rule, zone, paused, last run and its outcome, the job waiting for the next occurrence.';

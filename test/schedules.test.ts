@@ -1,8 +1,6 @@
 // Runtime schedules without a worker: cron occurrences across DST in their zones, the checks on
 // input, the job each schedule keeps, and what one occurrence's run does (stale, ran, skipped).
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
 import { ScheduleError } from '../src/schedules/input.ts';
 import { SCHEDULE_KINDS } from '../src/schedules/kinds.ts';
 import { runOccurrence } from '../src/schedules/occurrence.ts';
@@ -16,8 +14,8 @@ import {
   updateSchedule,
 } from '../src/schedules/operations.ts';
 import { nextOccurrence, type Trigger } from '../src/schedules/trigger.ts';
-import { createTestDatabase } from '../support/database.ts';
-import { asUser, createUser, importBooking } from '../support/factories.ts';
+import { createTestPool } from '../support/database.ts';
+import { asUser, createUser, importBooking, inTransaction } from '../support/factories.ts';
 
 // Expected instants computed by hand from the zone rules (EU: last Sunday of March 01:00Z and of
 // October 01:00Z; US: second Sunday of March and first Sunday of November at 02:00 local;
@@ -121,10 +119,7 @@ t.test('interval occurrences count from the start and stop at the end', async (t
   t.equal(nextOccurrence(trigger, new Date('2027-01-01T00:03:00Z')), null, 'none after the end');
 });
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
+const { pool } = await createTestPool(t, 4);
 const admin = await createUser(pool, 'admin');
 const student = await createUser(pool, 'student', { timeZone: 'Europe/Madrid' });
 const tutor = await createUser(pool, 'tutor', { name: 'Ana Tutor' });
@@ -151,7 +146,7 @@ async function refused(promise: Promise<unknown>): Promise<ScheduleError> {
 
 async function jobOf(id: string) {
   const { rows } = await pool.query(
-    "select run_at, payload from app_private.job_states where key = 'schedule:' || $1",
+    'select run_at, payload from app_private.job_states where key = app_private.schedule_job_key($1)',
     [id],
   );
   return rows[0] as
@@ -192,6 +187,7 @@ t.test('bad input is refused with BADIN naming the field, and nothing is written
     ['an unknown zone', { cron: '0 9 * * *', timeZone: 'Mars/Olympus' }, 'timeZone'],
     ['a cron without zone', { cron: '0 9 * * *' }, 'timeZone'],
     ['an interval under the minimum', { every: '5 seconds' }, 'every'],
+    ['a cron that never runs', { cron: '0 9 30 2 *', timeZone: 'UTC' }, 'cron'],
     ['an interval that is no duration', { every: '1 month' }, 'every'],
     [
       'an end before the start',
@@ -220,6 +216,25 @@ t.test('bad input is refused with BADIN naming the field, and nothing is written
   }
   const { rows } = await pool.query('select count(*)::int as n from app_public.schedules');
   t.equal(rows[0].n, 0, 'nothing was written');
+});
+
+t.test('SCHEDULE_MIN_INTERVAL bounds intervals and cron expressions alike', async (t) => {
+  await pool.query(
+    "update app_private.settings set value = '1 hour' where name = 'schedule_min_interval'",
+  );
+  t.teardown(() =>
+    pool.query(
+      "update app_private.settings set value = '1 minute' where name = 'schedule_min_interval'",
+    ),
+  );
+  const cron = await refused(
+    withClient((c) => createSchedule(c, admin, notify({ cron: '*/30 * * * *', timeZone: 'UTC' }))),
+  );
+  t.equal(cron.field, 'cron', cron.message);
+  const every = await refused(
+    withClient((c) => createSchedule(c, admin, notify({ every: '30 minutes' }))),
+  );
+  t.equal(every.field, 'every', every.message);
 });
 
 t.test('who may schedule what', async (t) => {
@@ -312,6 +327,21 @@ t.test('each schedule keeps one job for its next occurrence', async (t) => {
   t.equal(illegal.code, 'ILLTR', 'a paused schedule does not run now');
   await withClient((c) => deleteSchedule(c, admin, once.id));
   t.equal(await jobOf(once.id), undefined, 'deleted: no job');
+});
+
+t.test("inside a caller's transaction, an operation is rolled back with it", async (t) => {
+  const id = await inTransaction(pool, async (client) => {
+    const made = await createSchedule(client, admin, notify({ every: '1 hour' }));
+    const error = await refused(createSchedule(client, admin, notify({ every: 'soon' })));
+    t.equal(error.field, 'every', 'a refused operation leaves the transaction usable');
+    return made.id;
+  });
+  const { rows } = await pool.query(
+    'select count(*)::int as n from app_public.schedules where id = $1',
+    [id],
+  );
+  t.equal(rows[0].n, 0, 'the schedule went with the transaction');
+  t.equal(await jobOf(id), undefined, 'and so did its job');
 });
 
 t.test(

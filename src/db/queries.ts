@@ -359,20 +359,18 @@ const SCHEDULE_COLUMNS = `s.id, s.name, s.kind, s.payload, s.user_id, s.created_
 
 /** scheduleSettings reads the schedule settings (SCHEDULE_MIN_INTERVAL) the service wrote. */
 export async function scheduleSettings(db: Queryable): Promise<{ minIntervalMs: number }> {
-  const { rows } = await db.query<{ min_interval_ms: number }>(
+  const minIntervalMs = await scalar<number>(
+    db,
     `select (extract(epoch from app_private.setting_interval('schedule_min_interval')) * 1000)::float8
-       as min_interval_ms`,
+       as value`,
+    [],
   );
-  return { minIntervalMs: (rows[0] as { min_interval_ms: number }).min_interval_ms };
+  return { minIntervalMs };
 }
 
 /** isTimeZone says whether Postgres knows an IANA zone name (app_private.is_time_zone). */
-export async function isTimeZone(db: Queryable, name: string): Promise<boolean> {
-  const { rows } = await db.query<{ known: boolean }>(
-    'select app_private.is_time_zone($1) as known',
-    [name],
-  );
-  return rows[0]?.known === true;
+export function isTimeZone(db: Queryable, name: string): Promise<boolean> {
+  return scalar(db, 'select app_private.is_time_zone($1) as value', [name]);
 }
 
 /** insertSchedule creates a schedule (its row trigger adds its job); returns the row. */
@@ -518,15 +516,16 @@ export async function finishScheduleOccurrence(
 }
 
 /** enqueueNotification puts a notification due now in the outbox with its job; returns its id. */
-export async function enqueueNotification(
+export function enqueueNotification(
   client: pg.ClientBase,
   n: { recipientId: string; channel: string | null; message: string; scheduledBy: string | null },
 ): Promise<string> {
-  const { rows } = await client.query<{ id: string }>(
-    'select app_private.enqueue_notification($1, $2, $3, $4) as id',
-    [n.recipientId, n.channel, n.message, n.scheduledBy],
-  );
-  return (rows[0] as { id: string }).id;
+  return scalar(client, 'select app_private.enqueue_notification($1, $2, $3, $4) as value', [
+    n.recipientId,
+    n.channel,
+    n.message,
+    n.scheduledBy,
+  ]);
 }
 
 /** Agenda is a user's day as app_private.daily_agenda gives it. */
@@ -542,9 +541,10 @@ export async function dailyAgenda(
   userId: string,
   at: Date,
 ): Promise<Agenda | undefined> {
-  const { rows } = await client.query<{ agenda: Agenda | null }>(
-    'select app_private.daily_agenda($1, $2) as agenda',
+  const agenda = await scalar<Agenda | null>(
+    client,
+    'select app_private.daily_agenda($1, $2) as value',
     [userId, at],
   );
-  return rows[0]?.agenda ?? undefined;
+  return agenda ?? undefined;
 }

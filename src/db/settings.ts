@@ -105,11 +105,10 @@ export const SETTINGS = Object.freeze({
   schedule_min_interval: setting({
     default: '1 minute',
     variable: 'SCHEDULE_MIN_INTERVAL',
-    parse: durationSchema().refine(atLeast(1_000), {
-      message: 'must be at least 1 second',
-    }),
+    parse: durationSchema().refine(atLeast(1_000), { message: 'must be at least 1 second' }),
     text: durationText,
-    meaning: 'the shortest `every` an interval schedule may have (at least 1 second)',
+    meaning:
+      "the shortest time between a runtime schedule's occurrences: its `every`, or its cron expression's coming runs (at least 1 second)",
   }),
   booking_timers: setting({
     default: 'on',

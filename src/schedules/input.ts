@@ -71,6 +71,9 @@ export interface Limits {
   readonly now: Date;
 }
 
+/** CRON_SAMPLE is how many coming runs of a cron expression are compared with SCHEDULE_MIN_INTERVAL. */
+const CRON_SAMPLE = 10;
+
 const EARLIEST = Date.parse('1900-01-01T00:00:00Z');
 const LATEST = Date.parse('9999-01-01T00:00:00Z');
 
@@ -135,7 +138,14 @@ export function validateSchedule(input: unknown, limits: Limits): ValidSchedule 
       try {
         if (!/^\S+( \S+){4}$/.test(s.cron))
           throw new Error('must have five fields separated by spaces');
-        parseCron(s.cron, s.timeZone);
+        const runs = parseCron(s.cron, s.timeZone).nextRuns(CRON_SAMPLE, limits.now);
+        if (runs.length === 0) bad('cron', `"${s.cron}" never runs`);
+        const gaps = runs.slice(1).map((run, i) => run.getTime() - (runs[i] as Date).getTime());
+        if (Math.min(...gaps) < limits.minIntervalMs)
+          bad(
+            'cron',
+            `runs more often than SCHEDULE_MIN_INTERVAL (${limits.minIntervalMs / 1000} s)`,
+          );
       } catch (error) {
         bad('cron', `"${s.cron}" does not parse: ${(error as Error).message}`);
       }

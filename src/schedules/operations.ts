@@ -1,6 +1,6 @@
 // The schedule API the GraphQL layer calls: each operation is one transaction on the client it
-// is given (which must not be in a transaction already). The row trigger of app_public.schedules
-// adds, moves or removes the schedule's one job in that same transaction.
+// is given, or one savepoint of the transaction the client is already in. The row trigger of
+// app_public.schedules adds, moves or removes the schedule's one job in that same transaction.
 import type pg from 'pg';
 import {
   changeSchedule,
@@ -222,14 +222,28 @@ function merge(current: ScheduleRow, patch: SchedulePatch): ScheduleInput {
   };
 }
 
+/**
+ * inTransaction runs fn in a transaction of its own, or, when the client is already in one (a
+ * GraphQL mutation's), in a savepoint of it: either way all or nothing of fn is written.
+ */
 async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
-  await client.query('begin');
+  const nested = await client.query('savepoint schedule_operation').then(
+    () => true,
+    (error: { code?: string }) => {
+      // 25P01: no transaction block to make a savepoint in.
+      if (error.code !== '25P01') throw error;
+      return false;
+    },
+  );
+  if (!nested) await client.query('begin');
   try {
     const result = await fn();
-    await client.query('commit');
+    await client.query(nested ? 'release savepoint schedule_operation' : 'commit');
     return result;
   } catch (error) {
-    await client.query('rollback').catch(() => {});
+    await client
+      .query(nested ? 'rollback to savepoint schedule_operation' : 'rollback')
+      .catch(() => {});
     throw error;
   }
 }
