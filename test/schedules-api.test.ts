@@ -250,6 +250,28 @@ t.test('bad input is refused naming the field, and nothing is written', async (t
   }
   t.equal(await count('app_public.schedules'), schedules, 'no schedule was written');
   t.equal(await count('graphile_worker.jobs'), jobs, 'no job was added');
+
+  // A change refused: the schedule and its job stay as they were.
+  const schedule = await create(notify({ interval: { every: '1 hour' } }));
+  const job = await jobOf(schedule.id);
+  const { body } = await client(
+    admin,
+    'mutation ($input: UpdateScheduleInput!) { updateSchedule(input: $input) { schedule { id } } }',
+    {
+      input: {
+        id: schedule.id,
+        patch: { name: 'Moved', trigger: { cron: { expression: 'every day', timeZone: 'UTC' } } },
+      },
+    },
+  );
+  t.match(body.errors?.[0], {
+    extensions: { code: 'BADIN', field: 'patch.trigger.cron.expression' },
+  });
+  const { rows } = await pool.query('select name from app_public.schedules where id = $1', [
+    schedule.id,
+  ]);
+  t.equal(rows[0]?.name, 'Prepare', 'the schedule is unchanged');
+  t.same(await jobOf(schedule.id), job, 'and so is its job');
 });
 
 t.test('a student cannot create, reads what concerns them, not another’s', async (t) => {
