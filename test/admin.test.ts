@@ -303,6 +303,11 @@ if (skip) {
     await page.getByRole('heading', { name: /Chemistry/ }).waitFor();
     t.match(await page.getByTestId('booking-events').textContent(), /scheduled by Tomás/);
     await noErrorBanner(t, page);
+
+    await nav.getByRole('link', { name: 'Schedules' }).click();
+    await page.getByRole('heading', { name: 'Schedules' }).waitFor();
+    await page.locator('[data-testid=schedules] caption').waitFor();
+    await noErrorBanner(t, page);
     t.same(errors, [], 'no script errors');
   });
 
