@@ -1632,7 +1632,8 @@ COMMENT ON COLUMN app_public.schedules.ends_at IS 'No occurrence after this.';
 -- Name: COLUMN schedules.paused; Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON COLUMN app_public.schedules.paused IS 'A paused schedule has no job and runs nothing.';
+COMMENT ON COLUMN app_public.schedules.paused IS '@behavior +filterBy
+A paused schedule has no job and runs nothing.';
 
 --
 -- Name: COLUMN schedules.misfire_grace; Type: COMMENT; Schema: app_public; Owner: -

@@ -101,7 +101,7 @@ comment on column app_public.schedules.cron is 'For a cron schedule: the five cr
 comment on column app_public.schedules.time_zone is 'For a cron schedule: the IANA time zone its expression is read in.';
 comment on column app_public.schedules.starts_at is 'No occurrence before this; an interval schedule counts its occurrences from it (else from its creation).';
 comment on column app_public.schedules.ends_at is 'No occurrence after this.';
-comment on column app_public.schedules.paused is 'A paused schedule has no job and runs nothing.';
+comment on column app_public.schedules.paused is E'@behavior +filterBy\nA paused schedule has no job and runs nothing.';
 comment on column app_public.schedules.misfire_grace is 'How late an occurrence may still run; null for SCHEDULE_MISFIRE_GRACE.';
 comment on column app_public.schedules.next_run_at is 'The next occurrence; null when the schedule is finished.';
 comment on column app_public.schedules.created_at is 'When it was created.';

@@ -7,6 +7,7 @@ import { signToken } from '../src/http/auth.ts';
 import { root } from '../src/paths.ts';
 import { browserUnavailable, launchBrowser } from '../support/browser.ts';
 import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
+import { dataOf, graphqlClient } from '../support/graphql.ts';
 import { serveOperated } from '../support/operated.ts';
 import { waitUntil } from '../support/waiting.ts';
 
@@ -162,6 +163,46 @@ if (skip) {
     t.pass('the sweep was queued');
   });
 
+  t.test('the schedules list shows a created schedule, and pausing it works', async (t) => {
+    const created = await graphqlClient(base, SECRET)(
+      admin,
+      `mutation ($input: CreateScheduleInput!) { createSchedule(input: $input) { schedule { id } } }`,
+      {
+        input: {
+          name: 'Monday prep',
+          kind: 'notify_user',
+          payload: { userId: student.id, subject: 'Monday', body: 'Prepare your exercises' },
+          trigger: { cron: { expression: '0 17 * * 1', timeZone: 'Europe/Madrid' } },
+        },
+      },
+    );
+    const { id } = (dataOf(created.body).createSchedule as { schedule: { id: string } }).schedule;
+
+    await page.goto(`${base}/admin#/schedules`);
+    await page.getByRole('heading', { name: 'Schedules' }).waitFor();
+    const row = page.locator(`[data-testid=schedules] tr[data-schedule-id="${id}"]`);
+    await row.waitFor();
+    t.match(
+      await row.textContent(),
+      /Monday prep.*notify_user.*0 17 \* \* 1.*Europe\/Madrid/s,
+      'with its name, kind, trigger and zone',
+    );
+    t.equal(await row.locator('[data-field=paused]').textContent(), 'no');
+
+    await row.getByRole('button', { name: 'Pause' }).click();
+    const dialog = page.getByRole('dialog');
+    t.match(await dialog.textContent(), 'Pause schedule "Monday prep"?');
+    await dialog.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText('Schedule "Monday prep" paused.').waitFor();
+    await row.getByRole('button', { name: 'Resume' }).waitFor();
+    t.equal(await row.locator('[data-field=paused]').textContent(), 'paused', 'shown paused');
+    const { rows } = await pool.query(
+      'select paused, app_private.schedule_job_key(id) in (select key from graphile_worker.jobs where key is not null) as has_job from app_public.schedules where id = $1',
+      [id],
+    );
+    t.same(rows[0], { paused: true, has_job: false }, 'paused, and its job is gone');
+  });
+
   t.test('times JavaScript cannot read are shown as Postgres wrote them', async (t) => {
     // A DBA's jobs, due at times Postgres stores and JavaScript's Date cannot (past 9999 it
     // needs "+010000-..." to parse; past 275760 it has no date at all), one of them a booking's.
@@ -261,6 +302,11 @@ if (skip) {
     await row.getByRole('link').click();
     await page.getByRole('heading', { name: /Chemistry/ }).waitFor();
     t.match(await page.getByTestId('booking-events').textContent(), /scheduled by Tomás/);
+    await noErrorBanner(t, page);
+
+    await nav.getByRole('link', { name: 'Schedules' }).click();
+    await page.getByRole('heading', { name: 'Schedules' }).waitFor();
+    await page.locator('[data-testid=schedules] caption').waitFor();
     await noErrorBanner(t, page);
     t.same(errors, [], 'no script errors');
   });

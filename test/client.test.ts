@@ -60,6 +60,13 @@ interface BookingShape {
   student?: { name: string };
 }
 
+interface ScheduleShape {
+  trigger: string;
+  nextRunAt: string;
+  every?: { minutes: number };
+  upcoming?: string[];
+}
+
 t.test('the README names its operations and says who runs them', async (t) => {
   t.ok(operations.length >= 4, `${operations.length} operations`);
   for (const name of ['Me', 'RequestBooking', 'AcceptBooking', 'MyBookings', 'UpcomingBookings']) {
@@ -83,6 +90,7 @@ t.test('each README operation works through urql, as the README says', async (t)
     AcceptBooking: () => ({ bookingId }),
     // From the hour the booking starts: it is in the window; a booking an hour earlier is not.
     UpcomingBookings: () => ({ from: startsAt.toISOString() }),
+    CreateOnceSchedule: () => ({ runAt: startsAt.toISOString() }),
   };
   // What a user would check in each result; enum values compared without regard to case,
   // since the schema's casing is the README's to follow.
@@ -124,6 +132,40 @@ t.test('each README operation works through urql, as the README says', async (t)
         'UpcomingBookings: nothing before the window',
       );
       t.ok(bookings.pageInfo.endCursor, 'UpcomingBookings: a cursor to page on');
+    },
+    CreateOnceSchedule: (data) => {
+      const schedule = (data.createSchedule as { schedule: ScheduleShape }).schedule;
+      t.match(schedule.trigger, /^once$/i, 'CreateOnceSchedule: once');
+      t.equal(Date.parse(schedule.nextRunAt), startsAt.getTime(), 'CreateOnceSchedule: at runAt');
+    },
+    CreateIntervalSchedule: (data) => {
+      const schedule = (data.createSchedule as { schedule: ScheduleShape }).schedule;
+      t.match(schedule, { every: { minutes: 10 } }, 'CreateIntervalSchedule: every 10 minutes');
+      t.ok(
+        Date.parse(schedule.nextRunAt) > Date.now(),
+        'CreateIntervalSchedule: first run to come',
+      );
+    },
+    CreateCronSchedule: (data) => {
+      const schedule = (data.createSchedule as { schedule: ScheduleShape }).schedule;
+      t.equal(schedule.upcoming?.length, 3, 'CreateCronSchedule: three upcoming runs');
+      t.equal(
+        Date.parse(schedule.upcoming?.[0] ?? ''),
+        Date.parse(schedule.nextRunAt),
+        'CreateCronSchedule: the first is next',
+      );
+      const local = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Madrid',
+        weekday: 'long',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+      for (const at of schedule.upcoming ?? [])
+        t.equal(
+          local.format(new Date(at)),
+          'Monday 17:00',
+          'CreateCronSchedule: Monday 17:00 Madrid',
+        );
     },
   };
 

@@ -10,6 +10,7 @@ import { renderJob } from './job.js';
 import { renderJobs } from './jobs.js';
 import { renderOverview } from './overview.js';
 import { hooks, main, nav, newView, say, showError } from './page.js';
+import { renderSchedules } from './schedules.js';
 import { renderSignIn } from './signin.js';
 
 hooks.signedOut = (reason) => renderSignIn(reason, route);
@@ -29,6 +30,7 @@ async function route() {
     else if (parts[0] === 'jobs') await renderJobs(new URLSearchParams(query));
     else if (parts[0] === 'bookings' && parts[1]) await renderBooking(parts[1]);
     else if (parts[0] === 'bookings') await renderBookings(new URLSearchParams(query));
+    else if (parts[0] === 'schedules') await renderSchedules(new URLSearchParams(query));
     else await renderOverview();
   } catch (error) {
     showError(error);

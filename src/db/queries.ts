@@ -1,7 +1,7 @@
 // The raw SQL the worker runs, one query per function. Each takes the client (or pool) to run
 // on first; the rules themselves live in sql/, these only call them.
 import type pg from 'pg';
-import type { BookingState, NotificationChannel, WorkerOutcome } from './db.ts';
+import type { BookingState, NotificationChannel, UserRole, WorkerOutcome } from './db.ts';
 
 type Queryable = pg.Pool | pg.ClientBase;
 
@@ -295,6 +295,31 @@ export async function taskIds(
     [identifiers],
   );
   return new Map(rows.map((row) => [row.identifier, row.id]));
+}
+
+/**
+ * requireAdmin is the admin a request's token claims name, as app_hidden.require_admin() says
+ * (LOGIN without a user, TOKEN for claims that name none, DENYD for anyone but an admin), asked
+ * on a connection of the service's own in a transaction of its own.
+ */
+export async function requireAdmin(
+  client: pg.ClientBase,
+  sub: string | undefined,
+  role: string | undefined,
+): Promise<{ id: string; role: UserRole }> {
+  await client.query('begin');
+  try {
+    await client.query(
+      "select set_config('jwt.claims.sub', $1, true), set_config('jwt.claims.role', $2, true)",
+      [sub ?? '', role ?? ''],
+    );
+    const { rows } = await client.query<{ id: string; role: UserRole }>(
+      'select id, role::text as role from app_hidden.require_admin()',
+    );
+    return rows[0] as { id: string; role: UserRole };
+  } finally {
+    await client.query('rollback');
+  }
 }
 
 /** ScheduleTrigger is app_public.schedule_trigger. */

@@ -16,6 +16,7 @@ import { limitsPlugin, operationCost, withoutSuggestion } from './limits.ts';
 import { MaskedColumnsPlugin } from './masked-columns.ts';
 import type { RequestLimiter } from './ratelimit.ts';
 import { responsesPlugin } from './responses.ts';
+import { schedulesPlugin } from './schedules.ts';
 
 /** MAX_REQUEST_BYTES bounds a GraphQL request body; larger ones are refused with 413. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -28,14 +29,22 @@ const QUERY_CANCELED = '57014';
 
 /**
  * makeMaskError returns the error mask: it shows the client what it can act on (our domain
- * errors and bad input, with the SQLSTATE in extensions.code; a statement stopped by
+ * errors and bad input, with the SQLSTATE in extensions.code and, for an input field at fault,
+ * extensions.field and extensions.problems; a statement stopped by
  * GRAPHQL_STATEMENT_TIMEOUT) and hides everything else behind PostGraphile's hashed message,
  * which is logged in full on the server. With introspection off it also strips graphql's
  * "Did you mean ...?" from the messages left.
  */
 export function makeMaskError(config: Config): (error: GraphQLError) => GraphQLError {
   return (error) => {
-    const original = error.originalError as (Error & { code?: unknown }) | undefined;
+    const original = error.originalError as
+      | (Error & { code?: unknown; field?: unknown; problems?: unknown })
+      | undefined;
+    // An error about input fields (a schedule's) names the first in `field`, all in `problems`.
+    const named =
+      typeof original?.field === 'string'
+        ? { field: original.field, problems: original.problems }
+        : {};
     const shown = (message: string, code: string) =>
       new GraphQLError(message, {
         nodes: error.nodes,
@@ -43,7 +52,7 @@ export function makeMaskError(config: Config): (error: GraphQLError) => GraphQLE
         positions: error.positions,
         path: error.path,
         originalError: original,
-        extensions: { code },
+        extensions: { code, ...named },
       });
     if (original && isClientError(original.code)) return shown(original.message, original.code);
     if (original?.code === QUERY_CANCELED) {
@@ -121,6 +130,7 @@ export function graphqlPreset(
       ActorNamePlugin,
       limitsPlugin(config),
       responsesPlugin(ENDPOINTS.graphql.path, claimsOf),
+      schedulesPlugin(pool),
     ],
     disablePlugins: ['NodePlugin'],
     pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: false })],

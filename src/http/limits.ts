@@ -32,7 +32,8 @@ import type { LimitErrorCode } from '../db/errors.ts';
  * - root fields: the fields at the top of the operation, each one SQL query or more;
  * - cost: how many fields may be resolved: every field counts once per row it may be resolved
  *   for, a connection's `nodes` and `edges` counting `first` (or `last`, or the default page
- *   size) times over, so nested connections multiply;
+ *   size) times over, so nested connections multiply; a list sized by a `count` argument
+ *   counts one per item;
  * - page sizes: a literal `first`/`last` above the maximum, or an `offset` above its own, is
  *   refused; values from variables are checked when the operation runs, still before SQL.
  *
@@ -206,7 +207,7 @@ function measurer(context: ValidationContext, limits: Limits, refusals: Refusal[
       depth: 1 + inner.depth,
       aliases: alias + inner.aliases,
       fields: 1,
-      cost: 1 + repeats * inner.cost,
+      cost: 1 + repeats * inner.cost + countOf(field, node, limits),
     };
   };
 
@@ -247,6 +248,19 @@ function pageSizeOf(
     }
   }
   return size ?? limits.defaultPageSize;
+}
+
+/**
+ * countOf is what a list sized by a `count` argument (`Schedule.upcoming(count)`) adds to the
+ * cost: one per item it may compute, its literal count, or GRAPHQL_MAX_PAGE_SIZE when a variable
+ * gives it; 0 for a field without one. The field itself bounds count when it runs.
+ */
+function countOf(field: GraphQLField<unknown, unknown>, node: FieldNode, limits: Limits): number {
+  if (!field.args.some((arg) => arg.name === 'count')) return 0;
+  const argument = node.arguments?.find((arg) => arg.name.value === 'count');
+  const value = argument ? literal(argument.value) : null;
+  if (value === undefined) return limits.maxPageSize;
+  return Math.max(0, value ?? 0);
 }
 
 /** literal is an Int argument's value: a number, null, or undefined when a variable gives it. */
