@@ -2810,6 +2810,71 @@ $$;
 COMMENT ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text) IS 'Moves a booking to a state if the state machine allows it; idempotent; audited with the given actor.';
 
 --
+-- Name: upcoming_jobs(timestamp with time zone, timestamp with time zone, integer); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer) RETURNS TABLE(at timestamp with time zone, kind text, task text, what text, count integer, key text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  with due as (
+    select j.run_at, t.identifier as task, coalesce(j.key, '') as key, j.payload
+    from graphile_worker._private_jobs j
+    join graphile_worker._private_tasks t on t.id = j.task_id
+    where j.run_at >= from_at and j.run_at < until_at
+      and j.locked_at is null and j.attempts < j.max_attempts
+  ),
+  timers as (
+    select d.run_at, d.task, d.key, (d.payload ->> 'at')::timestamptz as instant
+    from due d where d.key like 'timer:%' and d.task in ('expire_booking', 'start_booking', 'end_booking')
+  ),
+  described as (
+    select tm.run_at as at, 'booking_timer' as kind, tm.task,
+      case tm.task when 'expire_booking' then 'expire ' when 'start_booking' then 'start ' else 'end ' end
+        || n.count || case when tm.task = 'expire_booking' then ' request' else ' session' end
+        || case when n.count = 1 then '' else 's' end as what,
+      n.count, tm.key
+    from timers tm
+    cross join lateral (
+      select count(*)::integer as count from app_public.bookings b
+      where case tm.task
+        when 'expire_booking' then b.state = 'requested' and b.expires_at = tm.instant
+        when 'start_booking' then b.state = 'scheduled' and b.starts_at = tm.instant
+        else b.state = 'active' and b.ends_at = tm.instant end
+    ) n
+    union all
+    select d.run_at, case when x.booking_id is null then 'notification' else 'reminder' end, d.task,
+      case when x.booking_id is null then 'send ' || u.name || ' (' || x.channel || ') a message'
+        else 'remind ' || u.name || ' (' || x.channel || ') of the session at '
+          || to_char(b.starts_at at time zone u.time_zone, 'YYYY-MM-DD HH24:MI') || ' ' || u.time_zone end,
+      1, d.key
+    from due d
+    join app_public.notifications x on app_private.notification_job_key(x.id) = d.key
+    join app_public.users u on u.id = x.recipient_id
+    left join app_public.bookings b on b.id = x.booking_id
+    where d.task = 'send_notification'
+    union all
+    select d.run_at, 'schedule', d.task, 'run schedule ''' || s.name || ''' (' || s.kind || ')', 1, d.key
+    from due d
+    join app_public.schedules s on app_private.schedule_job_key(s.id) = d.key
+    where d.task = 'run_schedule'
+    union all
+    select d.run_at, case when d.key like 'sweep:%' then 'crontab' else 'job' end, d.task,
+      case when d.key like 'sweep:%' then 'sweep ' else 'run ' end || d.task, 1, d.key
+    from due d
+    where not (d.key like 'timer:%' and d.task in ('expire_booking', 'start_booking', 'end_booking'))
+      and d.task not in ('send_notification', 'run_schedule')
+  )
+  select at, kind, task, what, count, nullif(key, '') from described order by at, kind, key limit greatest(max_items, 0)
+$$;
+
+--
+-- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer) IS 'The queued jobs due from from_at (included) to until_at (excluded), in time order, at most max_items: when, kind (booking_timer, reminder, notification, schedule, crontab, job), task, what it will do, how many bookings or messages, job key.';
+
+--
 -- Name: visible_booking_for_update(uuid); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -5777,6 +5842,12 @@ REVOKE ALL ON FUNCTION app_private.to_job(s app_private.job_states) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION visible_booking_for_update(booking_id uuid); Type: ACL; Schema: app_private; Owner: -
