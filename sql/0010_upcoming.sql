@@ -7,7 +7,9 @@
 -- booking timer (timer:<task>:<instant>) is one item however many bookings it moves, with their
 -- count as they stand now.
 
-create function app_private.upcoming_jobs(from_at timestamptz, until_at timestamptz, max_items integer)
+create function app_private.upcoming_jobs(
+  from_at timestamptz, until_at timestamptz, max_items integer, kinds text[] default null
+)
   returns table (at timestamptz, kind text, task text, what text, count integer, key text)
   language sql stable
   set search_path = pg_catalog
@@ -60,7 +62,9 @@ as $$
     where not (d.key like 'timer:%' and d.task in ('expire_booking', 'start_booking', 'end_booking'))
       and d.task not in ('send_notification', 'run_schedule')
   )
-  select at, kind, task, what, count, nullif(key, '') from described order by at, kind, key limit greatest(max_items, 0)
+  select at, kind, task, what, count, nullif(key, '') from described
+  where kinds is null or kind = any(kinds)
+  order by at, kind, key limit greatest(max_items, 0)
 $$;
-comment on function app_private.upcoming_jobs(timestamptz, timestamptz, integer) is
-  'The queued jobs due from from_at (included) to until_at (excluded), in time order, at most max_items: when, kind (booking_timer, reminder, notification, schedule, crontab, job), task, what it will do, how many bookings or messages, job key.';
+comment on function app_private.upcoming_jobs(timestamptz, timestamptz, integer, text[]) is
+  'The queued jobs due from from_at (included) to until_at (excluded), of the kinds given (null: all), in time order, at most max_items: when, kind (booking_timer, reminder, notification, schedule, crontab, job), task, what it will do, how many bookings or messages, job key.';

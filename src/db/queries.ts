@@ -559,16 +559,17 @@ export interface UpcomingJob {
   key: string | null;
 }
 
-/** upcomingJobs lists the queued jobs due in [from, until), in time order, at most `max`. */
+/**
+ * upcomingJobs lists the queued jobs due in [from, until) of the kinds given (null: all), in
+ * time order, at most `max`.
+ */
 export async function upcomingJobs(
   db: Queryable,
-  from: Date,
-  until: Date,
-  max: number,
+  window: { from: Date; until: Date; max: number; kinds: readonly string[] | null },
 ): Promise<UpcomingJob[]> {
   const { rows } = await db.query<UpcomingJob>(
-    'select at, kind, task, what, count, key from app_private.upcoming_jobs($1, $2, $3)',
-    [from, until, max],
+    'select at, kind, task, what, count, key from app_private.upcoming_jobs($1, $2, $3, $4)',
+    [window.from, window.until, window.max, window.kinds],
   );
   return rows;
 }

@@ -53,6 +53,8 @@ export function upcomingPlugin(pool: pg.Pool): GraphileConfig.Plugin {
           from: Datetime!
           "The end of the window: after from, at most 7 days later."
           until: Datetime!
+          "Only these kinds (e.g. leave out CRONTAB, whose sweeps tick every minute); all when omitted."
+          kinds: [UpcomingKind!]
         ): [UpcomingItem!]!
       }
     `,
@@ -62,8 +64,13 @@ export function upcomingPlugin(pool: pg.Pool): GraphileConfig.Plugin {
           upcoming(_$root, fieldArgs) {
             const $claims = context().get('pgSettings') as Step<Claims>;
             return lambda(
-              [$claims, fieldArgs.getRaw('from'), fieldArgs.getRaw('until')],
-              async ([claims, from, until]) => {
+              [
+                $claims,
+                fieldArgs.getRaw('from'),
+                fieldArgs.getRaw('until'),
+                fieldArgs.getRaw('kinds'),
+              ],
+              async ([claims, from, until, kinds]) => {
                 const client = await pool.connect();
                 try {
                   await requireAdmin(client, claims['jwt.claims.sub'], claims['jwt.claims.role']);
@@ -71,6 +78,7 @@ export function upcomingPlugin(pool: pg.Pool): GraphileConfig.Plugin {
                     client,
                     new Date(from as string),
                     new Date(until as string),
+                    (kinds as string[] | null)?.map((kind) => kind.toLowerCase()) ?? null,
                   );
                   return items.map((item) => ({
                     ...item,

@@ -23,19 +23,26 @@ export interface UpcomingItem {
 }
 
 /**
- * upcoming lists what is due from `from` (included) to `until` (excluded), at most
- * UPCOMING_MAX_ITEMS, in time order. BADIN naming `until` when the window is empty or longer
- * than UPCOMING_MAX_WINDOW_MS.
+ * upcoming lists what is due from `from` (included) to `until` (excluded), of the kinds given
+ * (null: all), at most UPCOMING_MAX_ITEMS, in time order. BADIN naming `until` when the window
+ * is empty or longer than UPCOMING_MAX_WINDOW_MS.
  */
-export async function upcoming(db: pg.Pool | pg.ClientBase, from: Date, until: Date) {
+export async function upcoming(
+  db: pg.Pool | pg.ClientBase,
+  from: Date,
+  until: Date,
+  kinds: readonly string[] | null = null,
+) {
   const span = until.getTime() - from.getTime();
   if (!(span > 0) || span > UPCOMING_MAX_WINDOW_MS) {
     const message = span > 0 ? 'must be at most 7 days after from' : 'must be after from';
     throw new ScheduleError('BADIN', `until: ${message}`, [{ field: 'until', message }]);
   }
-  const items: UpcomingItem[] = await upcomingJobs(db, from, until, UPCOMING_MAX_ITEMS);
+  const max = UPCOMING_MAX_ITEMS;
+  const items: UpcomingItem[] = await upcomingJobs(db, { from, until, max, kinds });
+  const wanted = (kind: string) => kinds === null || kinds.includes(kind);
   const add = (at: Date | null, item: Omit<UpcomingItem, 'at'>, limit: number) => {
-    if (!at || at.getTime() >= until.getTime() || limit >= UPCOMING_MAX_ITEMS) return false;
+    if (!at || at.getTime() >= until.getTime() || limit >= max || !wanted(item.kind)) return false;
     items.push({ at, ...item });
     return true;
   };
