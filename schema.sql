@@ -2810,10 +2810,10 @@ $$;
 COMMENT ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text) IS 'Moves a booking to a state if the state machine allows it; idempotent; audited with the given actor.';
 
 --
--- Name: upcoming_jobs(timestamp with time zone, timestamp with time zone, integer, text[]); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: upcoming_jobs(timestamp with time zone, timestamp with time zone, integer, boolean); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, kinds text[] DEFAULT NULL::text[]) RETURNS TABLE(at timestamp with time zone, kind text, task text, what text, count integer, key text)
+CREATE FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean DEFAULT true) RETURNS TABLE(at timestamp with time zone, kind text, task text, what text, count integer, key text)
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog'
     AS $$
@@ -2866,15 +2866,15 @@ CREATE FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, unti
       and d.task not in ('send_notification', 'run_schedule')
   )
   select at, kind, task, what, count, nullif(key, '') from described
-  where kinds is null or kind = any(kinds)
+  where with_crontab or kind <> 'crontab'
   order by at, kind, key limit greatest(max_items, 0)
 $$;
 
 --
--- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, kinds text[]); Type: COMMENT; Schema: app_private; Owner: -
+-- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, kinds text[]) IS 'The queued jobs due from from_at (included) to until_at (excluded), of the kinds given (null: all), in time order, at most max_items: when, kind (booking_timer, reminder, notification, schedule, crontab, job), task, what it will do, how many bookings or messages, job key.';
+COMMENT ON FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean) IS 'The queued jobs due from from_at (included) to until_at (excluded), in time order (the queued sweeps only with_crontab), at most max_items: when, kind (booking_timer, reminder, notification, schedule, crontab, job), task, what it will do, how many bookings or messages, job key.';
 
 --
 -- Name: visible_booking_for_update(uuid); Type: FUNCTION; Schema: app_private; Owner: -
@@ -5846,10 +5846,10 @@ REVOKE ALL ON FUNCTION app_private.to_job(s app_private.job_states) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text) FROM PUBLIC;
 
 --
--- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, kinds text[]); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, kinds text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION visible_booking_for_update(booking_id uuid); Type: ACL; Schema: app_private; Owner: -

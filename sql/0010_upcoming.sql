@@ -8,7 +8,7 @@
 -- count as they stand now.
 
 create function app_private.upcoming_jobs(
-  from_at timestamptz, until_at timestamptz, max_items integer, kinds text[] default null
+  from_at timestamptz, until_at timestamptz, max_items integer, with_crontab boolean default true
 )
   returns table (at timestamptz, kind text, task text, what text, count integer, key text)
   language sql stable
@@ -63,8 +63,8 @@ as $$
       and d.task not in ('send_notification', 'run_schedule')
   )
   select at, kind, task, what, count, nullif(key, '') from described
-  where kinds is null or kind = any(kinds)
+  where with_crontab or kind <> 'crontab'
   order by at, kind, key limit greatest(max_items, 0)
 $$;
-comment on function app_private.upcoming_jobs(timestamptz, timestamptz, integer, text[]) is
-  'The queued jobs due from from_at (included) to until_at (excluded), of the kinds given (null: all), in time order, at most max_items: when, kind (booking_timer, reminder, notification, schedule, crontab, job), task, what it will do, how many bookings or messages, job key.';
+comment on function app_private.upcoming_jobs(timestamptz, timestamptz, integer, boolean) is
+  'The queued jobs due from from_at (included) to until_at (excluded), in time order (the queued sweeps only with_crontab), at most max_items: when, kind (booking_timer, reminder, notification, schedule, crontab, job), task, what it will do, how many bookings or messages, job key.';

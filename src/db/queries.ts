@@ -560,16 +560,16 @@ export interface UpcomingJob {
 }
 
 /**
- * upcomingJobs lists the queued jobs due in [from, until) of the kinds given (null: all), in
- * time order, at most `max`.
+ * upcomingJobs lists the queued jobs due in [from, until), in time order, at most `max`; the
+ * queued sweeps (kind crontab) only `withCrontab`.
  */
 export async function upcomingJobs(
   db: Queryable,
-  window: { from: Date; until: Date; max: number; kinds: readonly string[] | null },
+  window: { from: Date; until: Date; max: number; withCrontab: boolean },
 ): Promise<UpcomingJob[]> {
   const { rows } = await db.query<UpcomingJob>(
     'select at, kind, task, what, count, key from app_private.upcoming_jobs($1, $2, $3, $4)',
-    [window.from, window.until, window.max, window.kinds],
+    [window.from, window.until, window.max, window.withCrontab],
   );
   return rows;
 }

@@ -53,8 +53,8 @@ export function upcomingPlugin(pool: pg.Pool): GraphileConfig.Plugin {
           from: Datetime!
           "The end of the window: after from, at most 7 days later."
           until: Datetime!
-          "Only these kinds (e.g. leave out CRONTAB, whose sweeps tick every minute); all when omitted."
-          kinds: [UpcomingKind!]
+          "With the crontab's ticks and queued sweeps (CRONTAB, every minute for some); true when omitted."
+          crontab: Boolean
         ): [UpcomingItem!]!
       }
     `,
@@ -68,9 +68,9 @@ export function upcomingPlugin(pool: pg.Pool): GraphileConfig.Plugin {
                 $claims,
                 fieldArgs.getRaw('from'),
                 fieldArgs.getRaw('until'),
-                fieldArgs.getRaw('kinds'),
+                fieldArgs.getRaw('crontab'),
               ],
-              async ([claims, from, until, kinds]) => {
+              async ([claims, from, until, crontab]) => {
                 const client = await pool.connect();
                 try {
                   await requireAdmin(client, claims['jwt.claims.sub'], claims['jwt.claims.role']);
@@ -78,7 +78,7 @@ export function upcomingPlugin(pool: pg.Pool): GraphileConfig.Plugin {
                     client,
                     new Date(from as string),
                     new Date(until as string),
-                    (kinds as string[] | null)?.map((kind) => kind.toLowerCase()) ?? null,
+                    crontab !== false,
                   );
                   return items.map((item) => ({
                     ...item,

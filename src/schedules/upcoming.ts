@@ -23,15 +23,16 @@ export interface UpcomingItem {
 }
 
 /**
- * upcoming lists what is due from `from` (included) to `until` (excluded), of the kinds given
- * (null: all), at most UPCOMING_MAX_ITEMS, in time order. BADIN naming `until` when the window
- * is empty or longer than UPCOMING_MAX_WINDOW_MS.
+ * upcoming lists what is due from `from` (included) to `until` (excluded), at most
+ * UPCOMING_MAX_ITEMS, in time order; the crontab's ticks and queued sweeps only `withCrontab`
+ * (they tick every minute). BADIN naming `until` when the window is empty or longer than
+ * UPCOMING_MAX_WINDOW_MS.
  */
 export async function upcoming(
   db: pg.Pool | pg.ClientBase,
   from: Date,
   until: Date,
-  kinds: readonly string[] | null = null,
+  withCrontab = true,
 ) {
   const span = until.getTime() - from.getTime();
   if (!(span > 0) || span > UPCOMING_MAX_WINDOW_MS) {
@@ -39,10 +40,9 @@ export async function upcoming(
     throw new ScheduleError('BADIN', `until: ${message}`, [{ field: 'until', message }]);
   }
   const max = UPCOMING_MAX_ITEMS;
-  const items: UpcomingItem[] = await upcomingJobs(db, { from, until, max, kinds });
-  const wanted = (kind: string) => kinds === null || kinds.includes(kind);
+  const items: UpcomingItem[] = await upcomingJobs(db, { from, until, max, withCrontab });
   const add = (at: Date | null, item: Omit<UpcomingItem, 'at'>, limit: number) => {
-    if (!at || at.getTime() >= until.getTime() || limit >= max || !wanted(item.kind)) return false;
+    if (!at || at.getTime() >= until.getTime() || limit >= max) return false;
     items.push({ at, ...item });
     return true;
   };
@@ -59,7 +59,7 @@ export async function upcoming(
     let at = nextOccurrence(trigger, new Date(start));
     for (let n = 0; add(at, item, n); n++) at = at && nextOccurrence(trigger, at);
   }
-  for (const entry of await crontabSchedules(db)) {
+  for (const entry of withCrontab ? await crontabSchedules(db) : []) {
     const cron = parseCron(entry.schedule, 'UTC');
     const item = { kind: 'crontab', task: entry.task, what: `sweep ${entry.task}`, count: 1 };
     let at = cron.nextRun(new Date(from.getTime() - 1));
