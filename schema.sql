@@ -1194,7 +1194,7 @@ declare
 begin
   perform app_private.set_actor(actor);
   if to_state = 'expired' then
-    v_task := 'expire_booking';
+    v_task := 'expire_requests_timer';
     if wait then
       update app_public.bookings b set state = 'expired'
       where b.id in (
@@ -1213,7 +1213,7 @@ begin
     get diagnostics moved = row_count;
     waiting := exists (select 1 from app_public.bookings where state = 'requested' and expires_at = instant);
   elsif to_state = 'active' then
-    v_task := 'start_booking';
+    v_task := 'start_sessions_timer';
     if wait then
       update app_public.bookings b set state = 'active'
       where b.id in (
@@ -1232,7 +1232,7 @@ begin
     get diagnostics moved = row_count;
     waiting := exists (select 1 from app_public.bookings where state = 'scheduled' and starts_at = instant);
   elsif to_state = 'ended' then
-    v_task := 'end_booking';
+    v_task := 'end_sessions_timer';
     if wait then
       update app_public.bookings b set state = 'ended'
       where b.id in (
@@ -2111,7 +2111,7 @@ CREATE FUNCTION app_private.timer_spec(task text, instant timestamp with time zo
     LANGUAGE sql STABLE
     AS $$
   select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null,
-    case when task = 'end_booking' then instant + grace else instant end,
+    case when task = 'end_sessions_timer' then instant + grace else instant end,
     10, app_private.timer_key(task, instant), null, null)::graphile_worker.job_spec
 $$;
 
@@ -2128,15 +2128,15 @@ COMMENT ON FUNCTION app_private.timer_spec(task text, instant timestamp with tim
 CREATE FUNCTION app_private.timer_task(state app_public.booking_state) RETURNS text
     LANGUAGE sql IMMUTABLE
     AS $$
-  select case state when 'requested' then 'expire_booking' when 'scheduled' then 'start_booking'
-    when 'active' then 'end_booking' end
+  select case state when 'requested' then 'expire_requests_timer' when 'scheduled' then 'start_sessions_timer'
+    when 'active' then 'end_sessions_timer' end
 $$;
 
 --
 -- Name: FUNCTION timer_task(state app_public.booking_state); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.timer_task(state app_public.booking_state) IS 'The timer task a booking in this state waits for: expire_booking, start_booking, end_booking, or null.';
+COMMENT ON FUNCTION app_private.timer_task(state app_public.booking_state) IS 'The timer task a booking in this state waits for: expire_requests_timer, start_sessions_timer, end_sessions_timer, or null.';
 
 --
 -- Name: to_job(app_private.job_states); Type: FUNCTION; Schema: app_private; Owner: -
@@ -2871,8 +2871,8 @@ declare
   v_me app_public.users := app_hidden.require_admin();
   v_id bigint;
 begin
-  if run_sweep.task not in ('expire_requests', 'start_sessions', 'end_sessions', 'requeue_notifications', 'prune_job_history') then
-    raise exception 'no sweep named "%" (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history)',
+  if run_sweep.task not in ('expire_requests_sweep', 'start_sessions_sweep', 'end_sessions_sweep', 'requeue_notifications', 'prune_job_history') then
+    raise exception 'no sweep named "%" (expire_requests_sweep, start_sessions_sweep, end_sessions_sweep, requeue_notifications, prune_job_history)',
       run_sweep.task using errcode = 'BADIN';
   end if;
   select (graphile_worker.add_job(run_sweep.task, '{}'::json, run_at := now(), job_key := 'sweep:' || run_sweep.task)).id
@@ -2888,7 +2888,7 @@ $$;
 COMMENT ON FUNCTION app_public.run_sweep(task text) IS '@arg task: The sweep to run.
 @resultFieldName job
 @notNull
-Admins: run a sweep now (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history).';
+Admins: run a sweep now (expire_requests_sweep, start_sessions_sweep, end_sessions_sweep, requeue_notifications, prune_job_history).';
 
 --
 -- Name: schedule_notification(uuid, app_public.notification_channel, text, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -

@@ -73,7 +73,7 @@ export async function backlog(): Promise<string> {
     const { moved, windows } = await sweepAll(ours.pool);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const { rows: jobs } = await ours.pool.query<{ n: number }>(
-      "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'end_booking'",
+      "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'end_sessions_timer'",
     );
 
     const reference = await sweepAll(off.pool);

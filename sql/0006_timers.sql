@@ -15,7 +15,7 @@
 -- changes computed once per statement, not once per row.
 --
 -- Sessions start on the hour: thousands of bookings share one deadline. A timer is the job
--- timer:<task>:<instant> (e.g. timer:start_booking:2026-11-24T09:00:00.000000Z); when it fires it
+-- timer:<task>:<instant> (e.g. timer:start_sessions_timer:2026-11-24T09:00:00.000000Z); when it fires it
 -- moves every booking of its transition whose deadline is that instant, in bounded set-wise
 -- batches (app_private.fire_timer). Bookings that share an instant share the job (add_jobs is
 -- an upsert by key). The instant job outlives a reschedule or cancel of one of its bookings if
@@ -97,11 +97,11 @@ comment on function app_private.instant_text(timestamptz) is
 create function app_private.timer_task(state app_public.booking_state) returns text
   language sql immutable
 as $$
-  select case state when 'requested' then 'expire_booking' when 'scheduled' then 'start_booking'
-    when 'active' then 'end_booking' end
+  select case state when 'requested' then 'expire_requests_timer' when 'scheduled' then 'start_sessions_timer'
+    when 'active' then 'end_sessions_timer' end
 $$;
 comment on function app_private.timer_task(app_public.booking_state) is
-  'The timer task a booking in this state waits for: expire_booking, start_booking, end_booking, or null.';
+  'The timer task a booking in this state waits for: expire_requests_timer, start_sessions_timer, end_sessions_timer, or null.';
 
 create function app_private.timer_instant(
   state app_public.booking_state, expires_at timestamptz, starts_at timestamptz, ends_at timestamptz
@@ -126,7 +126,7 @@ create function app_private.timer_spec(task text, instant timestamptz, grace int
   language sql stable
 as $$
   select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null,
-    case when task = 'end_booking' then instant + grace else instant end,
+    case when task = 'end_sessions_timer' then instant + grace else instant end,
     10, app_private.timer_key(task, instant), null, null)::graphile_worker.job_spec
 $$;
 comment on function app_private.timer_spec(text, timestamptz, interval) is
@@ -318,7 +318,7 @@ declare
 begin
   perform app_private.set_actor(actor);
   if to_state = 'expired' then
-    v_task := 'expire_booking';
+    v_task := 'expire_requests_timer';
     if wait then
       update app_public.bookings b set state = 'expired'
       where b.id in (
@@ -337,7 +337,7 @@ begin
     get diagnostics moved = row_count;
     waiting := exists (select 1 from app_public.bookings where state = 'requested' and expires_at = instant);
   elsif to_state = 'active' then
-    v_task := 'start_booking';
+    v_task := 'start_sessions_timer';
     if wait then
       update app_public.bookings b set state = 'active'
       where b.id in (
@@ -356,7 +356,7 @@ begin
     get diagnostics moved = row_count;
     waiting := exists (select 1 from app_public.bookings where state = 'scheduled' and starts_at = instant);
   elsif to_state = 'ended' then
-    v_task := 'end_booking';
+    v_task := 'end_sessions_timer';
     if wait then
       update app_public.bookings b set state = 'ended'
       where b.id in (

@@ -471,8 +471,8 @@ declare
   v_me app_public.users := app_hidden.require_admin();
   v_id bigint;
 begin
-  if run_sweep.task not in ('expire_requests', 'start_sessions', 'end_sessions', 'requeue_notifications', 'prune_job_history') then
-    raise exception 'no sweep named "%" (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history)',
+  if run_sweep.task not in ('expire_requests_sweep', 'start_sessions_sweep', 'end_sessions_sweep', 'requeue_notifications', 'prune_job_history') then
+    raise exception 'no sweep named "%" (expire_requests_sweep, start_sessions_sweep, end_sessions_sweep, requeue_notifications, prune_job_history)',
       run_sweep.task using errcode = 'BADIN';
   end if;
   select (graphile_worker.add_job(run_sweep.task, '{}'::json, run_at := now(), job_key := 'sweep:' || run_sweep.task)).id
@@ -480,7 +480,7 @@ begin
   return (select app_private.to_job(s) from app_private.job_states s where s.id = v_id);
 end;
 $$;
-comment on function app_public.run_sweep(text) is E'@arg task: The sweep to run.\n@resultFieldName job\n@notNull\nAdmins: run a sweep now (expire_requests, start_sessions, end_sessions, requeue_notifications, prune_job_history).';
+comment on function app_public.run_sweep(text) is E'@arg task: The sweep to run.\n@resultFieldName job\n@notNull\nAdmins: run a sweep now (expire_requests_sweep, start_sessions_sweep, end_sessions_sweep, requeue_notifications, prune_job_history).';
 
 -- The admin page's pending jobs of a booking: the instant timer that will move it (the timer of
 -- its state at its deadline), its reminders' deliveries, and any job a DBA keyed to it by hand

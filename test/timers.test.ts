@@ -33,7 +33,7 @@ async function jobsOf(bookingId: string): Promise<JobRow[]> {
     `select j.task_identifier, j.key, j.run_at from graphile_worker.jobs j
       where j.key in (
               select app_private.timer_key(t.task, t.at) from app_public.bookings b,
-                lateral (values ('expire_booking', b.expires_at), ('start_booking', b.starts_at), ('end_booking', b.ends_at)) t(task, at)
+                lateral (values ('expire_requests_timer', b.expires_at), ('start_sessions_timer', b.starts_at), ('end_sessions_timer', b.ends_at)) t(task, at)
                where b.id = $1::uuid)
          or j.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = $1::uuid)
       order by j.run_at, j.key`,
@@ -55,8 +55,8 @@ t.test('each state schedules the job for its next deadline; moving on removes it
   // Requested: one job, to expire it.
   const booking = await requestBooking(pool, student, tutor, { startsIn: 48 * 60 });
   const requested = await jobsOf(booking.id);
-  t.same(tasks(requested), ['expire_booking']);
-  t.match(requested[0]?.key, timerKey('expire_booking', booking.expires_at));
+  t.same(tasks(requested), ['expire_requests_timer']);
+  t.match(requested[0]?.key, timerKey('expire_requests_timer', booking.expires_at));
   t.equal(
     requested[0]?.run_at.getTime(),
     booking.expires_at.getTime(),
@@ -71,9 +71,9 @@ t.test('each state schedules the job for its next deadline; moving on removes it
     'send_notification',
     'send_notification',
     'send_notification',
-    'start_booking',
+    'start_sessions_timer',
   ]);
-  const start = scheduled.find((j) => j.task_identifier === 'start_booking');
+  const start = scheduled.find((j) => j.task_identifier === 'start_sessions_timer');
   t.equal(
     start?.run_at.getTime(),
     booking.starts_at.getTime(),
@@ -112,7 +112,7 @@ t.test('each state schedules the job for its next deadline; moving on removes it
   const moved = await jobsOf(booking.id);
   t.equal(moved.length, 5);
   t.equal(
-    moved.find((j) => j.task_identifier === 'start_booking')?.run_at.getTime(),
+    moved.find((j) => j.task_identifier === 'start_sessions_timer')?.run_at.getTime(),
     later.getTime(),
   );
   t.same(
@@ -174,7 +174,7 @@ t.test('a reminder whose lead has already passed is skipped', async (t) => {
   await acceptBooking(pool, tutor, soon.id);
   t.same(
     tasks(await jobsOf(soon.id)),
-    ['start_booking'],
+    ['start_sessions_timer'],
     'starts in 10 minutes: both leads (24 h, 15 min) are past',
   );
 
@@ -182,7 +182,7 @@ t.test('a reminder whose lead has already passed is skipped', async (t) => {
   await acceptBooking(pool, tutor, inTwoHours.id);
   t.same(
     tasks(await jobsOf(inTwoHours.id)),
-    ['send_notification', 'send_notification', 'start_booking'],
+    ['send_notification', 'send_notification', 'start_sessions_timer'],
     'only the 15-minute one',
   );
 });
@@ -196,20 +196,20 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     endsAt: new Date(Date.now() + 3_600_000),
   });
   const { rows } = await pool.query(
-    "select app_private.fire_booking_timer($1, 'active', 'job:start_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'active', 'job:start_sessions_timer') as outcome",
     [started.id],
   );
   t.equal(rows[0].outcome, 'moved');
   const jobs = await jobsOf(started.id);
-  const end = jobs.find((j) => j.task_identifier === 'end_booking');
+  const end = jobs.find((j) => j.task_identifier === 'end_sessions_timer');
   t.equal(end?.run_at.getTime(), started.ends_at.getTime() + 600_000);
   t.ok(
-    jobs.every((j) => j.task_identifier === 'end_booking' || j.run_at <= new Date()),
+    jobs.every((j) => j.task_identifier === 'end_sessions_timer' || j.run_at <= new Date()),
     'besides the end timer, only the start timer that already fell due (it will find nothing)',
   );
 
   const again = await pool.query(
-    "select app_private.fire_booking_timer($1, 'active', 'job:start_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'active', 'job:start_sessions_timer') as outcome",
     [started.id],
   );
   t.equal(
@@ -218,7 +218,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     'a repeated job finds the booking moved on and does nothing',
   );
   const early = await pool.query(
-    "select app_private.fire_booking_timer($1, 'ended', 'job:end_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'ended', 'job:end_sessions_timer') as outcome",
     [started.id],
   );
   t.equal(
@@ -248,7 +248,7 @@ t.test(
     const timers = async (when: Date) => {
       const { rows } = await pool.query(
         'select key, payload, run_at from graphile_worker._private_jobs where key = $1',
-        [`timer:start_booking:${when.toISOString().slice(0, -1)}000Z`],
+        [`timer:start_sessions_timer:${when.toISOString().slice(0, -1)}000Z`],
       );
       return rows;
     };
@@ -314,15 +314,15 @@ t.test(
       `select task_identifier, count(*)::int as n from graphile_worker.jobs
       where key = $1 or key in (select 'notification:' || id from app_public.notifications where booking_id = any($2))
       group by 1 order by 1`,
-      [`timer:start_booking:${at.toISOString().slice(0, -1)}000Z`, ids],
+      [`timer:start_sessions_timer:${at.toISOString().slice(0, -1)}000Z`, ids],
     );
     t.same(jobs.rows, [
       { task_identifier: 'send_notification', n: 80 },
-      { task_identifier: 'start_booking', n: 1 },
+      { task_identifier: 'start_sessions_timer', n: 1 },
     ]);
     const expiry = await pool.query(
       `select count(*)::int as n from graphile_worker.jobs j join app_public.bookings b
-        on j.key = app_private.timer_key('expire_booking', b.expires_at) where b.id = any($1)`,
+        on j.key = app_private.timer_key('expire_requests_timer', b.expires_at) where b.id = any($1)`,
       [ids],
     );
     t.equal(expiry.rows[0].n, 0, 'accepting removed the expiry timers');
@@ -333,7 +333,7 @@ t.test(
     const left = await pool.query(
       `select count(*)::int as n from graphile_worker.jobs
       where key = $1 or key in (select 'notification:' || id from app_public.notifications where booking_id = any($2))`,
-      [`timer:start_booking:${at.toISOString().slice(0, -1)}000Z`, ids],
+      [`timer:start_sessions_timer:${at.toISOString().slice(0, -1)}000Z`, ids],
     );
     t.equal(left.rows[0].n, 0);
     const states = await pool.query(

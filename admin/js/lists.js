@@ -17,9 +17,9 @@ export const BOOKING_STATES = [
 ];
 
 export const SWEEPS = [
-  'start_sessions',
-  'end_sessions',
-  'expire_requests',
+  'start_sessions_sweep',
+  'end_sessions_sweep',
+  'expire_requests_sweep',
   'requeue_notifications',
   'prune_job_history',
 ];
