@@ -39,7 +39,7 @@ async function sweepAll(pool: pg.Pool): Promise<{ moved: number; windows: number
   let windowStart = process.hrtime.bigint();
   let windowMoved = 0;
   for (;;) {
-    const batch = await sweepBatch(pool, 'active', BATCH, 'sweep:bench');
+    const batch = await sweepBatch(pool, 'start_sessions_sweep', BATCH, 'sweep:bench');
     moved += batch;
     windowMoved += batch;
     if (windowMoved >= WINDOW || batch < BATCH) {

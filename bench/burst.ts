@@ -24,6 +24,9 @@ const GRACE = '1 second';
 
 type Move = 'active' | 'ended';
 
+/** SWEEP is the booking sweep of each move (app_private.booking_deadlines). */
+const SWEEP: Record<Move, string> = { active: 'start_sessions_sweep', ended: 'end_sessions_sweep' };
+
 interface Result {
   name: string;
   start: ReturnType<typeof summarize>;
@@ -237,7 +240,7 @@ export async function burst(): Promise<string> {
       let queries = await untilDbTime(db, at);
       for (;;) {
         queries++;
-        if ((await sweepBatch(db.pool, to, BATCH, 'sweep:bench')) < BATCH) break;
+        if ((await sweepBatch(db.pool, SWEEP[to], BATCH, 'sweep:bench')) < BATCH) break;
       }
       return queries + (await waitForAll(db, to));
     },

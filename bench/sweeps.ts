@@ -33,7 +33,7 @@ export async function sweeps(): Promise<string> {
     const started = process.hrtime.bigint();
     let moved = 0;
     for (;;) {
-      const batch = await sweepBatch(ours.pool, 'active', BATCH, 'sweep:bench');
+      const batch = await sweepBatch(ours.pool, 'start_sessions_sweep', BATCH, 'sweep:bench');
       moved += batch;
       if (batch < BATCH) break;
     }

@@ -92,27 +92,6 @@ $$;
 comment on function app_private.instant_text(timestamptz) is
   'An instant as the timers name it: ISO 8601 in UTC with microseconds.';
 
--- Which timer a booking in a state waits for (null: none) and the instant that names it, its
--- deadline column. The end timer runs END_GRACE after its instant.
-create function app_private.timer_task(state app_public.booking_state) returns text
-  language sql immutable
-as $$
-  select case state when 'requested' then 'expire_requests_timer' when 'scheduled' then 'start_sessions_timer'
-    when 'active' then 'end_sessions_timer' end
-$$;
-comment on function app_private.timer_task(app_public.booking_state) is
-  'The timer task a booking in this state waits for: expire_requests_timer, start_sessions_timer, end_sessions_timer, or null.';
-
-create function app_private.timer_instant(
-  state app_public.booking_state, expires_at timestamptz, starts_at timestamptz, ends_at timestamptz
-) returns timestamptz
-  language sql immutable
-as $$
-  select case state when 'requested' then expires_at when 'scheduled' then starts_at when 'active' then ends_at end
-$$;
-comment on function app_private.timer_instant(app_public.booking_state, timestamptz, timestamptz, timestamptz) is
-  'The deadline a booking in this state waits for, which names its timer.';
-
 create function app_private.timer_key(task text, instant timestamptz) returns text
   language sql stable
 as $$
@@ -121,16 +100,71 @@ $$;
 comment on function app_private.timer_key(text, timestamptz) is
   'The job key of the timer of a task at an instant: timer:<task>:<instant>.';
 
--- The job that runs a task's timer at an instant.
+-- The job that runs a task's timer at an instant, due grace after it (the deadline's grace).
 create function app_private.timer_spec(task text, instant timestamptz, grace interval) returns graphile_worker.job_spec
   language sql stable
 as $$
-  select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null,
-    case when task = 'end_sessions_timer' then instant + grace else instant end,
+  select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null, instant + grace,
     10, app_private.timer_key(task, instant), null, null)::graphile_worker.job_spec
 $$;
 comment on function app_private.timer_spec(text, timestamptz, interval) is
-  'The graphile-worker job spec of the timer of a task at an instant (the end timer runs END_GRACE later).';
+  'The graphile-worker job spec of the timer of a task at an instant, due grace after it.';
+
+-- The timers and sweeps of every deadline (app_private.booking_deadlines, sql/0003_bookings.sql)
+-- are the same queries with the deadline's states and column filled in, as literals, so that each
+-- is planned with its deadline's partial index (sql/0003_bookings.sql): the two below.
+
+-- Whether bookings still wait in a deadline's state for that instant.
+create function app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamptz)
+  returns boolean
+  language plpgsql stable
+  set search_path = pg_catalog
+as $$
+declare
+  v_waiting boolean;
+begin
+  execute format('select exists (select 1 from app_public.bookings where state = %L and %I = $1)',
+    deadline.from_state, deadline.deadline_column)
+    into v_waiting using instant;
+  return v_waiting;
+end;
+$$;
+comment on function app_private.bookings_at_deadline(app_private.booking_deadlines, timestamptz) is
+  'Whether any booking still waits in the deadline''s state for that instant.';
+
+-- Moves the bookings whose deadline has come, in one statement. With an instant, those due at
+-- that instant (a timer): without wait, up to batch_size of them, skipping rows others hold;
+-- with wait, all of them, waiting for the rows others hold. Without an instant, up to batch_size
+-- overdue ones, earliest first, skipping rows others hold (a sweep). Returns how many it moved.
+create function app_private.move_due_bookings(
+  deadline app_private.booking_deadlines, instant timestamptz, batch_size integer, wait boolean
+) returns integer
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_moved integer;
+begin
+  execute format(
+    'update app_public.bookings b set state = %L where b.id in ('
+      'select id from app_public.bookings where state = %L and %s <= now()%s %s)',
+    deadline.to_state,
+    deadline.from_state,
+    -- A deadline without grace is the column itself: the sweep's condition reads the index.
+    format(case when deadline.grace_setting is null then '%I' else '%I + $3' end, deadline.deadline_column),
+    case when instant is not null then format(' and %I = $1', deadline.deadline_column) else '' end,
+    case
+      when instant is null then format('order by %I limit $2 for update skip locked', deadline.deadline_column)
+      when wait then 'order by id for update'
+      else 'limit $2 for update skip locked'
+    end
+  ) using instant, batch_size, app_private.deadline_grace(deadline);
+  get diagnostics v_moved = row_count;
+  return v_moved;
+end;
+$$;
+comment on function app_private.move_due_bookings(app_private.booking_deadlines, timestamptz, integer, boolean) is
+  'Moves the bookings whose deadline has come, at one instant (a timer) or any (a sweep), in one statement.';
 
 -- The job changes of a set of booking changes (after is the new version of each changed row,
 -- before the old one, absent for an insert), all at once.
@@ -139,7 +173,6 @@ create function app_private.sync_timers(after app_public.bookings[], before app_
   set search_path = pg_catalog
 as $$
 declare
-  v_grace interval := app_private.setting_interval('end_grace');
   v_channel app_public.notification_channel :=
     (select value::app_public.notification_channel from app_private.settings where name = 'reminder_channel');
   v_leads interval[] := array(
@@ -147,9 +180,7 @@ declare
     from unnest(string_to_array((select value from app_private.settings where name = 'reminder_leads'), ',')) part
     where btrim(part) <> ''
   );
-  v_key text;
-  v_state app_public.booking_state;
-  v_instant timestamptz;
+  v_timer record;
   v_specs graphile_worker.job_spec[];
   v_gone text[];
 begin
@@ -158,47 +189,39 @@ begin
   -- the job alone: it is running, or finds nothing when it runs. Lock the job before looking for
   -- bookings still waiting, so that a transaction adding a booking at the same instant either
   -- committed before (and is seen) or re-creates the job after.
-  for v_key, v_state, v_instant in
-    select app_private.timer_key(app_private.timer_task(t.state), t.instant), t.state, t.instant
+  for v_timer in
+    select app_private.timer_key(d.timer_task, t.instant) as key, d as deadline, t.instant
     from (
-      select distinct o.state, app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at) as instant
+      select distinct o.state, app_private.deadline_instant(o, d) as instant
       from unnest(before) o
       join unnest(after) n on n.id = o.id
-      where app_private.timer_task(o.state) is not null
-        and (n.state <> o.state
-          or app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at)
-            <> app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at))
-        and (o.state, n.state) not in (
-          ('requested'::app_public.booking_state, 'expired'::app_public.booking_state), ('scheduled', 'active'), ('active', 'ended'))
+      join app_private.booking_deadlines d on d.from_state = o.state
+      where n.state <> d.to_state
+        and (n.state <> o.state or app_private.deadline_instant(n, d) <> app_private.deadline_instant(o, d))
     ) t
+    join app_private.booking_deadlines d on d.from_state = t.state
     order by 1
   loop
-    perform 1 from graphile_worker._private_jobs j where j.key = v_key and j.locked_at is null for update;
+    perform 1 from graphile_worker._private_jobs j where j.key = v_timer.key and j.locked_at is null for update;
     continue when not found;
-    if v_state = 'requested' then
-      continue when exists (select 1 from app_public.bookings b where b.state = 'requested' and b.expires_at = v_instant);
-    elsif v_state = 'scheduled' then
-      continue when exists (select 1 from app_public.bookings b where b.state = 'scheduled' and b.starts_at = v_instant);
-    else
-      continue when exists (select 1 from app_public.bookings b where b.state = 'active' and b.ends_at = v_instant);
-    end if;
-    perform app_private.remove_jobs(array[v_key]);
+    continue when app_private.bookings_at_deadline(v_timer.deadline, v_timer.instant);
+    perform app_private.remove_jobs(array[v_timer.key]);
   end loop;
 
   -- 2. Timers for the new deadlines: one job per task and instant, in key order (two statements
   -- adding the same instants lock them in the same order).
-  select array_agg(app_private.timer_spec(t.task, t.instant, v_grace) order by app_private.timer_key(t.task, t.instant))
+  select array_agg(app_private.timer_spec(d.timer_task, t.instant, app_private.deadline_grace(d))
+      order by app_private.timer_key(d.timer_task, t.instant))
     into v_specs
   from (
-    select distinct app_private.timer_task(n.state) as task,
-      app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at) as instant
+    select distinct n.state, app_private.deadline_instant(n, d) as instant
     from unnest(after) n
+    join app_private.booking_deadlines d on d.from_state = n.state
     left join unnest(before) o on o.id = n.id
-    where app_private.timer_task(n.state) is not null
-      and (o.id is null or o.state <> n.state
-        or app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at)
-          <> app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at))
-  ) t;
+    where o.id is null or o.state <> n.state
+      or app_private.deadline_instant(o, d) <> app_private.deadline_instant(n, d)
+  ) t
+  join app_private.booking_deadlines d on d.from_state = t.state;
   perform app_private.add_jobs(v_specs);
 
   -- 3. Reminders of sessions newly scheduled or rescheduled: one per recipient and lead, due lead
@@ -294,14 +317,15 @@ create trigger _900_timers_update after update on app_public.bookings
   referencing old table as old_rows new table as new_rows
   for each statement execute function app_private.tg_bookings__timers_set();
 
--- What an instant timer does when it fires: move the bookings of its transition whose deadline
--- is that instant and has come. Without wait, one bounded batch that skips rows others hold
--- (like a sweep); with wait, every remaining one, waiting for the rows others hold and moving
--- those still due after the holder is done. Returns how many it moved, and whether bookings at
--- this instant are still waiting: held by others (without wait), or not yet due (with wait:
--- END_GRACE grew since the timer was set; the timer is set again for their deadline).
+-- What an instant timer does when it fires: move the bookings of its deadline (the row of
+-- app_private.booking_deadlines whose timer_task it is) due at that instant whose deadline has
+-- come. Without wait, one bounded batch that skips rows others hold (like a sweep); with wait,
+-- every remaining one, waiting for the rows others hold and moving those still due after the
+-- holder is done. Returns how many it moved, and whether bookings at this instant are still
+-- waiting: held by others (without wait), or not yet due (with wait: the grace grew since the
+-- timer was set; the timer is set again for their deadline).
 create function app_private.fire_timer(
-  to_state app_public.booking_state,
+  task text,
   instant timestamptz,
   batch_size integer,
   actor text,
@@ -313,80 +337,26 @@ create function app_private.fire_timer(
   set search_path = pg_catalog
 as $$
 declare
-  v_grace interval := app_private.setting_interval('end_grace');
-  v_task text;
+  v_deadline app_private.booking_deadlines;
 begin
-  perform app_private.set_actor(actor);
-  if to_state = 'expired' then
-    v_task := 'expire_requests_timer';
-    if wait then
-      update app_public.bookings b set state = 'expired'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'requested' and expires_at = instant and expires_at <= now()
-        order by id for update
-      );
-    else
-      update app_public.bookings b set state = 'expired'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'requested' and expires_at = instant and expires_at <= now()
-        limit batch_size for update skip locked
-      );
-    end if;
-    get diagnostics moved = row_count;
-    waiting := exists (select 1 from app_public.bookings where state = 'requested' and expires_at = instant);
-  elsif to_state = 'active' then
-    v_task := 'start_sessions_timer';
-    if wait then
-      update app_public.bookings b set state = 'active'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'scheduled' and starts_at = instant and starts_at <= now()
-        order by id for update
-      );
-    else
-      update app_public.bookings b set state = 'active'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'scheduled' and starts_at = instant and starts_at <= now()
-        limit batch_size for update skip locked
-      );
-    end if;
-    get diagnostics moved = row_count;
-    waiting := exists (select 1 from app_public.bookings where state = 'scheduled' and starts_at = instant);
-  elsif to_state = 'ended' then
-    v_task := 'end_sessions_timer';
-    if wait then
-      update app_public.bookings b set state = 'ended'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
-        order by id for update
-      );
-    else
-      update app_public.bookings b set state = 'ended'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
-        limit batch_size for update skip locked
-      );
-    end if;
-    get diagnostics moved = row_count;
-    waiting := exists (select 1 from app_public.bookings where state = 'active' and ends_at = instant);
-  else
-    raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
+  select d.* into v_deadline from app_private.booking_deadlines d where d.timer_task = fire_timer.task;
+  if not found then
+    raise exception 'no booking timer named "%"', fire_timer.task using errcode = 'BADIN';
   end if;
+  perform app_private.set_actor(actor);
+  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait);
+  waiting := app_private.bookings_at_deadline(v_deadline, instant);
   perform app_private.set_actor(null);
   if wait and waiting then
     -- Still waiting after every due one moved: their deadline is later than this run. Set the
     -- timer again for it (the running job gives its key to the new one).
-    perform app_private.add_jobs(array[app_private.timer_spec(v_task, instant, v_grace)]);
+    perform app_private.add_jobs(array[
+      app_private.timer_spec(v_deadline.timer_task, instant, app_private.deadline_grace(v_deadline))]);
   end if;
 end;
 $$;
-comment on function app_private.fire_timer(app_public.booking_state, timestamptz, integer, text, boolean) is
-  'Runs an instant timer: moves the bookings of its transition due at that instant, set-wise; idempotent.';
+comment on function app_private.fire_timer(text, timestamptz, integer, text, boolean) is
+  'Runs an instant timer: moves the bookings of its deadline due at that instant, set-wise; idempotent.';
 
 -- What an exact-time job does when it fires: move the booking if it is still in the state the
 -- timer was set for and the deadline has come. A late, repeated or superseded timer finds the
@@ -398,30 +368,22 @@ create function app_private.fire_booking_timer(booking_id uuid, to_state app_pub
 as $$
 declare
   v_booking app_public.bookings;
-  v_from app_public.booking_state;
-  v_due timestamptz;
+  v_deadline app_private.booking_deadlines;
 begin
-  v_from := case to_state
-    when 'expired' then 'requested'
-    when 'active' then 'scheduled'
-    when 'ended' then 'active'
-  end;
-  if v_from is null then
+  perform 1 from app_private.booking_deadlines d where d.to_state = fire_booking_timer.to_state;
+  if not found then
     raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
   end if;
   select b.* into v_booking from app_public.bookings b where b.id = fire_booking_timer.booking_id for update;
   if not found then
     return 'gone';
   end if;
-  if v_booking.state <> v_from then
+  select d.* into v_deadline from app_private.booking_deadlines d
+  where d.from_state = v_booking.state and d.to_state = fire_booking_timer.to_state;
+  if not found then
     return 'moved on';
   end if;
-  v_due := case to_state
-    when 'expired' then v_booking.expires_at
-    when 'active' then v_booking.starts_at
-    else v_booking.ends_at + app_private.setting_interval('end_grace')
-  end;
-  if now() < v_due then
+  if now() < app_private.deadline_instant(v_booking, v_deadline) + app_private.deadline_grace(v_deadline) then
     return 'not due';
   end if;
   perform app_private.transition_booking(v_booking.id, to_state, actor);
@@ -431,50 +393,31 @@ $$;
 comment on function app_private.fire_booking_timer(uuid, app_public.booking_state, text) is
   'Runs one exact-time transition if it is still due; idempotent.';
 
--- One bounded batch of a sweep: moves up to batch_size overdue bookings to to_state in one
--- statement, skipping rows other transactions hold. Returns how many it moved; the caller
--- repeats, one transaction per batch, until a batch comes back short.
-create function app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, actor text)
+-- One bounded batch of a sweep (the row of app_private.booking_deadlines whose sweep_task it is):
+-- moves up to batch_size overdue bookings in one statement, skipping rows other transactions
+-- hold. Returns how many it moved; the caller repeats, one transaction per batch, until a batch
+-- comes back short.
+create function app_private.sweep_bookings(task text, batch_size integer, actor text)
   returns integer
   language plpgsql volatile
   set search_path = pg_catalog
 as $$
 declare
-  v_grace interval := app_private.setting_interval('end_grace');
+  v_deadline app_private.booking_deadlines;
   v_moved integer;
 begin
-  perform app_private.set_actor(actor);
-  if to_state = 'expired' then
-    update app_public.bookings b set state = 'expired'
-    where b.id in (
-      select id from app_public.bookings
-      where state = 'requested' and expires_at <= now()
-      order by expires_at limit batch_size for update skip locked
-    );
-  elsif to_state = 'active' then
-    update app_public.bookings b set state = 'active'
-    where b.id in (
-      select id from app_public.bookings
-      where state = 'scheduled' and starts_at <= now()
-      order by starts_at limit batch_size for update skip locked
-    );
-  elsif to_state = 'ended' then
-    update app_public.bookings b set state = 'ended'
-    where b.id in (
-      select id from app_public.bookings
-      where state = 'active' and ends_at + v_grace <= now()
-      order by ends_at limit batch_size for update skip locked
-    );
-  else
-    raise exception 'no sweep moves bookings to %', to_state using errcode = 'BADIN';
+  select d.* into v_deadline from app_private.booking_deadlines d where d.sweep_task = sweep_bookings.task;
+  if not found then
+    raise exception 'no booking sweep named "%"', sweep_bookings.task using errcode = 'BADIN';
   end if;
-  get diagnostics v_moved = row_count;
+  perform app_private.set_actor(actor);
+  v_moved := app_private.move_due_bookings(v_deadline, null, batch_size, false);
   perform app_private.set_actor(null);
   return v_moved;
 end;
 $$;
-comment on function app_private.sweep_bookings(app_public.booking_state, integer, text) is
-  'One batch of a sweep: moves up to batch_size overdue bookings, skipping locked rows.';
+comment on function app_private.sweep_bookings(text, integer, text) is
+  'One batch of a booking sweep: moves up to batch_size overdue bookings, skipping locked rows.';
 
 -- A task whose payload can never parse fails at once instead of being retried 25 times.
 -- graphile-worker 0.18 has no public call for failing the running job, so this sets its

@@ -463,6 +463,17 @@ end;
 $$;
 comment on function app_public.reschedule_job(bigint, timestamptz) is E'@arg id: The job to move.\n@arg runAt: When it should run.\n@resultFieldName job\n@notNull\nAdmins: move a job to another time. A booking timer run early finds its booking not yet due and does nothing.';
 
+-- The sweeps an admin may run now: the booking sweeps, one per deadline
+-- (app_private.booking_deadlines), and the housekeeping ones. The crontab schedules each.
+create view app_private.sweeps as
+select d.sweep_task as task, d.from_state, d.to_state
+from app_private.booking_deadlines d
+union all
+select h.task, null, null
+from (values ('requeue_notifications'), ('prune_job_history')) h(task);
+comment on view app_private.sweeps is
+  'The sweeps there are (run_sweep accepts these): one per booking deadline, with the move it makes, and the housekeeping ones.';
+
 create function app_public.run_sweep(task text) returns app_public.job
   language plpgsql volatile security definer
   set search_path = pg_catalog
@@ -471,16 +482,18 @@ declare
   v_me app_public.users := app_hidden.require_admin();
   v_id bigint;
 begin
-  if run_sweep.task not in ('expire_requests_sweep', 'start_sessions_sweep', 'end_sessions_sweep', 'requeue_notifications', 'prune_job_history') then
-    raise exception 'no sweep named "%" (expire_requests_sweep, start_sessions_sweep, end_sessions_sweep, requeue_notifications, prune_job_history)',
-      run_sweep.task using errcode = 'BADIN';
+  perform 1 from app_private.sweeps s where s.task = run_sweep.task;
+  if not found then
+    raise exception 'no sweep named "%" (%)', run_sweep.task,
+      (select string_agg(s.task, ', ' order by s.task) from app_private.sweeps s)
+      using errcode = 'BADIN';
   end if;
   select (graphile_worker.add_job(run_sweep.task, '{}'::json, run_at := now(), job_key := 'sweep:' || run_sweep.task)).id
     into v_id;
   return (select app_private.to_job(s) from app_private.job_states s where s.id = v_id);
 end;
 $$;
-comment on function app_public.run_sweep(text) is E'@arg task: The sweep to run.\n@resultFieldName job\n@notNull\nAdmins: run a sweep now (expire_requests_sweep, start_sessions_sweep, end_sessions_sweep, requeue_notifications, prune_job_history).';
+comment on function app_public.run_sweep(text) is E'@arg task: The sweep to run.\n@resultFieldName job\n@notNull\nAdmins: run a sweep now: a booking sweep (one per timed move, named <what>_sweep), requeue_notifications or prune_job_history. Any other name is refused (BADIN) with the list.';
 
 -- The admin page's pending jobs of a booking: the instant timer that will move it (the timer of
 -- its state at its deadline), its reminders' deliveries, and any job a DBA keyed to it by hand
@@ -490,15 +503,16 @@ create function app_public.bookings_timers(booking app_public.bookings) returns 
   set search_path = pg_catalog
 as $$
 declare
-  v_task text := app_private.timer_task(booking.state);
-  v_key text := app_private.timer_key(v_task,
-    app_private.timer_instant(booking.state, booking.expires_at, booking.starts_at, booking.ends_at));
+  v_key text := (
+    select app_private.timer_key(d.timer_task, app_private.deadline_instant(booking, d))
+    from app_private.booking_deadlines d where d.from_state = booking.state
+  );
 begin
   perform app_hidden.require_admin();
   return query
     select (app_private.to_job(s)).*
     from app_private.job_states s
-    where (v_task is not null and s.key = v_key)
+    where s.key = v_key
        or s.key like 'booking:' || booking.id || ':%'
        or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
     order by s.run_at, s.id;

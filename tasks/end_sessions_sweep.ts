@@ -1,4 +1,4 @@
-import { sweepTask } from '../src/bookings/transitions.ts';
+import { bookingSweep } from '../src/bookings/transitions.ts';
 
-/** end_sessions_sweep is the crontab sweep that moves every overdue booking to ended. */
-export default sweepTask('end_sessions_sweep', 'ended');
+/** end_sessions_sweep is the crontab sweep of its row of app_private.booking_deadlines (sql/0003_bookings.sql). */
+export default bookingSweep;

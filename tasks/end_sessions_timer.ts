@@ -1,4 +1,4 @@
-import { timerTask } from '../src/bookings/transitions.ts';
+import { bookingTimer } from '../src/bookings/transitions.ts';
 
-/** end_sessions_timer ends every session whose ends_at is its instant, END_GRACE later (job key timer:end_sessions_timer:<instant>). */
-export default timerTask('end_sessions_timer', 'ended');
+/** end_sessions_timer is the instant timer of its row of app_private.booking_deadlines (sql/0003_bookings.sql). */
+export default bookingTimer;

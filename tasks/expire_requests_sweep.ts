@@ -1,4 +1,4 @@
-import { sweepTask } from '../src/bookings/transitions.ts';
+import { bookingSweep } from '../src/bookings/transitions.ts';
 
-/** expire_requests_sweep is the crontab sweep that moves every overdue booking to expired. */
-export default sweepTask('expire_requests_sweep', 'expired');
+/** expire_requests_sweep is the crontab sweep of its row of app_private.booking_deadlines (sql/0003_bookings.sql). */
+export default bookingSweep;

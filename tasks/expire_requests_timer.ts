@@ -1,4 +1,4 @@
-import { timerTask } from '../src/bookings/transitions.ts';
+import { bookingTimer } from '../src/bookings/transitions.ts';
 
-/** expire_requests_timer expires every request whose expires_at is its instant (job key timer:expire_requests_timer:<instant>). */
-export default timerTask('expire_requests_timer', 'expired');
+/** expire_requests_timer is the instant timer of its row of app_private.booking_deadlines (sql/0003_bookings.sql). */
+export default bookingTimer;

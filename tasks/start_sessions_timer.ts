@@ -1,4 +1,4 @@
-import { timerTask } from '../src/bookings/transitions.ts';
+import { bookingTimer } from '../src/bookings/transitions.ts';
 
-/** start_sessions_timer starts every session whose starts_at is its instant (job key timer:start_sessions_timer:<instant>). */
-export default timerTask('start_sessions_timer', 'active');
+/** start_sessions_timer is the instant timer of its row of app_private.booking_deadlines (sql/0003_bookings.sql). */
+export default bookingTimer;

@@ -112,7 +112,7 @@ t.test('a worker process is not ready while a sweep is overdue, naming it', asyn
     "insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution) values ('start_sessions_sweep', now() - interval '1 hour', now())",
   );
   await pool.query(
-    'alter function app_private.sweep_bookings(app_public.booking_state, integer, text) rename to sweep_bookings_renamed',
+    'alter function app_private.sweep_bookings(text, integer, text) rename to sweep_bookings_renamed',
   );
   const worker = runCli(t, ['worker'], { DATABASE_URL: url });
   t.teardown(async () => {
@@ -130,7 +130,7 @@ t.test('a worker process is not ready while a sweep is overdue, naming it', asyn
 
   // Repaired, and run once: ready again.
   await pool.query(
-    'alter function app_private.sweep_bookings_renamed(app_public.booking_state, integer, text) rename to sweep_bookings',
+    'alter function app_private.sweep_bookings_renamed(text, integer, text) rename to sweep_bookings',
   );
   await addSweep(pool, 'start_sessions_sweep');
   const ready = await waitUntil('the worker is ready again', async () => {

@@ -234,8 +234,8 @@ t.test('a sweep and exact-time jobs racing never move a booking twice, nor deadl
     ...bookings.map((b) =>
       pool.query("select app_private.fire_booking_timer($1, 'active', 'job:test')", [b.id]),
     ),
-    pool.query("select app_private.sweep_bookings('active', 7, 'sweep:test')"),
-    pool.query("select app_private.sweep_bookings('active', 7, 'sweep:test')"),
+    pool.query("select app_private.sweep_bookings('start_sessions_sweep', 7, 'sweep:test')"),
+    pool.query("select app_private.sweep_bookings('start_sessions_sweep', 7, 'sweep:test')"),
   ]);
   t.same(
     direct.filter((r) => r.status === 'rejected'),
@@ -378,7 +378,7 @@ t.test(
     });
     const raced = await Promise.allSettled(
       Array.from({ length: 4 }, () =>
-        pool.query("select app_private.sweep_bookings('active', 25, 'sweep:test')"),
+        pool.query("select app_private.sweep_bookings('start_sessions_sweep', 25, 'sweep:test')"),
       ),
     );
     t.same(

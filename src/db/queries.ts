@@ -20,14 +20,15 @@ export async function fireBookingTimer(
 }
 
 /**
- * fireTimer runs one step of an instant timer in its own transaction: without `wait`, one batch
- * of up to batchSize bookings due at `instant` (skipping rows others hold); with `wait`, every
- * remaining one, waiting for the rows others hold. Returns how many moved, and whether bookings
- * at that instant still wait (held by others, or not due yet).
+ * fireTimer runs one step of the instant timer `task` (a timer_task of app_private.booking_deadlines)
+ * in its own transaction: without `wait`, one batch of up to batchSize bookings due at `instant`
+ * (skipping rows others hold); with `wait`, every remaining one, waiting for the rows others
+ * hold. Returns how many moved, and whether bookings at that instant still wait (held by
+ * others, or not due yet).
  */
 export async function fireTimer(
   db: Queryable,
-  to: BookingState,
+  task: string,
   instant: string,
   batchSize: number,
   actor: string,
@@ -35,21 +36,24 @@ export async function fireTimer(
 ): Promise<{ moved: number; waiting: boolean }> {
   const { rows } = await db.query<{ moved: number; waiting: boolean }>(
     'select moved, waiting from app_private.fire_timer($1, $2, $3, $4, $5)',
-    [to, instant, batchSize, actor, wait],
+    [task, instant, batchSize, actor, wait],
   );
   return rows[0] as { moved: number; waiting: boolean };
 }
 
-/** sweepBatch moves one bounded batch of overdue bookings in its own transaction; returns how many. */
+/**
+ * sweepBatch moves one bounded batch of the booking sweep `task` (a sweep_task of
+ * app_private.booking_deadlines) in its own transaction; returns how many.
+ */
 export async function sweepBatch(
   db: Queryable,
-  to: BookingState,
+  task: string,
   batchSize: number,
   actor: string,
 ): Promise<number> {
   const { rows } = await db.query<{ moved: number }>(
     'select app_private.sweep_bookings($1, $2, $3) as moved',
-    [to, batchSize, actor],
+    [task, batchSize, actor],
   );
   return (rows[0] as { moved: number }).moved;
 }
