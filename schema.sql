@@ -1278,6 +1278,31 @@ COMMENT ON COLUMN app_private.booking_deadlines.sweep_task IS 'The crontab sweep
 COMMENT ON COLUMN app_private.booking_deadlines.too_early IS 'How the guard refuses the move before the deadline: the end of its message, %s for the deadline.';
 
 --
+-- Name: booking_deadline_of(text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.booking_deadline_of(task text) RETURNS app_private.booking_deadlines
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_deadline app_private.booking_deadlines;
+begin
+  select d.* into v_deadline from app_private.booking_deadlines d where booking_deadline_of.task in (d.timer_task, d.sweep_task);
+  if not found then
+    raise exception 'no booking timer or sweep named "%"', booking_deadline_of.task using errcode = 'BADIN';
+  end if;
+  return v_deadline;
+end;
+$$;
+
+--
+-- Name: FUNCTION booking_deadline_of(task text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.booking_deadline_of(task text) IS 'The row of app_private.booking_deadlines whose timer or sweep a task is; BADIN for any other task.';
+
+--
 -- Name: bookings_at_deadline(app_private.booking_deadlines, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -1419,16 +1444,10 @@ CREATE FUNCTION app_private.fire_timer(task text, instant timestamp with time zo
     SET search_path TO 'pg_catalog'
     AS $$
 declare
-  v_deadline app_private.booking_deadlines;
+  v_deadline app_private.booking_deadlines := app_private.booking_deadline_of(task);
 begin
-  select d.* into v_deadline from app_private.booking_deadlines d where d.timer_task = fire_timer.task;
-  if not found then
-    raise exception 'no booking timer named "%"', fire_timer.task using errcode = 'BADIN';
-  end if;
-  perform app_private.set_actor(actor);
-  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait);
+  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait, actor);
   waiting := app_private.bookings_at_deadline(v_deadline, instant);
-  perform app_private.set_actor(null);
   if wait and waiting then
     -- Still waiting after every due one moved: their deadline is later than this run. Set the
     -- timer again for it (the running job gives its key to the new one).
@@ -1478,16 +1497,17 @@ $$;
 COMMENT ON FUNCTION app_private.instant_text(at timestamp with time zone) IS 'An instant as the timers name it: ISO 8601 in UTC with microseconds.';
 
 --
--- Name: move_due_bookings(app_private.booking_deadlines, timestamp with time zone, integer, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: move_due_bookings(app_private.booking_deadlines, timestamp with time zone, integer, boolean, text); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean) RETURNS integer
+CREATE FUNCTION app_private.move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
     AS $_$
 declare
   v_moved integer;
 begin
+  perform app_private.set_actor(actor);
   execute format(
     'update app_public.bookings b set state = %L where b.id in ('
       'select id from app_public.bookings where state = %L and %s <= now()%s %s)',
@@ -1503,15 +1523,16 @@ begin
     end
   ) using instant, batch_size, app_private.deadline_grace(deadline);
   get diagnostics v_moved = row_count;
+  perform app_private.set_actor(null);
   return v_moved;
 end;
 $_$;
 
 --
--- Name: FUNCTION move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean); Type: COMMENT; Schema: app_private; Owner: -
+-- Name: FUNCTION move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean) IS 'Moves the bookings whose deadline has come, at one instant (a timer) or any (a sweep), in one statement.';
+COMMENT ON FUNCTION app_private.move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text) IS 'Moves the bookings whose deadline has come, at one instant (a timer) or any (a sweep), in one statement.';
 
 --
 -- Name: no_deadline_column(text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1864,22 +1885,10 @@ COMMENT ON FUNCTION app_private.setting_interval(name text) IS 'A duration from 
 --
 
 CREATE FUNCTION app_private.sweep_bookings(task text, batch_size integer, actor text) RETURNS integer
-    LANGUAGE plpgsql
+    LANGUAGE sql
     SET search_path TO 'pg_catalog'
     AS $$
-declare
-  v_deadline app_private.booking_deadlines;
-  v_moved integer;
-begin
-  select d.* into v_deadline from app_private.booking_deadlines d where d.sweep_task = sweep_bookings.task;
-  if not found then
-    raise exception 'no booking sweep named "%"', sweep_bookings.task using errcode = 'BADIN';
-  end if;
-  perform app_private.set_actor(actor);
-  v_moved := app_private.move_due_bookings(v_deadline, null, batch_size, false);
-  perform app_private.set_actor(null);
-  return v_moved;
-end;
+  select app_private.move_due_bookings(app_private.booking_deadline_of(task), null, batch_size, false, actor)
 $$;
 
 --
@@ -4638,6 +4647,12 @@ REVOKE ALL ON FUNCTION app_private.booking_time(booking app_public.bookings, nam
 REVOKE ALL ON FUNCTION app_private.booking_transition_allowed(from_state app_public.booking_state, to_state app_public.booking_state) FROM PUBLIC;
 
 --
+-- Name: FUNCTION booking_deadline_of(task text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.booking_deadline_of(task text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -4686,10 +4701,10 @@ REVOKE ALL ON FUNCTION app_private.give_up_job(job_id bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.instant_text(at timestamp with time zone) FROM PUBLIC;
 
 --
--- Name: FUNCTION move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION no_deadline_column(name text); Type: ACL; Schema: app_private; Owner: -

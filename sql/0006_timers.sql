@@ -132,12 +132,30 @@ $$;
 comment on function app_private.bookings_at_deadline(app_private.booking_deadlines, timestamptz) is
   'Whether any booking still waits in the deadline''s state for that instant.';
 
--- Moves the bookings whose deadline has come, in one statement. With an instant, those due at
+-- The deadline a timer or sweep task serves.
+create function app_private.booking_deadline_of(task text) returns app_private.booking_deadlines
+  language plpgsql stable
+  set search_path = pg_catalog
+as $$
+declare
+  v_deadline app_private.booking_deadlines;
+begin
+  select d.* into v_deadline from app_private.booking_deadlines d where booking_deadline_of.task in (d.timer_task, d.sweep_task);
+  if not found then
+    raise exception 'no booking timer or sweep named "%"', booking_deadline_of.task using errcode = 'BADIN';
+  end if;
+  return v_deadline;
+end;
+$$;
+comment on function app_private.booking_deadline_of(text) is
+  'The row of app_private.booking_deadlines whose timer or sweep a task is; BADIN for any other task.';
+
+-- Moves the bookings whose deadline has come, in one statement, as actor. With an instant, those due at
 -- that instant (a timer): without wait, up to batch_size of them, skipping rows others hold;
 -- with wait, all of them, waiting for the rows others hold. Without an instant, up to batch_size
 -- overdue ones, earliest first, skipping rows others hold (a sweep). Returns how many it moved.
 create function app_private.move_due_bookings(
-  deadline app_private.booking_deadlines, instant timestamptz, batch_size integer, wait boolean
+  deadline app_private.booking_deadlines, instant timestamptz, batch_size integer, wait boolean, actor text
 ) returns integer
   language plpgsql volatile
   set search_path = pg_catalog
@@ -145,6 +163,7 @@ as $$
 declare
   v_moved integer;
 begin
+  perform app_private.set_actor(actor);
   execute format(
     'update app_public.bookings b set state = %L where b.id in ('
       'select id from app_public.bookings where state = %L and %s <= now()%s %s)',
@@ -160,10 +179,11 @@ begin
     end
   ) using instant, batch_size, app_private.deadline_grace(deadline);
   get diagnostics v_moved = row_count;
+  perform app_private.set_actor(null);
   return v_moved;
 end;
 $$;
-comment on function app_private.move_due_bookings(app_private.booking_deadlines, timestamptz, integer, boolean) is
+comment on function app_private.move_due_bookings(app_private.booking_deadlines, timestamptz, integer, boolean, text) is
   'Moves the bookings whose deadline has come, at one instant (a timer) or any (a sweep), in one statement.';
 
 -- The job changes of a set of booking changes (after is the new version of each changed row,
@@ -337,16 +357,10 @@ create function app_private.fire_timer(
   set search_path = pg_catalog
 as $$
 declare
-  v_deadline app_private.booking_deadlines;
+  v_deadline app_private.booking_deadlines := app_private.booking_deadline_of(task);
 begin
-  select d.* into v_deadline from app_private.booking_deadlines d where d.timer_task = fire_timer.task;
-  if not found then
-    raise exception 'no booking timer named "%"', fire_timer.task using errcode = 'BADIN';
-  end if;
-  perform app_private.set_actor(actor);
-  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait);
+  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait, actor);
   waiting := app_private.bookings_at_deadline(v_deadline, instant);
-  perform app_private.set_actor(null);
   if wait and waiting then
     -- Still waiting after every due one moved: their deadline is later than this run. Set the
     -- timer again for it (the running job gives its key to the new one).
@@ -399,22 +413,10 @@ comment on function app_private.fire_booking_timer(uuid, app_public.booking_stat
 -- comes back short.
 create function app_private.sweep_bookings(task text, batch_size integer, actor text)
   returns integer
-  language plpgsql volatile
+  language sql volatile
   set search_path = pg_catalog
 as $$
-declare
-  v_deadline app_private.booking_deadlines;
-  v_moved integer;
-begin
-  select d.* into v_deadline from app_private.booking_deadlines d where d.sweep_task = sweep_bookings.task;
-  if not found then
-    raise exception 'no booking sweep named "%"', sweep_bookings.task using errcode = 'BADIN';
-  end if;
-  perform app_private.set_actor(actor);
-  v_moved := app_private.move_due_bookings(v_deadline, null, batch_size, false);
-  perform app_private.set_actor(null);
-  return v_moved;
-end;
+  select app_private.move_due_bookings(app_private.booking_deadline_of(task), null, batch_size, false, actor)
 $$;
 comment on function app_private.sweep_bookings(text, integer, text) is
   'One batch of a booking sweep: moves up to batch_size overdue bookings, skipping locked rows.';
