@@ -4,7 +4,8 @@
 -- a graphile-worker job, scheduled in the same transaction that gives the booking that deadline;
 -- the same transaction schedules, moves or cancels its reminders (sql/0005_notifications.sql).
 -- The crontab's sweeps (app_private.sweep_bookings) are the safety net for whatever has no live
--- job.
+-- job. Which deadlines there are, and which timer and sweep serve each, is
+-- app_private.booking_deadlines (sql/0003_bookings.sql): everything here reads it.
 --
 -- A switch for the exact-time timers: app_private.settings 'booking_timers' = 'off' makes
 -- booking changes schedule no jobs (a bulk import, a benchmark of what the timers cost). The
