@@ -1,8 +1,13 @@
 // A booking's jobs, seen where a DBA would look (graphile_worker.jobs): created, moved and
 // removed in the same transaction as the booking. No worker runs here.
+import fs from 'node:fs/promises';
 import t from 'tap';
+import { bookingSweep, bookingTimer } from '../src/bookings/transitions.ts';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
+import { crontabPath } from '../src/paths.ts';
+import { crontabEntries } from '../src/worker/schedule.ts';
+import { loadTaskDefinitions } from '../src/worker/worker.ts';
 import { createTestDatabase } from './helpers/database.ts';
 import {
   acceptBooking,
@@ -341,5 +346,48 @@ t.test(
       [ids],
     );
     t.same(states.rows, [{ state: 'cancelled' }]);
+  },
+);
+
+t.test(
+  'each booking deadline has its timer and sweep tasks, its crontab line and its sweep index',
+  async (t) => {
+    const definitions = await loadTaskDefinitions();
+    const crontab = crontabEntries(await fs.readFile(crontabPath, 'utf8'));
+    const { rows } = await pool.query<{ timer_task: string; sweep_task: string; indexed: boolean }>(
+      `select d.timer_task, d.sweep_task,
+            exists (select 1 from pg_indexes i
+                     where i.schemaname = 'app_public' and i.tablename = 'bookings'
+                       and i.indexdef like format('%%USING btree (%s) WHERE (state = %L::app_public.booking_state)',
+                                                  d.deadline_column, d.from_state)) as indexed
+       from app_private.booking_deadlines d order by d.from_state`,
+    );
+    t.ok(rows.length > 0);
+    for (const row of rows) {
+      t.equal(
+        definitions.get(row.timer_task),
+        bookingTimer,
+        `tasks/${row.timer_task}.ts is the timer`,
+      );
+      t.equal(
+        definitions.get(row.sweep_task),
+        bookingSweep,
+        `tasks/${row.sweep_task}.ts is the sweep`,
+      );
+      t.ok(
+        crontab.some((e) => e.task === row.sweep_task && e.jobKey === `sweep:${row.sweep_task}`),
+        `the crontab runs ${row.sweep_task}`,
+      );
+      t.ok(row.indexed, `${row.sweep_task} has a partial index on its deadline`);
+    }
+    const sweeps = await pool.query<{ task: string }>('select task from app_private.sweeps');
+    t.same(
+      sweeps.rows.map((r) => r.task).sort(),
+      crontab
+        .filter((e) => e.jobKey === `sweep:${e.task}`)
+        .map((e) => e.task)
+        .sort(),
+      'app_private.sweeps lists the sweeps the crontab runs',
+    );
   },
 );
