@@ -1051,10 +1051,10 @@ CREATE VIEW app_private.job_states AS
 COMMENT ON VIEW app_private.job_states IS 'Every job with its state (scheduled, due, running, retrying, failed) and lateness.';
 
 --
--- Name: admin_job_for_update(bigint); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: admin_job_for_update(bigint, text); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.admin_job_for_update(id bigint) RETURNS app_private.job_states
+CREATE FUNCTION app_private.admin_job_for_update(id bigint, change text DEFAULT NULL::text) RETURNS app_private.job_states
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
     AS $$
@@ -1065,6 +1065,9 @@ begin
   select s.* into v_job from app_private.job_states s where s.id = admin_job_for_update.id;
   if not found then
     raise exception 'job % not found (finished jobs are in jobRuns)', admin_job_for_update.id using errcode = 'NTFND';
+  end if;
+  if change is not null and v_job.state = 'running' then
+    raise exception 'job % is running; it cannot be % now', v_job.id, change using errcode = 'ILLTR';
   end if;
   return v_job;
 end;
@@ -1696,6 +1699,22 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.requeue_notifications(batch_size integer) IS 'Gives due pending notifications without a job a new send_notification job.';
+
+--
+-- Name: reschedule_admin_job(bigint, timestamp with time zone, integer, integer); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.reschedule_admin_job(id bigint, run_at timestamp with time zone, attempts integer DEFAULT NULL::integer, max_attempts integer DEFAULT NULL::integer) RETURNS app_public.job
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform graphile_worker.reschedule_jobs(array[reschedule_admin_job.id], run_at := reschedule_admin_job.run_at,
+    attempts := reschedule_admin_job.attempts, max_attempts := reschedule_admin_job.max_attempts);
+  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
+  return (select app_private.to_job(s) from app_private.job_states s where s.id = reschedule_admin_job.id);
+end;
+$$;
 
 --
 -- Name: notifications; Type: TABLE; Schema: app_public; Owner: -
@@ -2481,11 +2500,8 @@ CREATE FUNCTION app_public.cancel_job(id bigint) RETURNS app_public.job
     AS $$
 declare
   v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(cancel_job.id);
+  v_job app_private.job_states := app_private.admin_job_for_update(cancel_job.id, 'cancelled');
 begin
-  if v_job.state = 'running' then
-    raise exception 'job % is running; it cannot be cancelled now', v_job.id using errcode = 'ILLTR';
-  end if;
   if v_job.task = 'send_notification' then
     update app_public.notifications n set state = 'cancelled'
     where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'pending';
@@ -2879,19 +2895,13 @@ CREATE FUNCTION app_public.reschedule_job(id bigint, run_at timestamp with time 
     AS $$
 declare
   v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(reschedule_job.id);
+  v_job app_private.job_states := app_private.admin_job_for_update(reschedule_job.id, 'rescheduled');
 begin
-  if v_job.state = 'running' then
-    raise exception 'job % is running; it cannot be rescheduled now', v_job.id using errcode = 'ILLTR';
-  end if;
   if reschedule_job.run_at is null or not isfinite(reschedule_job.run_at) then
     raise exception 'runAt must be a real time' using errcode = 'BADIN';
   end if;
   perform app_hidden.check_time('runAt', reschedule_job.run_at);
-  perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := reschedule_job.run_at);
-  -- Due now, the workers fetch it at once; due later, their wake-up timers look up the new time.
-  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
-  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
+  return app_private.reschedule_admin_job(v_job.id, reschedule_job.run_at);
 end;
 $$;
 
@@ -2925,10 +2935,7 @@ begin
     update app_public.notifications n set state = 'pending', attempts = 0, last_error = null
     where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'failed';
   end if;
-  perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := now(), attempts := 0,
-    max_attempts := greatest(v_job.max_attempts, 1));
-  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
-  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
+  return app_private.reschedule_admin_job(v_job.id, now(), 0, greatest(v_job.max_attempts, 1));
 end;
 $$;
 
@@ -4623,10 +4630,10 @@ GRANT ALL ON FUNCTION app_hidden.user_phone(id uuid) TO schoolbell_visitor;
 REVOKE ALL ON FUNCTION app_private.add_jobs(specs graphile_worker.job_spec[]) FROM PUBLIC;
 
 --
--- Name: FUNCTION admin_job_for_update(id bigint); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION admin_job_for_update(id bigint, change text); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.admin_job_for_update(id bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.admin_job_for_update(id bigint, change text) FROM PUBLIC;
 
 --
 -- Name: TABLE bookings; Type: ACL; Schema: app_public; Owner: -
@@ -4741,6 +4748,12 @@ REVOKE ALL ON FUNCTION app_private.remove_jobs(keys text[]) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.requeue_notifications(batch_size integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION reschedule_admin_job(id bigint, run_at timestamp with time zone, attempts integer, max_attempts integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.reschedule_admin_job(id bigint, run_at timestamp with time zone, attempts integer, max_attempts integer) FROM PUBLIC;
 
 --
 -- Name: COLUMN notifications.id; Type: ACL; Schema: app_public; Owner: -
