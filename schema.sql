@@ -61,9 +61,9 @@ CREATE TYPE app_public.booking_state AS ENUM (
     'scheduled',
     'active',
     'ended',
-    'expired',
     'declined',
-    'cancelled'
+    'cancelled',
+    'expired'
 );
 
 --
@@ -101,6 +101,43 @@ COMMENT ON TYPE app_public.job_state IS '@value scheduled: Waits for its run_at.
 @value retrying: Failed; will be tried again.
 @value failed: No attempts left.
 scheduled: waits for its run_at; due: should be running and is not yet; running: a worker holds it; retrying: failed, will be tried again; failed: no attempts left.';
+
+--
+-- Name: admin_vocabulary; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.admin_vocabulary AS (
+	job_states app_public.job_state[],
+	booking_states app_public.booking_state[],
+	sweeps text[]
+);
+
+--
+-- Name: TYPE admin_vocabulary; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.admin_vocabulary IS 'The lists the admin page offers as choices.';
+
+--
+-- Name: COLUMN admin_vocabulary.job_states; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.admin_vocabulary.job_states IS '@notNull
+Every job state, in the order of a job''s life.';
+
+--
+-- Name: COLUMN admin_vocabulary.booking_states; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.admin_vocabulary.booking_states IS '@notNull
+Every booking state: a booking''s life (requested, scheduled, active, ended), then the ways it stops early.';
+
+--
+-- Name: COLUMN admin_vocabulary.sweeps; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.admin_vocabulary.sweeps IS '@notNull
+The sweeps `runSweep` accepts.';
 
 --
 -- Name: job; Type: TYPE; Schema: app_public; Owner: -
@@ -592,7 +629,9 @@ CREATE FUNCTION app_hidden.booking_event_actor(id bigint) RETURNS text
     AS $$
   select case
     when v.role = 'admin' then e.actor
-    when e.actor like 'user:%' and e.actor not in ('user:' || b.student_id, 'user:' || b.tutor_id) then 'admin'
+    when (app_private.actor_parts(e.actor)).kind = 'user'
+      and e.actor not in (app_private.actor('user', b.student_id::text), app_private.actor('user', b.tutor_id::text))
+      then app_private.actor('admin')
     else e.actor
   end
   from app_public.booking_events e
@@ -616,15 +655,16 @@ CREATE FUNCTION app_hidden.booking_event_actor_name(id bigint) RETURNS text
     SET search_path TO 'pg_catalog'
     AS $_$
   select case
-    when a.actor ~ '^user:[0-9a-f-]{36}$' then coalesce(
-      (select u.name from app_public.users u where u.id = substr(a.actor, 6)::uuid), a.actor)
-    when a.actor = 'admin' then 'an admin'
-    when a.actor like 'job:%' then 'the ' || substr(a.actor, 5) || ' job'
-    when a.actor like 'sweep:%' then 'the ' || substr(a.actor, 7) || ' sweep'
-    when a.actor like 'sql:%' then 'database user ' || substr(a.actor, 5)
+    when p.kind = 'user' and p.subject ~ '^[0-9a-f-]{36}$' then coalesce(
+      (select u.name from app_public.users u where u.id = p.subject::uuid), a.actor)
+    when p.kind = 'admin' and p.subject is null then 'an admin'
+    when p.kind = 'job' then 'the ' || p.subject || ' job'
+    when p.kind = 'sweep' then 'the ' || p.subject || ' sweep'
+    when p.kind = 'sql' then 'database user ' || p.subject
     else a.actor
   end
   from (select app_hidden.booking_event_actor(booking_event_actor_name.id) as actor) a
+  cross join lateral app_private.actor_parts(a.actor) p
   where a.actor is not null
 $_$;
 
@@ -937,6 +977,50 @@ $$;
 --
 
 COMMENT ON FUNCTION app_hidden.user_phone(id uuid) IS 'The user''s phone, for the user themself and admins; null for anyone else.';
+
+--
+-- Name: actor(text, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.actor(kind text, subject text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if kind = 'admin' and subject is null then
+    return 'admin';
+  elsif kind in ('user', 'job', 'sweep', 'sql') and subject <> '' then
+    return kind || ':' || subject;
+  end if;
+  raise exception 'no actor is a % named "%" (user, job, sweep or sql with a name; admin without)', kind, subject
+    using errcode = 'BADIN';
+end;
+$$;
+
+--
+-- Name: FUNCTION actor(kind text, subject text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.actor(kind text, subject text) IS 'An actor as booking_events records it: user:<id>, job:<task>, sweep:<task>, sql:<database user>, or admin.';
+
+--
+-- Name: actor_parts(text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.actor_parts(actor text, OUT kind text, OUT subject text) RETURNS record
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select case when p.colon > 0 then left(actor, p.colon - 1) else actor end,
+         case when p.colon > 0 then substr(actor, p.colon + 1) end
+  from (select strpos(actor, ':') as colon) p
+$$;
+
+--
+-- Name: FUNCTION actor_parts(actor text, OUT kind text, OUT subject text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.actor_parts(actor text, OUT kind text, OUT subject text) IS 'An actor read back into its kind (user, job, sweep, sql, admin) and subject (the id or name; null for admin).';
 
 --
 -- Name: add_jobs(graphile_worker.job_spec[]); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1403,7 +1487,7 @@ COMMENT ON FUNCTION app_private.deadline_instant(booking app_public.bookings, de
 -- Name: fire_booking_timer(uuid, app_public.booking_state, text); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text) RETURNS text
+CREATE FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text) RETURNS text
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
     AS $$
@@ -1427,29 +1511,29 @@ begin
   if now() < app_private.deadline_instant(v_booking, v_deadline) + app_private.deadline_grace(v_deadline) then
     return 'not due';
   end if;
-  perform app_private.transition_booking(v_booking.id, to_state, actor);
+  perform app_private.transition_booking(v_booking.id, to_state, app_private.actor('job', task));
   return 'moved';
 end;
 $$;
 
 --
--- Name: FUNCTION fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text); Type: COMMENT; Schema: app_private; Owner: -
+-- Name: FUNCTION fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text) IS 'Runs one exact-time transition if it is still due; idempotent.';
+COMMENT ON FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text) IS 'Runs one exact-time transition if it is still due; idempotent.';
 
 --
--- Name: fire_timer(text, timestamp with time zone, integer, text, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: fire_timer(text, timestamp with time zone, integer, boolean); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.fire_timer(task text, instant timestamp with time zone, batch_size integer, actor text, wait boolean, OUT moved integer, OUT waiting boolean) RETURNS record
+CREATE FUNCTION app_private.fire_timer(task text, instant timestamp with time zone, batch_size integer, wait boolean, OUT moved integer, OUT waiting boolean) RETURNS record
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
     AS $$
 declare
   v_deadline app_private.booking_deadlines := app_private.booking_deadline_of(task);
 begin
-  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait, actor);
+  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait, app_private.actor('job', task));
   waiting := app_private.bookings_at_deadline(v_deadline, instant);
   if wait and waiting then
     -- Still waiting after every due one moved: their deadline is later than this run. Set the
@@ -1461,10 +1545,10 @@ end;
 $$;
 
 --
--- Name: FUNCTION fire_timer(task text, instant timestamp with time zone, batch_size integer, actor text, wait boolean, OUT moved integer, OUT waiting boolean); Type: COMMENT; Schema: app_private; Owner: -
+-- Name: FUNCTION fire_timer(task text, instant timestamp with time zone, batch_size integer, wait boolean, OUT moved integer, OUT waiting boolean); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.fire_timer(task text, instant timestamp with time zone, batch_size integer, actor text, wait boolean, OUT moved integer, OUT waiting boolean) IS 'Runs an instant timer: moves the bookings of its deadline due at that instant, set-wise; idempotent.';
+COMMENT ON FUNCTION app_private.fire_timer(task text, instant timestamp with time zone, batch_size integer, wait boolean, OUT moved integer, OUT waiting boolean) IS 'Runs an instant timer: moves the bookings of its deadline due at that instant, set-wise; idempotent.';
 
 --
 -- Name: give_up_job(bigint); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1557,6 +1641,39 @@ $$;
 COMMENT ON FUNCTION app_private.no_deadline_column(name text) IS 'Refuses a deadline column booking_time does not know.';
 
 --
+-- Name: notification_job_key(uuid); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.notification_job_key(id uuid) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+  select 'notification:' || id
+$$;
+
+--
+-- Name: FUNCTION notification_job_key(id uuid); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.notification_job_key(id uuid) IS 'The job key of a notification''s delivery: notification:<id>.';
+
+--
+-- Name: notification_job_spec(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) RETURNS graphile_worker.job_spec
+    LANGUAGE sql STABLE
+    AS $$
+  select ('send_notification', pg_catalog.json_build_object('notificationId', id), null, run_at, 25,
+    app_private.notification_job_key(id), null, null)::graphile_worker.job_spec
+$$;
+
+--
+-- Name: FUNCTION notification_job_spec(id uuid, run_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) IS 'The graphile-worker job spec of a notification''s delivery at run_at (send_notification, keyed notification:<id>).';
+
+--
 -- Name: prune_job_history(integer); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -1606,6 +1723,37 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.raise_booking_conflict(constraint_name text, starts_at timestamp with time zone, ends_at timestamp with time zone) IS 'Raises DUPRQ or OVLAP for an exclusion violation on app_public.bookings, by constraint.';
+
+--
+-- Name: record_notification_attempt(uuid, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.record_notification_attempt(id uuid, error text, retry_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if error is null then
+    update app_public.notifications n
+       set state = 'sent', sent_at = now(), attempts = n.attempts + 1, last_error = null
+     where n.id = record_notification_attempt.id;
+    return;
+  end if;
+  update app_public.notifications n
+     set attempts = n.attempts + 1, last_error = error,
+         state = case when retry_at is null then 'failed' else 'pending' end::app_public.notification_state
+   where n.id = record_notification_attempt.id;
+  if retry_at is not null then
+    perform graphile_worker.add_jobs(array[app_private.notification_job_spec(record_notification_attempt.id, retry_at)]);
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION record_notification_attempt(id uuid, error text, retry_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.record_notification_attempt(id uuid, error text, retry_at timestamp with time zone) IS 'Records a delivery attempt: sent (error null), or failed, retried at retry_at (its job moved there) or for good.';
 
 --
 -- Name: recover_dead_workers(interval); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1683,7 +1831,7 @@ begin
   for v_notification in
     select n.* from app_public.notifications n
     where n.state = 'pending' and n.run_at <= now()
-      and not exists (select 1 from graphile_worker._private_jobs j where j.key = 'notification:' || n.id)
+      and not exists (select 1 from graphile_worker._private_jobs j where j.key = app_private.notification_job_key(n.id))
     order by n.run_at limit batch_size
     for update skip locked
   loop
@@ -1850,13 +1998,7 @@ CREATE FUNCTION app_private.schedule_notification_job(notification app_public.no
     LANGUAGE sql
     SET search_path TO 'pg_catalog'
     AS $$
-  select graphile_worker.add_job(
-    'send_notification',
-    json_build_object('notificationId', notification.id),
-    run_at := notification.run_at,
-    job_key := 'notification:' || notification.id,
-    max_attempts := 25
-  );
+  select graphile_worker.add_jobs(array[app_private.notification_job_spec(notification.id, notification.run_at)]);
 $$;
 
 --
@@ -1900,21 +2042,40 @@ $$;
 COMMENT ON FUNCTION app_private.setting_interval(name text) IS 'A duration from app_private.settings.';
 
 --
--- Name: sweep_bookings(text, integer, text); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: sweep_bookings(text, integer); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.sweep_bookings(task text, batch_size integer, actor text) RETURNS integer
+CREATE FUNCTION app_private.sweep_bookings(task text, batch_size integer) RETURNS integer
     LANGUAGE sql
     SET search_path TO 'pg_catalog'
     AS $$
-  select app_private.move_due_bookings(app_private.booking_deadline_of(task), null, batch_size, false, actor)
+  select app_private.move_due_bookings(app_private.booking_deadline_of(task), null, batch_size, false,
+    app_private.actor('sweep', task))
 $$;
 
 --
--- Name: FUNCTION sweep_bookings(task text, batch_size integer, actor text); Type: COMMENT; Schema: app_private; Owner: -
+-- Name: FUNCTION sweep_bookings(task text, batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.sweep_bookings(task text, batch_size integer, actor text) IS 'One batch of a booking sweep: moves up to batch_size overdue bookings, skipping locked rows.';
+COMMENT ON FUNCTION app_private.sweep_bookings(task text, batch_size integer) IS 'One batch of a booking sweep: moves up to batch_size overdue bookings, skipping locked rows.';
+
+--
+-- Name: sweep_tasks(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.sweep_tasks() RETURNS text[]
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select array(select d.sweep_task from app_private.booking_deadlines d order by d.to_state)
+    || array['requeue_notifications', 'prune_job_history']
+$$;
+
+--
+-- Name: FUNCTION sweep_tasks(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.sweep_tasks() IS 'The crontab sweeps an admin may run now (runSweep), in the order the admin page offers them: one per booking deadline, then the housekeeping ones.';
 
 --
 -- Name: sync_timers(app_public.bookings[], app_public.bookings[]); Type: FUNCTION; Schema: app_private; Owner: -
@@ -2007,11 +2168,8 @@ begin
     returning x.id, x.run_at
   )
   select
-    (select array_agg('notification:' || p.id) from passed p),
-    (select array_agg(
-        ('send_notification', json_build_object('notificationId', u.id), null, u.run_at, 25, 'notification:' || u.id, null, null)::graphile_worker.job_spec
-        order by u.id)
-      from upserted u)
+    (select array_agg(app_private.notification_job_key(p.id)) from passed p),
+    (select array_agg(app_private.notification_job_spec(u.id, u.run_at) order by u.id) from upserted u)
     into v_gone, v_specs;
   perform app_private.add_jobs(v_specs);
   if v_gone is not null then
@@ -2027,7 +2185,7 @@ begin
       and x.booking_id = o.id and x.state = 'pending'
     returning x.id
   )
-  select array_agg('notification:' || c.id) into v_gone from cancelled c;
+  select array_agg(app_private.notification_job_key(c.id)) into v_gone from cancelled c;
   if v_gone is not null then
     perform app_private.remove_jobs(v_gone);
   end if;
@@ -2068,7 +2226,7 @@ CREATE FUNCTION app_private.tg_bookings__audit() RETURNS trigger
     SET search_path TO 'pg_catalog'
     AS $$
 declare
-  v_actor text := coalesce(nullif(current_setting('schoolbell.actor', true), ''), 'sql:' || session_user);
+  v_actor text := coalesce(nullif(current_setting('schoolbell.actor', true), ''), app_private.actor('sql', session_user));
   v_reason text := nullif(current_setting('schoolbell.reason', true), '');
 begin
   if tg_op = 'INSERT' then
@@ -2414,7 +2572,7 @@ begin
   if v_me.role <> 'admin' and v_me.id <> v_booking.tutor_id then
     raise exception 'only the tutor accepts a booking' using errcode = 'DENYD';
   end if;
-  return app_private.transition_booking(v_booking.id, 'scheduled', 'user:' || v_me.id);
+  return app_private.transition_booking(v_booking.id, 'scheduled', app_private.actor('user', v_me.id::text));
 end;
 $$;
 
@@ -2426,6 +2584,25 @@ COMMENT ON FUNCTION app_public.accept_booking(booking_id uuid) IS '@arg bookingI
 @resultFieldName booking
 @notNull
 The tutor accepts a requested booking: it becomes scheduled.';
+
+--
+-- Name: admin_vocabulary(); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.admin_vocabulary() RETURNS app_public.admin_vocabulary
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select (enum_range(null::app_public.job_state), enum_range(null::app_public.booking_state),
+    app_private.sweep_tasks())::app_public.admin_vocabulary
+  from app_hidden.require_admin() -- admins only: DENYD for anyone else
+$$;
+
+--
+-- Name: FUNCTION admin_vocabulary(); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.admin_vocabulary() IS 'Admins: the job states, the booking states and the sweeps, in the order the admin page offers them, from the SQL that defines each.';
 
 --
 -- Name: bookings_timers(app_public.bookings); Type: FUNCTION; Schema: app_public; Owner: -
@@ -2447,7 +2624,7 @@ begin
     from app_private.job_states s
     where s.key = v_key
        or s.key like 'booking:' || booking.id || ':%'
-       or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
+       or s.key in (select app_private.notification_job_key(n.id) from app_public.notifications n where n.booking_id = booking.id)
     order by s.run_at, s.id;
 end;
 $$;
@@ -2476,7 +2653,7 @@ begin
   if length(cancel_booking.reason) > 1000 then
     raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
   end if;
-  return app_private.transition_booking(v_booking.id, 'cancelled', 'user:' || v_me.id, nullif(btrim(cancel_booking.reason), ''));
+  return app_private.transition_booking(v_booking.id, 'cancelled', app_private.actor('user', v_me.id::text), nullif(btrim(cancel_booking.reason), ''));
 end;
 $$;
 
@@ -2548,7 +2725,7 @@ begin
     raise exception 'notification % is already %', v_notification.id, v_notification.state using errcode = 'ILLTR';
   end if;
   update app_public.notifications n set state = 'cancelled' where n.id = v_notification.id returning n.* into v_notification;
-  perform graphile_worker.remove_job('notification:' || v_notification.id);
+  perform graphile_worker.remove_job(app_private.notification_job_key(v_notification.id));
   return v_notification;
 end;
 $$;
@@ -2597,7 +2774,7 @@ begin
   if length(decline_booking.reason) > 1000 then
     raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
   end if;
-  return app_private.transition_booking(v_booking.id, 'declined', 'user:' || v_me.id, nullif(btrim(decline_booking.reason), ''));
+  return app_private.transition_booking(v_booking.id, 'declined', app_private.actor('user', v_me.id::text), nullif(btrim(decline_booking.reason), ''));
 end;
 $$;
 
@@ -2815,7 +2992,7 @@ begin
   if v_subject = '' or length(v_subject) > 200 then
     raise exception 'subject must have 1 to 200 characters (got %)', length(v_subject) using errcode = 'BADIN';
   end if;
-  perform app_private.set_actor('user:' || v_me.id);
+  perform app_private.set_actor(app_private.actor('user', v_me.id::text));
   begin
     insert into app_public.bookings (student_id, tutor_id, subject, starts_at, ends_at)
     values (v_me.id, request_booking.tutor_id, v_subject, request_booking.starts_at, request_booking.ends_at)
@@ -2859,7 +3036,7 @@ begin
       using errcode = 'ILLTR';
   end if;
   perform app_private.check_session_times(reschedule_booking.starts_at, reschedule_booking.ends_at);
-  perform app_private.set_actor('user:' || v_me.id);
+  perform app_private.set_actor(app_private.actor('user', v_me.id::text));
   begin
     update app_public.bookings b
       set starts_at = reschedule_booking.starts_at, ends_at = reschedule_booking.ends_at
@@ -2960,10 +3137,8 @@ declare
   v_me app_public.users := app_hidden.require_admin();
   v_id bigint;
 begin
-  perform 1 from app_private.sweeps s where s.task = run_sweep.task;
-  if not found then
-    raise exception 'no sweep named "%" (%)', run_sweep.task,
-      (select string_agg(s.task, ', ' order by s.task) from app_private.sweeps s)
+  if not run_sweep.task = any (app_private.sweep_tasks()) then
+    raise exception 'no sweep named "%" (%)', run_sweep.task, array_to_string(app_private.sweep_tasks(), ', ')
       using errcode = 'BADIN';
   end if;
   select (graphile_worker.add_job(run_sweep.task, '{}'::json, run_at := now(), job_key := 'sweep:' || run_sweep.task)).id
@@ -2976,10 +3151,10 @@ $$;
 -- Name: FUNCTION run_sweep(task text); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.run_sweep(task text) IS '@arg task: The sweep to run.
+COMMENT ON FUNCTION app_public.run_sweep(task text) IS '@arg task: The sweep to run, one of `adminVocabulary.sweeps`.
 @resultFieldName job
 @notNull
-Admins: run a sweep now: a booking sweep (one per timed move, named <what>_sweep), requeue_notifications or prune_job_history. Any other name is refused (BADIN) with the list.';
+Admins: run a sweep now.';
 
 --
 -- Name: schedule_notification(uuid, app_public.notification_channel, text, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
@@ -3675,27 +3850,6 @@ CREATE VIEW app_private.sweep_status AS
 --
 
 COMMENT ON VIEW app_private.sweep_status IS 'Each crontab entry: its schedule, last success, pending job (ticks folded into it), since when a run has been due and how overdue it is. A running sweep counts as overdue once it runs longer than its period.';
-
---
--- Name: sweeps; Type: VIEW; Schema: app_private; Owner: -
---
-
-CREATE VIEW app_private.sweeps AS
- SELECT d.sweep_task AS task,
-    d.from_state,
-    d.to_state
-   FROM app_private.booking_deadlines d
-UNION ALL
- SELECT h.task,
-    NULL::app_public.booking_state AS from_state,
-    NULL::app_public.booking_state AS to_state
-   FROM ( VALUES ('requeue_notifications'::text), ('prune_job_history'::text)) h(task);
-
---
--- Name: VIEW sweeps; Type: COMMENT; Schema: app_private; Owner: -
---
-
-COMMENT ON VIEW app_private.sweeps IS 'The sweeps there are (run_sweep accepts these): one per booking deadline, with the move it makes, and the housekeeping ones.';
 
 --
 -- Name: time_zones; Type: TABLE; Schema: app_private; Owner: -
@@ -4624,6 +4778,18 @@ REVOKE ALL ON FUNCTION app_hidden.user_phone(id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.user_phone(id uuid) TO schoolbell_visitor;
 
 --
+-- Name: FUNCTION actor(kind text, subject text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.actor(kind text, subject text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION actor_parts(actor text, OUT kind text, OUT subject text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.actor_parts(actor text, OUT kind text, OUT subject text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION add_jobs(specs graphile_worker.job_spec[]); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -4684,16 +4850,16 @@ REVOKE ALL ON FUNCTION app_private.deadline_grace(deadline app_private.booking_d
 REVOKE ALL ON FUNCTION app_private.deadline_instant(booking app_public.bookings, deadline app_private.booking_deadlines) FROM PUBLIC;
 
 --
--- Name: FUNCTION fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text) FROM PUBLIC;
 
 --
--- Name: FUNCTION fire_timer(task text, instant timestamp with time zone, batch_size integer, actor text, wait boolean, OUT moved integer, OUT waiting boolean); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION fire_timer(task text, instant timestamp with time zone, batch_size integer, wait boolean, OUT moved integer, OUT waiting boolean); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.fire_timer(task text, instant timestamp with time zone, batch_size integer, actor text, wait boolean, OUT moved integer, OUT waiting boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.fire_timer(task text, instant timestamp with time zone, batch_size integer, wait boolean, OUT moved integer, OUT waiting boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION give_up_job(job_id bigint); Type: ACL; Schema: app_private; Owner: -
@@ -4720,6 +4886,18 @@ REVOKE ALL ON FUNCTION app_private.move_due_bookings(deadline app_private.bookin
 REVOKE ALL ON FUNCTION app_private.no_deadline_column(name text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION notification_job_key(id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.notification_job_key(id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION notification_job_spec(id uuid, run_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION prune_job_history(batch_size integer); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -4730,6 +4908,12 @@ REVOKE ALL ON FUNCTION app_private.prune_job_history(batch_size integer) FROM PU
 --
 
 REVOKE ALL ON FUNCTION app_private.raise_booking_conflict(constraint_name text, starts_at timestamp with time zone, ends_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION record_notification_attempt(id uuid, error text, retry_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.record_notification_attempt(id uuid, error text, retry_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION recover_dead_workers(dead_after interval); Type: ACL; Schema: app_private; Owner: -
@@ -4846,10 +5030,16 @@ REVOKE ALL ON FUNCTION app_private.set_actor(actor text, reason text) FROM PUBLI
 REVOKE ALL ON FUNCTION app_private.setting_interval(name text) FROM PUBLIC;
 
 --
--- Name: FUNCTION sweep_bookings(task text, batch_size integer, actor text); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION sweep_bookings(task text, batch_size integer); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.sweep_bookings(task text, batch_size integer, actor text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.sweep_bookings(task text, batch_size integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION sweep_tasks(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.sweep_tasks() FROM PUBLIC;
 
 --
 -- Name: FUNCTION sync_timers(after app_public.bookings[], before app_public.bookings[]); Type: ACL; Schema: app_private; Owner: -
@@ -4941,6 +5131,13 @@ REVOKE ALL ON FUNCTION app_private.write_crontab(entries json) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app_public.accept_booking(booking_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.accept_booking(booking_id uuid) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION admin_vocabulary(); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.admin_vocabulary() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.admin_vocabulary() TO schoolbell_visitor;
 
 --
 -- Name: FUNCTION bookings_timers(booking app_public.bookings); Type: ACL; Schema: app_public; Owner: -

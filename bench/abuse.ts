@@ -7,9 +7,10 @@ import { Worker } from 'node:worker_threads';
 import { parseConfig } from '../src/config.ts';
 import { signToken } from '../src/http/auth.ts';
 import { HEAVY_COST, type Limits } from '../src/http/limits.ts';
-import { postGraphql } from '../test/helpers/graphql.ts';
+import { postAs } from '../support/graphql.ts';
+import { spawnRole } from '../support/processes.ts';
 import type { AttackerOptions } from './attacker.ts';
-import { freshDatabase, people, spawnService, summarize, table } from './lib.ts';
+import { freshDatabase, people, summarize, table } from './lib.ts';
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION_MS = Number(process.env.BENCH_ABUSE_SECONDS ?? 15) * 1000;
@@ -59,11 +60,6 @@ const LIMIT_ENV = Object.fromEntries(
   ),
 );
 
-async function post(url: string, token: string, query: string) {
-  const { body } = await postGraphql(url, query, {}, { authorization: `Bearer ${token}` });
-  if (body.errors) throw new Error(body.errors[0]?.message);
-}
-
 /** readAtRate sends the normal query at RATE per second for DURATION_MS (open loop), by turns. */
 async function readAtRate(url: string, tokens: string[]) {
   const latencies: number[] = [];
@@ -76,7 +72,7 @@ async function readAtRate(url: string, tokens: string[]) {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const sent = performance.now();
     inflight.push(
-      post(url, tokens[i % tokens.length] as string, NORMAL).then(
+      postAs(url, tokens[i % tokens.length] as string, NORMAL).then(
         () => void latencies.push(performance.now() - sent),
         (error: Error) => void errors.push(error.message),
       ),
@@ -178,16 +174,16 @@ export async function abuse(): Promise<string> {
     let timings: Array<[string, number]> = [];
     let worst = '';
     for (const [name, serverEnv] of servers) {
-      const server = await spawnService('server', serverEnv);
+      const server = await spawnRole('server', serverEnv);
       try {
         if (!worst) {
-          // The slowest candidate, alone, is the heavy attack (post throws on any error).
+          // The slowest candidate, alone, is the heavy attack (postAs throws on any error).
           for (const [candidate, query] of Object.entries(heavy)) {
             // As an attacker, who sees 2,000 bookings: the tutor sees fewer.
             const attacker = attackers[0] as string;
-            await post(server.url, attacker, query);
+            await postAs(server.url, attacker, query);
             const started = performance.now();
-            for (let i = 0; i < 3; i++) await post(server.url, attacker, query);
+            for (let i = 0; i < 3; i++) await postAs(server.url, attacker, query);
             timings.push([candidate, (performance.now() - started) / 3]);
           }
           timings = timings.sort((x, y) => y[1] - x[1]);
@@ -198,7 +194,7 @@ export async function abuse(): Promise<string> {
           [`light: ${rows} rows, cost under ${HEAVY_COST}`, light],
         ];
         // Warm up: plans for every operation, not counted (the tutor sees none of these rows).
-        for (const [, query] of attacks) await post(server.url, warmer, query);
+        for (const [, query] of attacks) await postAs(server.url, warmer, query);
         await readAtRate(server.url, readers);
         const calm = await measure(server.url, readers, [], '');
         results.push({ server: name, reader: 'alone', phase: calm });

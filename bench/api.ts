@@ -2,8 +2,9 @@
 // over HTTP, with the timers and reminders they schedule, against the same mutations with job
 // scheduling switched off (booking_timers = off). Scenario 5: the bookings list at a fixed rate.
 import { signToken } from '../src/http/auth.ts';
-import { postGraphql } from '../test/helpers/graphql.ts';
-import { freshDatabase, people, spawnService, summarize, table } from './lib.ts';
+import { postAs } from '../support/graphql.ts';
+import { spawnRole } from '../support/processes.ts';
+import { freshDatabase, people, summarize, table } from './lib.ts';
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION_MS = Number(process.env.BENCH_API_SECONDS ?? 15) * 1000;
@@ -16,15 +17,9 @@ const REQUEST = `mutation ($tutorId: UUID!, $startsAt: Datetime!, $endsAt: Datet
 const ACCEPT =
   'mutation ($id: UUID!) { acceptBooking(input: { bookingId: $id }) { booking { state } } }';
 
-async function post(url: string, token: string, query: string, variables: Record<string, unknown>) {
-  const { body } = await postGraphql(url, query, variables, { authorization: `Bearer ${token}` });
-  if (body.errors) throw new Error(body.errors[0]?.message);
-  return body.data as Record<string, { booking: { id: string } }>;
-}
-
 /** startApiServer runs `schoolbell server` in production mode against the database. */
 function startApiServer(url: string) {
-  return spawnService('server', {
+  return spawnRole('server', {
     DATABASE_URL: url,
     JWT_SECRET: SECRET,
     NODE_ENV: 'production',
@@ -59,14 +54,13 @@ async function pairsPerSecond(timers: boolean): Promise<number> {
             const k = next++;
             const startsAt = new Date(base + k * 3_600_000);
             const tutor = k % tutors.length;
-            const made = await post(server.url, studentToken, REQUEST, {
+            const made = await postAs(server.url, studentToken, REQUEST, {
               tutorId: tutors[tutor],
               startsAt: startsAt.toISOString(),
               endsAt: new Date(startsAt.getTime() + 1_800_000).toISOString(),
             });
-            await post(server.url, tutorTokens[tutor] as string, ACCEPT, {
-              id: made.requestBooking?.booking.id,
-            });
+            const { booking } = made.requestBooking as { booking: { id: string } };
+            await postAs(server.url, tutorTokens[tutor] as string, ACCEPT, { id: booking.id });
             pairs++;
           }
         }),
@@ -128,7 +122,7 @@ export async function reads(): Promise<string> {
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         const sent = performance.now();
         inflight.push(
-          post(server.url, token, query, {}).then(
+          postAs(server.url, token, query).then(
             () => void latencies.push(performance.now() - sent),
             (error: Error) => void errors.push(error.message),
           ),

@@ -5,7 +5,7 @@
 // the same sweep with the timers switched off, on 10,000-booking samples in the same run.
 import type pg from 'pg';
 import { sweepBatch } from '../src/db/queries.ts';
-import { adrLoop, freshDatabase, people, table } from './lib.ts';
+import { adrLoop, freshDatabase, overdue, table } from './lib.ts';
 
 const N = Number(process.env.BENCH_BACKLOG_N ?? 100_000);
 const SAMPLE = Number(process.env.BENCH_BACKLOG_SAMPLE ?? 10_000);
@@ -16,22 +16,6 @@ const BATCH = Number(process.env.BENCH_BACKLOG_BATCH ?? 500);
 // generic on the sweep's connections, and a scan of the jobs table in each add_jobs.
 const PLAN = process.env.BENCH_BACKLOG_PLAN === 'auto' ? 'auto' : 'schoolbell';
 
-/** overdue inserts n overdue scheduled sessions for one tutor, back to back in the past, without timers. */
-async function overdue(pool: pg.Pool, n: number, timers: 'on' | 'off'): Promise<void> {
-  const { student, tutors } = await people(pool, 1);
-  await pool.query("update app_private.settings set value = 'off' where name = 'booking_timers'");
-  await pool.query(
-    `insert into app_public.bookings (student_id, tutor_id, subject, state, starts_at, ends_at, expires_at)
-     select $1, $2, 'Bench', 'scheduled', now() - i * interval '1 hour', now() - i * interval '1 hour' + interval '30 minutes', now()
-     from generate_series(1, $3) i`,
-    [student, tutors[0], n],
-  );
-  await pool.query("update app_private.settings set value = $1 where name = 'booking_timers'", [
-    timers,
-  ]);
-  await pool.query('vacuum analyze app_public.bookings');
-}
-
 /** sweepAll runs the sweep until a batch comes back short; returns the seconds each window took. */
 async function sweepAll(pool: pg.Pool): Promise<{ moved: number; windows: number[] }> {
   const windows: number[] = [];
@@ -39,7 +23,7 @@ async function sweepAll(pool: pg.Pool): Promise<{ moved: number; windows: number
   let windowStart = process.hrtime.bigint();
   let windowMoved = 0;
   for (;;) {
-    const batch = await sweepBatch(pool, 'start_sessions_sweep', BATCH, 'sweep:bench');
+    const batch = await sweepBatch(pool, 'start_sessions_sweep', BATCH);
     moved += batch;
     windowMoved += batch;
     if (windowMoved >= WINDOW || batch < BATCH) {

@@ -6,16 +6,9 @@
 // single sessions, each at an instant of its own, on the same worker.
 import pg from 'pg';
 import { sweepBatch } from '../src/db/queries.ts';
-import { waitUntil } from '../test/helpers/waiting.ts';
-import {
-  type BenchDatabase,
-  freshDatabase,
-  people,
-  sleep,
-  spawnService,
-  summarize,
-  table,
-} from './lib.ts';
+import { spawnRole } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
+import { type BenchDatabase, freshDatabase, people, sleep, summarize, table } from './lib.ts';
 
 const N = Number(process.env.BENCH_BURST_N ?? 5000);
 const SINGLES = Number(process.env.BENCH_BURST_SINGLES ?? 100);
@@ -136,7 +129,7 @@ async function run(
 > {
   const { db, student, tutors } = await setUp(timers);
   const service = worker
-    ? await spawnService('worker', {
+    ? await spawnRole('worker', {
         DATABASE_URL: db.url,
         LOG_LEVEL: 'warn',
         END_GRACE: GRACE,
@@ -243,7 +236,7 @@ export async function burst(): Promise<string> {
       let queries = await untilDbTime(db, at);
       for (;;) {
         queries++;
-        if ((await sweepBatch(db.pool, task, BATCH, 'sweep:bench')) < BATCH) break;
+        if ((await sweepBatch(db.pool, task, BATCH)) < BATCH) break;
       }
       return queries + (await waitForAll(db, to));
     },

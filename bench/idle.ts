@@ -14,7 +14,8 @@
 // so do a replica's connections. A control above zero means a busy cluster and inflated
 // numbers: run this alone.
 import pg from 'pg';
-import { type BenchDatabase, freshDatabase, serverUrl, sleep, spawnService, table } from './lib.ts';
+import { spawnRole } from '../support/processes.ts';
+import { type BenchDatabase, freshDatabase, serverUrl, sleep, table } from './lib.ts';
 
 const SETTLE_MS = Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 30) * 1000;
 const WINDOW_MS =
@@ -55,7 +56,7 @@ export async function idle(): Promise<string> {
       databases.push(db);
       // The bench's own connections to the database would count too: close them.
       await db.pool.end();
-      const service = await spawnService('start', {
+      const service = await spawnRole('start', {
         DATABASE_URL: db.url,
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',

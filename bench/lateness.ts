@@ -2,15 +2,9 @@
 // woken at run_at) against graphile-worker's default polling (the same timers, wake-up off)
 // and ADR-006 (no timers: the per-minute start_sessions_sweep alone), all in the same run.
 
-import { waitUntil } from '../test/helpers/waiting.ts';
-import {
-  type BenchDatabase,
-  freshDatabase,
-  people,
-  spawnService,
-  summarize,
-  table,
-} from './lib.ts';
+import { spawnRole } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
+import { type BenchDatabase, freshDatabase, people, summarize, table } from './lib.ts';
 
 const BOOKINGS = Number(process.env.BENCH_LATENESS_N ?? 2000);
 
@@ -46,7 +40,7 @@ export async function lateness(): Promise<string> {
         "update app_private.settings set value = $1 where name = 'booking_timers'",
         [variant.timers ? 'on' : 'off'],
       );
-      const worker = await spawnService('worker', {
+      const worker = await spawnRole('worker', {
         DATABASE_URL: db.url,
         LOG_LEVEL: 'warn',
         WORKER_CONCURRENCY: '10',

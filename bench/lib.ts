@@ -1,19 +1,16 @@
-// Shared pieces of the benchmarks: a fresh database per scenario, real service processes,
-// percentiles and tables.
-import { type ChildProcess, spawn } from 'node:child_process';
+// What only the benchmarks share: a fresh, migrated database per scenario, the people its
+// bookings need, ADR-006's loop, percentiles and tables. Processes, waiting and the GraphQL
+// client come from support/, as the tests' do.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { parseConfig } from '../src/config.ts';
 import { createPool } from '../src/db/db.ts';
 import { createLogger } from '../src/log.ts';
-import { root } from '../src/paths.ts';
 import { prepareDatabase } from '../src/service.ts';
-import { databaseUrl, withAdmin } from '../test/helpers/database.ts';
-import { freePort } from '../test/helpers/process.ts';
-import { waitUntil } from '../test/helpers/waiting.ts';
+import { databaseUrl, withAdmin } from '../support/database.ts';
 
+/** log is the benchmarks' own logger: warnings and worse, readable in a terminal. */
 export const log = createLogger({ logLevel: 'warn', logFormat: 'pretty' });
 
 /** serverUrl is the Postgres the benchmarks use: TEST_DATABASE_URL, DATABASE_URL, or the CI default. */
@@ -42,59 +39,6 @@ export async function freshDatabase(env: Record<string, string> = {}): Promise<B
     async drop() {
       if (!pool.ending) await pool.end();
       await withAdmin(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
-    },
-  };
-}
-
-/** Service is a running `schoolbell` process. */
-export interface Service {
-  readonly child: ChildProcess;
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-/** spawnService runs `node src/cli.ts <role>` as a process of its own, the way a user would, and waits until /readyz says ready. */
-export async function spawnService(role: string, env: Record<string, string>): Promise<Service> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'src', 'cli.ts'), role], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      LOG_FORMAT: 'json',
-      DOTENV_PATH: '/dev/null',
-      ...env,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  let tail = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-4000);
-  });
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  await waitUntil(
-    `${role} is ready`,
-    async () => {
-      if (exited) throw new Error(`${role} exited before it was ready:\n${tail}`);
-      return fetch(`${url}/readyz`).then(
-        (response) => response.ok,
-        () => false,
-      );
-    },
-    60_000,
-  );
-  return {
-    child,
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const done = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await done;
     },
   };
 }
@@ -144,6 +88,7 @@ export function table(
   return `${md.join('\n')}\n`;
 }
 
+/** format writes a number for a table: no decimals from 100 up, one from 10, two below. */
 export function format(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Math.abs(value) >= 100) return value.toFixed(0);
@@ -182,6 +127,26 @@ export async function people(
     [tutors],
   );
   return { student: (student.rows[0] as { id: string }).id, tutors: made.rows.map((r) => r.id) };
+}
+
+/**
+ * overdue inserts n overdue scheduled sessions for one tutor, back to back in the past, without
+ * timers (an outage, a bulk import, a restored backup), then sets booking_timers to `timers` for
+ * what happens next.
+ */
+export async function overdue(pool: pg.Pool, n: number, timers: 'on' | 'off'): Promise<void> {
+  const { student, tutors } = await people(pool, 1);
+  await pool.query("update app_private.settings set value = 'off' where name = 'booking_timers'");
+  await pool.query(
+    `insert into app_public.bookings (student_id, tutor_id, subject, state, starts_at, ends_at, expires_at)
+     select $1, $2, 'Bench', 'scheduled', now() - i * interval '1 hour', now() - i * interval '1 hour' + interval '30 minutes', now()
+     from generate_series(1, $3) i`,
+    [student, tutors[0], n],
+  );
+  await pool.query("update app_private.settings set value = $1 where name = 'booking_timers'", [
+    timers,
+  ]);
+  await pool.query('vacuum analyze app_public.bookings');
 }
 
 /**

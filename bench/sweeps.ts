@@ -1,39 +1,24 @@
 // Scenario 2: 100,000 overdue sessions with no timers (a restored backup). How long until the
 // sweep has started them all, against ADR-006's one transaction per booking with SELECT ... FOR
 // UPDATE NOWAIT? The ADR way is measured on a sample and compared by rate.
-import type pg from 'pg';
 import { sweepBatch } from '../src/db/queries.ts';
-import { adrLoop, freshDatabase, people, table } from './lib.ts';
+import { adrLoop, freshDatabase, overdue, table } from './lib.ts';
 
 const N = Number(process.env.BENCH_SWEEP_N ?? 100_000);
 const ADR_N = Number(process.env.BENCH_SWEEP_ADR_N ?? 10_000);
 const BATCH = 500;
 
-/** backlog inserts n overdue scheduled sessions for one tutor, back to back in the past, without timers. */
-async function backlog(pool: pg.Pool, n: number): Promise<void> {
-  const { student, tutors } = await people(pool, 1);
-  await pool.query("update app_private.settings set value = 'off' where name = 'booking_timers'");
-  await pool.query(
-    `insert into app_public.bookings (student_id, tutor_id, subject, state, starts_at, ends_at, expires_at)
-     select $1, $2, 'Bench', 'scheduled', now() - i * interval '1 hour', now() - i * interval '1 hour' + interval '30 minutes', now()
-     from generate_series(1, $3) i`,
-    [student, tutors[0], n],
-  );
-  await pool.query("update app_private.settings set value = 'on' where name = 'booking_timers'");
-  await pool.query('vacuum analyze app_public.bookings');
-}
-
 export async function sweeps(): Promise<string> {
   const ours = await freshDatabase();
   const adr = await freshDatabase();
   try {
-    await backlog(ours.pool, N);
-    await backlog(adr.pool, ADR_N);
+    await overdue(ours.pool, N, 'on');
+    await overdue(adr.pool, ADR_N, 'on');
 
     const started = process.hrtime.bigint();
     let moved = 0;
     for (;;) {
-      const batch = await sweepBatch(ours.pool, 'start_sessions_sweep', BATCH, 'sweep:bench');
+      const batch = await sweepBatch(ours.pool, 'start_sessions_sweep', BATCH);
       moved += batch;
       if (batch < BATCH) break;
     }

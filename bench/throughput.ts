@@ -10,16 +10,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { root } from '../src/paths.ts';
-import { waitUntil } from '../test/helpers/waiting.ts';
-import {
-  type BenchDatabase,
-  freshDatabase,
-  people,
-  rssMiB,
-  sleep,
-  spawnService,
-  table,
-} from './lib.ts';
+import { spawnRole } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
+import { type BenchDatabase, freshDatabase, people, rssMiB, sleep, table } from './lib.ts';
 
 const JOBS = Number(process.env.BENCH_THROUGHPUT_N ?? 5000);
 const CONCURRENCY = '10';
@@ -94,7 +87,7 @@ async function schoolbell(
   const db = await freshDatabase();
   try {
     const { student } = await people(db.pool, 1);
-    const service = await spawnService('start', {
+    const service = await spawnRole('start', {
       DATABASE_URL: db.url,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',

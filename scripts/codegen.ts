@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import { generate } from '@graphql-codegen/cli';
 import { codegenConfig, README_OPERATIONS } from '../docs/codegen/codegen.ts';
-import { readmeDocument } from '../test/helpers/readme.ts';
+import { readmeDocument } from '../support/readme.ts';
 
 await fs.writeFile(README_OPERATIONS, await readmeDocument());
 const files = await generate(codegenConfig(), true);

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { adminDir } from '../src/paths.ts';
-import { launchBrowser } from '../test/helpers/browser.ts';
+import { launchBrowser } from '../support/browser.ts';
 
 const SIZES = [16, 32, 48];
 

@@ -12,7 +12,7 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/db/embedded
 import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { databaseUrl, withAdmin } from '../test/helpers/database.ts';
+import { databaseUrl, withAdmin } from '../support/database.ts';
 
 const log = createLogger({ logLevel: 'warn', logFormat: 'pretty' });
 const template = `schoolbell_template_${process.pid}`;

@@ -11,15 +11,9 @@
 -- once, in its final form, in the file of its topic. From 0018 on, migrations are forward-only
 -- again, and one that replaces an earlier object names it in its header.
 --
--- Error codes our SQL raises on purpose (five letters; all are in src/db/errors.ts and the README):
---   LOGIN  not signed in
---   TOKEN  the token names no user, or a role that is not the user's
---   DENYD  signed in, but not allowed to do this
---   NTFND  no such row, or not one you may see
---   BADIN  a bad argument
---   ILLTR  an illegal booking state transition
---   OVLAP  the tutor already has a session at that time
---   DUPRQ  the student already has an open request with that tutor at an overlapping time
+-- Error codes our SQL raises on purpose: five letters, each one of the `domain` codes of
+-- ERROR_CODES in src/db/errors.ts, the one list (with their meanings; the README's Errors table
+-- lists the same). test/registries.test.ts fails on an errcode here that is not in it.
 --
 -- Comments are the GraphQL documentation; the smart tags in them (read by PostGraphile) are:
 --   @notNull   on a composite type's column or a function: the value is never null;

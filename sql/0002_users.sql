@@ -1,7 +1,9 @@
 -- Settings, shared helpers, users, and who the current request is.
 
 -- Settings the database needs (durations from the service's config). The service writes them
--- at startup; the defaults here match its defaults.
+-- at startup. This is the one place their rows and defaults are seeded; src/db/settings.ts
+-- (SETTINGS) is the registry of each row's default, variable and meaning, and
+-- test/registries.test.ts checks that the two agree.
 create table app_private.settings (
   name text primary key,
   value text not null,

@@ -6,8 +6,10 @@
 --   active    -> ended
 --   ended, expired, declined, cancelled are final.
 
+-- In the order of a booking's life, then the ways it stops early: the order the admin page
+-- shows them in (app_public.admin_vocabulary).
 create type app_public.booking_state as enum (
-  'requested', 'scheduled', 'active', 'ended', 'expired', 'declined', 'cancelled'
+  'requested', 'scheduled', 'active', 'ended', 'declined', 'cancelled', 'expired'
 );
 comment on type app_public.booking_state is E'@value requested: Asked for by the student, waiting for the tutor.\n@value scheduled: Accepted; waits for its start.\n@value active: The session is running.\n@value ended: The session is over (END_GRACE after its end).\n@value declined: The tutor said no.\n@value cancelled: Called off by either party before it started.\n@value expired: Nobody answered the request in time.\nWhere a booking is in its life.';
 
@@ -124,6 +126,38 @@ as $$
 $$;
 comment on function app_private.booking_transition_allowed(app_public.booking_state, app_public.booking_state) is
   'Whether the state machine allows moving a booking from one state to the other.';
+
+-- Who made a change, as booking_events.actor spells it: the one place the formats are composed
+-- and read. user:<id> is a person through the API, job:<task> an exact-time job, sweep:<task> a
+-- crontab sweep, sql:<database user> a change nobody named (someone at psql); `admin` is what a
+-- non-admin reads for an admin's user:<id> (app_hidden.booking_event_actor).
+create function app_private.actor(kind text, subject text default null) returns text
+  language plpgsql immutable
+  set search_path = pg_catalog
+as $$
+begin
+  if kind = 'admin' and subject is null then
+    return 'admin';
+  elsif kind in ('user', 'job', 'sweep', 'sql') and subject <> '' then
+    return kind || ':' || subject;
+  end if;
+  raise exception 'no actor is a % named "%" (user, job, sweep or sql with a name; admin without)', kind, subject
+    using errcode = 'BADIN';
+end;
+$$;
+comment on function app_private.actor(text, text) is
+  'An actor as booking_events records it: user:<id>, job:<task>, sweep:<task>, sql:<database user>, or admin.';
+
+create function app_private.actor_parts(actor text, out kind text, out subject text)
+  language sql immutable
+  set search_path = pg_catalog
+as $$
+  select case when p.colon > 0 then left(actor, p.colon - 1) else actor end,
+         case when p.colon > 0 then substr(actor, p.colon + 1) end
+  from (select strpos(actor, ':') as colon) p
+$$;
+comment on function app_private.actor_parts(text) is
+  'An actor read back into its kind (user, job, sweep, sql, admin) and subject (the id or name; null for admin).';
 
 -- A booking's time by the name of its column, for the columns a deadline may use (a deadline
 -- on another column adds it here). Plain SQL, so that Postgres inlines it into the set-wise
@@ -305,7 +339,7 @@ create function app_private.tg_bookings__audit() returns trigger
   set search_path = pg_catalog
 as $$
 declare
-  v_actor text := coalesce(nullif(current_setting('schoolbell.actor', true), ''), 'sql:' || session_user);
+  v_actor text := coalesce(nullif(current_setting('schoolbell.actor', true), ''), app_private.actor('sql', session_user));
   v_reason text := nullif(current_setting('schoolbell.reason', true), '');
 begin
   if tg_op = 'INSERT' then
@@ -415,7 +449,9 @@ create function app_hidden.booking_event_actor(id bigint) returns text
 as $$
   select case
     when v.role = 'admin' then e.actor
-    when e.actor like 'user:%' and e.actor not in ('user:' || b.student_id, 'user:' || b.tutor_id) then 'admin'
+    when (app_private.actor_parts(e.actor)).kind = 'user'
+      and e.actor not in (app_private.actor('user', b.student_id::text), app_private.actor('user', b.tutor_id::text))
+      then app_private.actor('admin')
     else e.actor
   end
   from app_public.booking_events e
@@ -434,15 +470,16 @@ create function app_hidden.booking_event_actor_name(id bigint) returns text
   set search_path = pg_catalog
 as $$
   select case
-    when a.actor ~ '^user:[0-9a-f-]{36}$' then coalesce(
-      (select u.name from app_public.users u where u.id = substr(a.actor, 6)::uuid), a.actor)
-    when a.actor = 'admin' then 'an admin'
-    when a.actor like 'job:%' then 'the ' || substr(a.actor, 5) || ' job'
-    when a.actor like 'sweep:%' then 'the ' || substr(a.actor, 7) || ' sweep'
-    when a.actor like 'sql:%' then 'database user ' || substr(a.actor, 5)
+    when p.kind = 'user' and p.subject ~ '^[0-9a-f-]{36}$' then coalesce(
+      (select u.name from app_public.users u where u.id = p.subject::uuid), a.actor)
+    when p.kind = 'admin' and p.subject is null then 'an admin'
+    when p.kind = 'job' then 'the ' || p.subject || ' job'
+    when p.kind = 'sweep' then 'the ' || p.subject || ' sweep'
+    when p.kind = 'sql' then 'database user ' || p.subject
     else a.actor
   end
   from (select app_hidden.booking_event_actor(booking_event_actor_name.id) as actor) a
+  cross join lateral app_private.actor_parts(a.actor) p
   where a.actor is not null
 $$;
 comment on function app_hidden.booking_event_actor_name(bigint) is

@@ -96,7 +96,7 @@ begin
   if v_subject = '' or length(v_subject) > 200 then
     raise exception 'subject must have 1 to 200 characters (got %)', length(v_subject) using errcode = 'BADIN';
   end if;
-  perform app_private.set_actor('user:' || v_me.id);
+  perform app_private.set_actor(app_private.actor('user', v_me.id::text));
   begin
     insert into app_public.bookings (student_id, tutor_id, subject, starts_at, ends_at)
     values (v_me.id, request_booking.tutor_id, v_subject, request_booking.starts_at, request_booking.ends_at)
@@ -121,7 +121,7 @@ begin
   if v_me.role <> 'admin' and v_me.id <> v_booking.tutor_id then
     raise exception 'only the tutor accepts a booking' using errcode = 'DENYD';
   end if;
-  return app_private.transition_booking(v_booking.id, 'scheduled', 'user:' || v_me.id);
+  return app_private.transition_booking(v_booking.id, 'scheduled', app_private.actor('user', v_me.id::text));
 end;
 $$;
 
@@ -139,7 +139,7 @@ begin
   if length(decline_booking.reason) > 1000 then
     raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
   end if;
-  return app_private.transition_booking(v_booking.id, 'declined', 'user:' || v_me.id, nullif(btrim(decline_booking.reason), ''));
+  return app_private.transition_booking(v_booking.id, 'declined', app_private.actor('user', v_me.id::text), nullif(btrim(decline_booking.reason), ''));
 end;
 $$;
 
@@ -157,7 +157,7 @@ begin
   if length(cancel_booking.reason) > 1000 then
     raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
   end if;
-  return app_private.transition_booking(v_booking.id, 'cancelled', 'user:' || v_me.id, nullif(btrim(cancel_booking.reason), ''));
+  return app_private.transition_booking(v_booking.id, 'cancelled', app_private.actor('user', v_me.id::text), nullif(btrim(cancel_booking.reason), ''));
 end;
 $$;
 
@@ -176,7 +176,7 @@ begin
       using errcode = 'ILLTR';
   end if;
   perform app_private.check_session_times(reschedule_booking.starts_at, reschedule_booking.ends_at);
-  perform app_private.set_actor('user:' || v_me.id);
+  perform app_private.set_actor(app_private.actor('user', v_me.id::text));
   begin
     update app_public.bookings b
       set starts_at = reschedule_booking.starts_at, ends_at = reschedule_booking.ends_at

@@ -84,21 +84,65 @@ create policy select_visible on app_public.notifications for select to schoolbel
 grant select (id, recipient_id, booking_id, lead, channel, message, run_at, state, attempts, sent_at, created_at, updated_at)
   on app_public.notifications to schoolbell_visitor;
 
--- Schedules (or moves) the job that delivers a notification, keyed by the notification.
+-- The job that delivers a notification, keyed by the notification: the one place its key
+-- (notification:<id>), task, payload and attempts are spelled. Plain SQL without a SET clause, so
+-- that Postgres inlines them into the set-wise queries of sql/0006_timers.sql; the built-ins they
+-- call are in pg_catalog, which is searched first whatever the search_path.
+create function app_private.notification_job_key(id uuid) returns text
+  language sql stable
+as $$
+  select 'notification:' || id
+$$;
+comment on function app_private.notification_job_key(uuid) is
+  'The job key of a notification''s delivery: notification:<id>.';
+
+create function app_private.notification_job_spec(id uuid, run_at timestamptz) returns graphile_worker.job_spec
+  language sql stable
+as $$
+  select ('send_notification', pg_catalog.json_build_object('notificationId', id), null, run_at, 25,
+    app_private.notification_job_key(id), null, null)::graphile_worker.job_spec
+$$;
+comment on function app_private.notification_job_spec(uuid, timestamptz) is
+  'The graphile-worker job spec of a notification''s delivery at run_at (send_notification, keyed notification:<id>).';
+
+-- Schedules (or moves) the job that delivers a notification (graphile_worker.add_job does the
+-- same with one spec).
 create function app_private.schedule_notification_job(notification app_public.notifications) returns void
   language sql volatile
   set search_path = pg_catalog
 as $$
-  select graphile_worker.add_job(
-    'send_notification',
-    json_build_object('notificationId', notification.id),
-    run_at := notification.run_at,
-    job_key := 'notification:' || notification.id,
-    max_attempts := 25
-  );
+  select graphile_worker.add_jobs(array[app_private.notification_job_spec(notification.id, notification.run_at)]);
 $$;
 comment on function app_private.schedule_notification_job(app_public.notifications) is
   'Adds or moves the send_notification job of a notification (job key notification:<id>).';
+
+-- What one delivery attempt records, in the sender's transaction (tasks/send_notification.ts): the
+-- notification sent (error null), or failed with its error, either to be retried at retry_at (it
+-- stays pending and its job moves there: the running job is superseded) or, without retry_at,
+-- for good.
+create function app_private.record_notification_attempt(id uuid, error text, retry_at timestamptz default null)
+  returns void
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+begin
+  if error is null then
+    update app_public.notifications n
+       set state = 'sent', sent_at = now(), attempts = n.attempts + 1, last_error = null
+     where n.id = record_notification_attempt.id;
+    return;
+  end if;
+  update app_public.notifications n
+     set attempts = n.attempts + 1, last_error = error,
+         state = case when retry_at is null then 'failed' else 'pending' end::app_public.notification_state
+   where n.id = record_notification_attempt.id;
+  if retry_at is not null then
+    perform graphile_worker.add_jobs(array[app_private.notification_job_spec(record_notification_attempt.id, retry_at)]);
+  end if;
+end;
+$$;
+comment on function app_private.record_notification_attempt(uuid, text, timestamptz) is
+  'Records a delivery attempt: sent (error null), or failed, retried at retry_at (its job moved there) or for good.';
 
 -- Notifications scheduled at runtime (an admin, or an agent acting as one): a message to a
 -- user through a channel at a time. The API can enqueue this one task only.
@@ -161,7 +205,7 @@ begin
     raise exception 'notification % is already %', v_notification.id, v_notification.state using errcode = 'ILLTR';
   end if;
   update app_public.notifications n set state = 'cancelled' where n.id = v_notification.id returning n.* into v_notification;
-  perform graphile_worker.remove_job('notification:' || v_notification.id);
+  perform graphile_worker.remove_job(app_private.notification_job_key(v_notification.id));
   return v_notification;
 end;
 $$;
@@ -201,7 +245,7 @@ begin
   for v_notification in
     select n.* from app_public.notifications n
     where n.state = 'pending' and n.run_at <= now()
-      and not exists (select 1 from graphile_worker._private_jobs j where j.key = 'notification:' || n.id)
+      and not exists (select 1 from graphile_worker._private_jobs j where j.key = app_private.notification_job_key(n.id))
     order by n.run_at limit batch_size
     for update skip locked
   loop

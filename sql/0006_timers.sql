@@ -151,10 +151,11 @@ $$;
 comment on function app_private.booking_deadline_of(text) is
   'The row of app_private.booking_deadlines whose timer or sweep a task is; BADIN for any other task.';
 
--- Moves the bookings whose deadline has come, in one statement, as actor. With an instant, those due at
--- that instant (a timer): without wait, up to batch_size of them, skipping rows others hold;
--- with wait, all of them, waiting for the rows others hold. Without an instant, up to batch_size
--- overdue ones, earliest first, skipping rows others hold (a sweep). Returns how many it moved.
+-- Moves the bookings whose deadline has come, in one statement, as actor. With an instant,
+-- those due at that instant (a timer): without wait, up to batch_size of them, skipping rows
+-- others hold; with wait, all of them, waiting for the rows others hold. Without an instant, up
+-- to batch_size overdue ones, earliest first, skipping rows others hold (a sweep). Returns how
+-- many it moved.
 create function app_private.move_due_bookings(
   deadline app_private.booking_deadlines, instant timestamptz, batch_size integer, wait boolean, actor text
 ) returns integer
@@ -276,11 +277,8 @@ begin
     returning x.id, x.run_at
   )
   select
-    (select array_agg('notification:' || p.id) from passed p),
-    (select array_agg(
-        ('send_notification', json_build_object('notificationId', u.id), null, u.run_at, 25, 'notification:' || u.id, null, null)::graphile_worker.job_spec
-        order by u.id)
-      from upserted u)
+    (select array_agg(app_private.notification_job_key(p.id)) from passed p),
+    (select array_agg(app_private.notification_job_spec(u.id, u.run_at) order by u.id) from upserted u)
     into v_gone, v_specs;
   perform app_private.add_jobs(v_specs);
   if v_gone is not null then
@@ -296,7 +294,7 @@ begin
       and x.booking_id = o.id and x.state = 'pending'
     returning x.id
   )
-  select array_agg('notification:' || c.id) into v_gone from cancelled c;
+  select array_agg(app_private.notification_job_key(c.id)) into v_gone from cancelled c;
   if v_gone is not null then
     perform app_private.remove_jobs(v_gone);
   end if;
@@ -349,7 +347,6 @@ create function app_private.fire_timer(
   task text,
   instant timestamptz,
   batch_size integer,
-  actor text,
   wait boolean,
   out moved integer,
   out waiting boolean
@@ -360,7 +357,7 @@ as $$
 declare
   v_deadline app_private.booking_deadlines := app_private.booking_deadline_of(task);
 begin
-  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait, actor);
+  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait, app_private.actor('job', task));
   waiting := app_private.bookings_at_deadline(v_deadline, instant);
   if wait and waiting then
     -- Still waiting after every due one moved: their deadline is later than this run. Set the
@@ -370,13 +367,14 @@ begin
   end if;
 end;
 $$;
-comment on function app_private.fire_timer(text, timestamptz, integer, text, boolean) is
+comment on function app_private.fire_timer(text, timestamptz, integer, boolean) is
   'Runs an instant timer: moves the bookings of its deadline due at that instant, set-wise; idempotent.';
 
 -- What an exact-time job does when it fires: move the booking if it is still in the state the
 -- timer was set for and the deadline has come. A late, repeated or superseded timer finds the
--- booking moved on (or its deadline moved later) and does nothing. Returns what happened.
-create function app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, actor text)
+-- booking moved on (or its deadline moved later) and does nothing. Audited as the job of task.
+-- Returns what happened.
+create function app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text)
   returns text
   language plpgsql volatile
   set search_path = pg_catalog
@@ -401,7 +399,7 @@ begin
   if now() < app_private.deadline_instant(v_booking, v_deadline) + app_private.deadline_grace(v_deadline) then
     return 'not due';
   end if;
-  perform app_private.transition_booking(v_booking.id, to_state, actor);
+  perform app_private.transition_booking(v_booking.id, to_state, app_private.actor('job', task));
   return 'moved';
 end;
 $$;
@@ -412,14 +410,15 @@ comment on function app_private.fire_booking_timer(uuid, app_public.booking_stat
 -- moves up to batch_size overdue bookings in one statement, skipping rows other transactions
 -- hold. Returns how many it moved; the caller repeats, one transaction per batch, until a batch
 -- comes back short.
-create function app_private.sweep_bookings(task text, batch_size integer, actor text)
+create function app_private.sweep_bookings(task text, batch_size integer)
   returns integer
   language sql volatile
   set search_path = pg_catalog
 as $$
-  select app_private.move_due_bookings(app_private.booking_deadline_of(task), null, batch_size, false, actor)
+  select app_private.move_due_bookings(app_private.booking_deadline_of(task), null, batch_size, false,
+    app_private.actor('sweep', task))
 $$;
-comment on function app_private.sweep_bookings(text, integer, text) is
+comment on function app_private.sweep_bookings(text, integer) is
   'One batch of a booking sweep: moves up to batch_size overdue bookings, skipping locked rows.';
 
 -- A task whose payload can never parse fails at once instead of being retried 25 times.

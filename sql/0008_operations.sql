@@ -471,16 +471,18 @@ end;
 $$;
 comment on function app_public.reschedule_job(bigint, timestamptz) is E'@arg id: The job to move.\n@arg runAt: When it should run.\n@resultFieldName job\n@notNull\nAdmins: move a job to another time. A booking timer run early finds its booking not yet due and does nothing.';
 
--- The sweeps an admin may run now: the booking sweeps, one per deadline
--- (app_private.booking_deadlines), and the housekeeping ones. The crontab schedules each.
-create view app_private.sweeps as
-select d.sweep_task as task, d.from_state, d.to_state
-from app_private.booking_deadlines d
-union all
-select h.task, null, null
-from (values ('requeue_notifications'), ('prune_job_history')) h(task);
-comment on view app_private.sweeps is
-  'The sweeps there are (run_sweep accepts these): one per booking deadline, with the move it makes, and the housekeeping ones.';
+-- The sweeps runSweep accepts, in the order the admin page offers them: the booking sweeps, one
+-- per row of app_private.booking_deadlines (in the order of the states they move bookings to),
+-- then the housekeeping ones. The one list of them in SQL (run_sweep, app_public.admin_vocabulary).
+create function app_private.sweep_tasks() returns text[]
+  language sql stable
+  set search_path = pg_catalog
+as $$
+  select array(select d.sweep_task from app_private.booking_deadlines d order by d.to_state)
+    || array['requeue_notifications', 'prune_job_history']
+$$;
+comment on function app_private.sweep_tasks() is
+  'The crontab sweeps an admin may run now (runSweep), in the order the admin page offers them: one per booking deadline, then the housekeeping ones.';
 
 create function app_public.run_sweep(task text) returns app_public.job
   language plpgsql volatile security definer
@@ -490,10 +492,8 @@ declare
   v_me app_public.users := app_hidden.require_admin();
   v_id bigint;
 begin
-  perform 1 from app_private.sweeps s where s.task = run_sweep.task;
-  if not found then
-    raise exception 'no sweep named "%" (%)', run_sweep.task,
-      (select string_agg(s.task, ', ' order by s.task) from app_private.sweeps s)
+  if not run_sweep.task = any (app_private.sweep_tasks()) then
+    raise exception 'no sweep named "%" (%)', run_sweep.task, array_to_string(app_private.sweep_tasks(), ', ')
       using errcode = 'BADIN';
   end if;
   select (graphile_worker.add_job(run_sweep.task, '{}'::json, run_at := now(), job_key := 'sweep:' || run_sweep.task)).id
@@ -501,7 +501,31 @@ begin
   return (select app_private.to_job(s) from app_private.job_states s where s.id = v_id);
 end;
 $$;
-comment on function app_public.run_sweep(text) is E'@arg task: The sweep to run.\n@resultFieldName job\n@notNull\nAdmins: run a sweep now: a booking sweep (one per timed move, named <what>_sweep), requeue_notifications or prune_job_history. Any other name is refused (BADIN) with the list.';
+comment on function app_public.run_sweep(text) is E'@arg task: The sweep to run, one of `adminVocabulary.sweeps`.\n@resultFieldName job\n@notNull\nAdmins: run a sweep now.';
+
+-- What the admin page offers as choices, asked of the SQL that defines each list rather than
+-- spelled again in the page (which cannot rely on introspection: it may be off).
+create type app_public.admin_vocabulary as (
+  job_states app_public.job_state[],
+  booking_states app_public.booking_state[],
+  sweeps text[]
+);
+comment on type app_public.admin_vocabulary is 'The lists the admin page offers as choices.';
+comment on column app_public.admin_vocabulary.job_states is E'@notNull\nEvery job state, in the order of a job''s life.';
+comment on column app_public.admin_vocabulary.booking_states is
+  E'@notNull\nEvery booking state: a booking''s life (requested, scheduled, active, ended), then the ways it stops early.';
+comment on column app_public.admin_vocabulary.sweeps is E'@notNull\nThe sweeps `runSweep` accepts.';
+
+create function app_public.admin_vocabulary() returns app_public.admin_vocabulary
+  language sql stable security definer
+  set search_path = pg_catalog
+as $$
+  select (enum_range(null::app_public.job_state), enum_range(null::app_public.booking_state),
+    app_private.sweep_tasks())::app_public.admin_vocabulary
+  from app_hidden.require_admin() -- admins only: DENYD for anyone else
+$$;
+comment on function app_public.admin_vocabulary() is
+  'Admins: the job states, the booking states and the sweeps, in the order the admin page offers them, from the SQL that defines each.';
 
 -- The admin page's pending jobs of a booking: the instant timer that will move it (the timer of
 -- its state at its deadline), its reminders' deliveries, and any job a DBA keyed to it by hand
@@ -522,7 +546,7 @@ begin
     from app_private.job_states s
     where s.key = v_key
        or s.key like 'booking:' || booking.id || ':%'
-       or s.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = booking.id)
+       or s.key in (select app_private.notification_job_key(n.id) from app_public.notifications n where n.booking_id = booking.id)
     order by s.run_at, s.id;
 end;
 $$;
@@ -539,4 +563,5 @@ grant execute on function app_public.retry_job(bigint) to schoolbell_visitor;
 grant execute on function app_public.cancel_job(bigint) to schoolbell_visitor;
 grant execute on function app_public.reschedule_job(bigint, timestamptz) to schoolbell_visitor;
 grant execute on function app_public.run_sweep(text) to schoolbell_visitor;
+grant execute on function app_public.admin_vocabulary() to schoolbell_visitor;
 grant execute on function app_public.bookings_timers(app_public.bookings) to schoolbell_visitor;

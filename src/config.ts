@@ -1,29 +1,15 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
-import { type Duration, isDuration, MAX_DURATION, parseDuration } from './duration.ts';
-
-/** TIMER_MAX bounds durations that become Node timers, which wait at most 2^31 - 1 ms (24.8 days). */
-const TIMER_MAX = '24 days';
-/** DEADLINE_MAX bounds durations added to a booking's or a request's times. */
-const DEADLINE_MAX = '365 days';
-
-const readDuration = (value: string, max: string): Duration => {
-  const duration = parseDuration(value);
-  if (duration.ms > parseDuration(max).ms)
-    throw new Error(`"${value}" is too long; at most ${max}`);
-  return duration;
-};
-
-const duration = (max = MAX_DURATION) =>
-  z.string().transform((value, ctx): Duration => {
-    try {
-      return readDuration(value, max);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
+import { settingRows, settingVariables } from './db/settings.ts';
+import {
+  DEADLINE_MAX,
+  type Duration,
+  durationSchema,
+  isDuration,
+  parseDuration,
+  TIMER_MAX,
+} from './duration.ts';
 
 const port = z.coerce
   .number({ error: 'must be a port number' })
@@ -35,24 +21,6 @@ const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
     message: 'must be a postgres:// URL, e.g. postgres://user@127.0.0.1:5432/schoolbell',
-  });
-
-const durationList = (max = MAX_DURATION) =>
-  z.string().transform((value, ctx): Duration[] => {
-    const parts = value
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== '');
-    const durations: Duration[] = [];
-    for (const part of parts) {
-      try {
-        durations.push(readDuration(part, max));
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }
-    return durations;
   });
 
 const httpUrl = z
@@ -129,25 +97,17 @@ const schema = z
       .default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
-    SHUTDOWN_TIMEOUT: duration(TIMER_MAX).default(parseDuration('30 seconds')),
+    SHUTDOWN_TIMEOUT: durationSchema(TIMER_MAX).default(parseDuration('30 seconds')),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    TOKEN_MAX_TTL: duration(DEADLINE_MAX).default(parseDuration('24 hours')),
-    REQUEST_TTL: duration(DEADLINE_MAX).default(parseDuration('24 hours')),
-    END_GRACE: duration(DEADLINE_MAX).default(parseDuration('10 minutes')),
-    REMINDER_LEADS: durationList(DEADLINE_MAX).default([
-      parseDuration('24 hours'),
-      parseDuration('15 minutes'),
-    ]),
-    REMINDER_CHANNEL: z.enum(['log', 'webhook', 'email']).default('log'),
+    TOKEN_MAX_TTL: durationSchema(DEADLINE_MAX).default(parseDuration('24 hours')),
     WEBHOOK_URL: httpUrl.optional(),
     WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     SMTP_URL: smtpUrl.optional(),
     SMTP_FROM: z.string().min(3).default('schoolbell <reminders@schoolbell.invalid>'),
     NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(5),
-    NOTIFICATION_RETRY_DELAY: duration('1 hour').default(parseDuration('10 seconds')),
+    NOTIFICATION_RETRY_DELAY: durationSchema('1 hour').default(parseDuration('10 seconds')),
     SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(500),
-    WORKER_POLL_INTERVAL: duration(TIMER_MAX).default(parseDuration('10 seconds')),
-    WORKER_DEAD_AFTER: duration(TIMER_MAX).default(parseDuration('1 minute')),
+    WORKER_POLL_INTERVAL: durationSchema(TIMER_MAX).default(parseDuration('10 seconds')),
     WORKER_WAKEUP: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     WORKER_LOCAL_QUEUE_SIZE: z.coerce
       .number({ error: 'must be a number' })
@@ -167,10 +127,9 @@ const schema = z
         }
       })
       .default(parseDuration('0 seconds')),
-    JOB_HISTORY_RETENTION: duration().default(parseDuration('14 days')),
-    BOOKING_HORIZON: duration()
-      .refine((horizon) => horizon.ms >= 60_000, { message: 'must be at least 1 minute' })
-      .default(parseDuration('365 days')),
+    // The settings the SQL reads (app_private.settings): variable, parser and default are
+    // src/db/settings.ts's registry.
+    ...settingVariables(),
     // HTTP hardening: GraphQL cost limits, rate limit, introspection, the ops address.
     GRAPHQL_MAX_DEPTH: count(2, 100).default(10),
     GRAPHQL_MAX_ALIASES: count(0, 1000).default(15),
@@ -179,7 +138,7 @@ const schema = z
     GRAPHQL_DEFAULT_PAGE_SIZE: count(1, 100_000).default(100),
     GRAPHQL_MAX_PAGE_SIZE: count(1, 100_000).default(1000),
     GRAPHQL_MAX_OFFSET: count(0, 10_000_000).default(10_000),
-    GRAPHQL_STATEMENT_TIMEOUT: duration().default(parseDuration('5 seconds')),
+    GRAPHQL_STATEMENT_TIMEOUT: durationSchema().default(parseDuration('5 seconds')),
     GRAPHQL_RATE_LIMIT: rateLimit().default({ requests: 300, seconds: 60, text: '300/minute' }),
     GRAPHQL_INTROSPECTION: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
     OPS_HOST: z.string().min(1).optional(),
@@ -214,13 +173,6 @@ const schema = z
         code: 'custom',
         path: ['SMTP_URL'],
         message: 'is required when REMINDER_CHANNEL=email',
-      });
-    }
-    if (env.WORKER_DEAD_AFTER.ms < 1_000) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['WORKER_DEAD_AFTER'],
-        message: 'must be at least 1 second',
       });
     }
     // The local queue fetches for all the workers at once: smaller than the workers it feeds,
@@ -283,10 +235,6 @@ const schema = z
       shutdownTimeout: env.SHUTDOWN_TIMEOUT,
       jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
       tokenMaxTtl: env.TOKEN_MAX_TTL,
-      requestTtl: env.REQUEST_TTL,
-      endGrace: env.END_GRACE,
-      reminderLeads: env.REMINDER_LEADS,
-      reminderChannel: env.REMINDER_CHANNEL,
       webhookUrl: env.WEBHOOK_URL,
       webhookSecret: env.WEBHOOK_SECRET,
       smtpUrl: env.SMTP_URL,
@@ -301,7 +249,8 @@ const schema = z
       workerLocalQueueSize: localQueueSize,
       /** workerBatchDelay: how long finished jobs wait to be completed together; 'off' completes each alone. */
       workerBatchDelay: env.WORKER_BATCH_DELAY,
-      jobHistoryRetention: env.JOB_HISTORY_RETENTION,
+      /** settings are the rows of app_private.settings the environment sets, as text (writeSettings). */
+      settings: Object.freeze(settingRows(env)),
       /** bookingHorizon: how far ahead a session may start (BOOKING_HORIZON). */
       bookingHorizon: env.BOOKING_HORIZON,
       /** durations are every duration setting by variable name, for checks that need Postgres. */

@@ -3,6 +3,7 @@
  * "1 day 2 hours", "00:15:00"), so one value reads the same in .env, in SQL and in the README.
  * Months and years are refused: they have no fixed length, and a deadline must.
  */
+import { z } from 'zod';
 
 const UNIT_MS: Record<string, number> = {
   microsecond: 0.001,
@@ -127,3 +128,45 @@ export function isDuration(value: unknown): value is Duration {
     typeof (value as Duration).ms === 'number'
   );
 }
+
+/** TIMER_MAX bounds durations that become Node timers, which wait at most 2^31 - 1 ms (24.8 days). */
+export const TIMER_MAX = '24 days';
+/** DEADLINE_MAX bounds durations added to a booking's or a request's times. */
+export const DEADLINE_MAX = '365 days';
+
+function readDuration(value: string, max: string): Duration {
+  const duration = parseDuration(value);
+  if (duration.ms > parseDuration(max).ms)
+    throw new Error(`"${value}" is too long; at most ${max}`);
+  return duration;
+}
+
+/** durationSchema is the zod schema of a duration setting of at most `max`. */
+export const durationSchema = (max = MAX_DURATION) =>
+  z.string().transform((value, ctx): Duration => {
+    try {
+      return readDuration(value, max);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+/** durationListSchema is the zod schema of a comma-separated list of durations of at most `max` each. */
+export const durationListSchema = (max = MAX_DURATION) =>
+  z.string().transform((value, ctx): Duration[] => {
+    const parts = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+    const durations: Duration[] = [];
+    for (const part of parts) {
+      try {
+        durations.push(readDuration(part, max));
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }
+    return durations;
+  });

@@ -1,20 +1,15 @@
 // Hostile and careless callers against a real production-mode `schoolbell server`: each attack
 // is refused (or bounded) with a code, and health checks and ordinary queries keep answering.
 import t, { type Test } from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser, importBooking, type User } from './helpers/factories.ts';
-import { dataOf, type GraphqlBody, postGraphql } from './helpers/graphql.ts';
-import { serve } from './helpers/process.ts';
+import { createTestPool } from '../support/database.ts';
+import { createUser, importBooking, type User } from '../support/factories.ts';
+import { dataOf, type GraphqlBody, graphqlClient } from '../support/graphql.ts';
+import { serve } from '../support/processes.ts';
 
 const SECRET = 'abuse-test-secret-that-is-long-enough-0123456789';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 4);
 
 // A student with 50 bookings with one tutor: enough for nested back-relations to multiply.
 const student = await createUser(pool, 'student', { name: 'Sam' });
@@ -41,11 +36,9 @@ const ops = /"url":"(http:\/\/[^"]+)","msg":"health and metrics listening"/.exec
 )?.[1];
 if (!ops) throw new Error(`no ops URL in the log:\n${server.output()}`);
 
-const token = (user: User) => signToken(user, SECRET, 600);
 const bearer = async (user: User | null): Promise<Record<string, string>> =>
-  user ? { authorization: `Bearer ${await token(user)}` } : {};
-const gql = async (user: User | null, query: string, variables: Record<string, unknown> = {}) =>
-  postGraphql(server.base, query, variables, await bearer(user));
+  user ? { authorization: `Bearer ${await signToken(user, SECRET, 600)}` } : {};
+const gql = graphqlClient(server.base, SECRET);
 
 /** codes lists a response's extensions.code values, failing loudly when it has data instead. */
 function codes(body: GraphqlBody): unknown[] {

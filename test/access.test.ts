@@ -1,11 +1,8 @@
 // Who reads what: contact data, admins' ids and delivery errors, through GraphQL over HTTP (a real
 // `schoolbell server`) and in SQL as the request role.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { markNotificationFailed } from '../src/db/queries.ts';
-import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase, sqlError } from './helpers/database.ts';
+import { createTestPool, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -13,34 +10,16 @@ import {
   inTransaction,
   requestBooking,
   type User,
-} from './helpers/factories.ts';
-import { dataOf, type GraphqlBody, postGraphql } from './helpers/graphql.ts';
-import { freePort, runCli } from './helpers/process.ts';
+} from '../support/factories.ts';
+import { dataOf, type GraphqlBody, graphqlClient } from '../support/graphql.ts';
+import { serve } from '../support/processes.ts';
 
 const SECRET = 'access-test-secret-that-is-long-enough-0123';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
-const port = await freePort();
-const server = runCli(t, ['server'], {
-  DATABASE_URL: db.url,
-  PORT: String(port),
-  JWT_SECRET: SECRET,
-});
-await server.waitFor(/GraphQL server listening/);
-t.teardown(async () => {
-  server.child.kill('SIGTERM');
-  await server.exited;
-});
-const base = `http://127.0.0.1:${port}`;
-
-async function gql(user: User | null, query: string, variables: Record<string, unknown> = {}) {
-  const headers: Record<string, string> = user
-    ? { authorization: `Bearer ${await signToken(user, SECRET, 600)}` }
-    : {};
-  return (await postGraphql(base, query, variables, headers)).body;
-}
+const { pool, ...db } = await createTestPool(t, 4);
+const { base } = await serve(t, 'server', { DATABASE_URL: db.url, JWT_SECRET: SECRET });
+const client = graphqlClient(base, SECRET);
+const gql = async (user: User | null, query: string, variables: Record<string, unknown> = {}) =>
+  (await client(user, query, variables)).body;
 
 const student = await createUser(pool, 'student', { name: 'Sam', phone: '+44 7700 900003' });
 const otherStudent = await createUser(pool, 'student', { name: 'Sora', phone: '+81 90 0000 0004' });

@@ -5,10 +5,10 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { signToken } from '../src/http/auth.ts';
 import { root } from '../src/paths.ts';
-import { browserUnavailable, launchBrowser } from './helpers/browser.ts';
-import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
-import { serveOperated } from './helpers/operated.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { browserUnavailable, launchBrowser } from '../support/browser.ts';
+import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
+import { serveOperated } from '../support/operated.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const skip = browserUnavailable();
 if (skip) {

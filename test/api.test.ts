@@ -3,39 +3,18 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import type { BookingState } from '../src/db/db.ts';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser, events, importBooking, type User } from './helpers/factories.ts';
-import { type GraphqlBody, postGraphql } from './helpers/graphql.ts';
-import { freePort, runCli } from './helpers/process.ts';
+import { createTestPool } from '../support/database.ts';
+import { createUser, events, importBooking, type User } from '../support/factories.ts';
+import { type GraphqlBody, graphqlClient, postGraphql } from '../support/graphql.ts';
+import { runCli, serve } from '../support/processes.ts';
 
 const SECRET = 'api-test-secret-that-is-long-enough-0123456789';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
-const port = await freePort();
-const server = runCli(t, ['server'], {
-  DATABASE_URL: db.url,
-  PORT: String(port),
-  JWT_SECRET: SECRET,
-});
-await server.waitFor(/GraphQL server listening/);
-const base = `http://127.0.0.1:${port}`;
-
-const tokens = new Map<string, string>();
-async function gql(user: User | null, query: string, variables: Record<string, unknown> = {}) {
-  let headers = {};
-  if (user) {
-    if (!tokens.has(user.id)) tokens.set(user.id, await signToken(user, SECRET, 600));
-    headers = { authorization: `Bearer ${tokens.get(user.id)}` };
-  }
-  return postGraphql(base, query, variables, headers);
-}
+const { pool, ...db } = await createTestPool(t, 4);
+const { base } = await serve(t, 'server', { DATABASE_URL: db.url, JWT_SECRET: SECRET });
+const gql = graphqlClient(base, SECRET);
 
 /** errorOf returns the one GraphQL error of a response, failing loudly when there is none. */
 function errorOf(body: GraphqlBody): { message: string; code: unknown } {
@@ -448,38 +427,25 @@ t.test('a second request for an overlapping time is refused with DUPRQ', async (
 });
 
 t.test('unexpected errors stay masked, domain errors do not, in production', async (t) => {
-  const prodDb = await createTestDatabase(t);
-  const prodPool = createPool(prodDb.url, 2, log, 'prod');
-  t.teardown(() => prodPool.end());
+  const { pool: prodPool, ...prodDb } = await createTestPool(t, 2);
   const learner = await createUser(prodPool, 'student');
   const teacher = await createUser(prodPool, 'tutor');
-  const prodPort = await freePort();
-  const prod = runCli(t, ['server'], {
+  const { base: prodBase } = await serve(t, 'server', {
     DATABASE_URL: prodDb.url,
-    PORT: String(prodPort),
     JWT_SECRET: SECRET,
     NODE_ENV: 'production',
   });
-  await prod.waitFor(/GraphQL server listening/);
-  const prodBase = `http://127.0.0.1:${prodPort}`;
-  const headers = { authorization: `Bearer ${await signToken(learner, SECRET, 600)}` };
+  const prodGql = graphqlClient(prodBase, SECRET);
   const vars = { tutorId: teacher.id, startsAt: at(-60), endsAt: at(60), subject: 'x' };
 
-  const domain = await postGraphql(prodBase, REQUEST, vars, headers);
+  const domain = await prodGql(learner, REQUEST, vars);
   t.same(errorOf(domain.body).code, 'BADIN', 'a domain error passes with its code');
 
   // Break the database behind the API's back: the failure is internal, not the client's.
   await prodPool.query('alter table app_private.settings rename to settings_gone');
-  const broken = await postGraphql(
-    prodBase,
-    REQUEST,
-    { ...vars, startsAt: at(60), endsAt: at(120) },
-    headers,
-  );
+  const broken = await prodGql(learner, REQUEST, { ...vars, startsAt: at(60), endsAt: at(120) });
   t.match(errorOf(broken.body).message, /^An error occurred \(logged with hash: /);
   t.notMatch(JSON.stringify(broken.body), /settings/, 'nothing about the internals leaks');
-  prod.child.kill('SIGTERM');
-  await prod.exited;
 });
 
 t.test('schema.graphql is the live schema', async (t) => {

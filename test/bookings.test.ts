@@ -3,9 +3,7 @@
 import type pg from 'pg';
 import t, { type Test } from 'tap';
 import type { BookingState } from '../src/db/db.ts';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase, sqlError } from './helpers/database.ts';
+import { createTestPool, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -15,9 +13,8 @@ import {
   importBooking,
   requestBooking,
   type User,
-} from './helpers/factories.ts';
+} from '../support/factories.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 const STATES: BookingState[] = [
   'requested',
   'scheduled',
@@ -38,9 +35,7 @@ const LEGAL = new Set([
 ]);
 const at = (minutesFromNow: number) => new Date(Date.now() + minutesFromNow * 60_000);
 
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 8, log, 'test');
-t.teardown(() => pool.end());
+const { pool } = await createTestPool(t, 8);
 
 async function people(): Promise<{
   student: User;

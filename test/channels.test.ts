@@ -3,22 +3,17 @@
 // is down while SMTP_URL holds a password. A real `schoolbell start` delivers to real local
 // receivers.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { dataOf, postGraphql } from './helpers/graphql.ts';
-import { freePort, serve } from './helpers/process.ts';
-import { startWebhookReceiver } from './helpers/receivers.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestPool } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { dataOf, postGraphql } from '../support/graphql.ts';
+import { freePort, serve } from '../support/processes.ts';
+import { startWebhookReceiver } from '../support/receivers.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'webhook-test-secret-0123456789abcdef';
 const TOKEN = 's3cret-gateway-token';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 4);
 
 // Where a redirect would send the notification: it must never hear of it.
 const elsewhere = await startWebhookReceiver(t);
@@ -81,15 +76,17 @@ async function send(message: string, channel: 'WEBHOOK' | 'EMAIL' = 'WEBHOOK') {
 
 /** errorsOf gathers every error stored about a notification: its own, its job's, its history's. */
 async function errorsOf(notificationId: string): Promise<string[]> {
-  const key = `notification:${notificationId}`;
   const history = await waitUntil('the job history is written', async () => {
     const { rows } = await pool.query(
-      'select error from app_private.job_history where job_key = $1 and error is not null',
-      [key],
+      'select error from app_private.job_history where job_key = app_private.notification_job_key($1) and error is not null',
+      [notificationId],
     );
     return rows.length > 0 ? rows : undefined;
   });
-  const job = await pool.query('select last_error from graphile_worker.jobs where key = $1', [key]);
+  const job = await pool.query(
+    'select last_error from graphile_worker.jobs where key = app_private.notification_job_key($1)',
+    [notificationId],
+  );
   const own = await pool.query('select last_error from app_public.notifications where id = $1', [
     notificationId,
   ]);

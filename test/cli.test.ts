@@ -1,7 +1,7 @@
 import t from 'tap';
-import { createTestDatabase } from './helpers/database.ts';
-import { postGraphql } from './helpers/graphql.ts';
-import { finished, freePort, runCli } from './helpers/process.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { postGraphql } from '../support/graphql.ts';
+import { finished, freePort, runCli } from '../support/processes.ts';
 
 t.test('schoolbell start serves GraphQL and stops cleanly on SIGTERM', async (t) => {
   const db = await createTestDatabase(t, { empty: true });

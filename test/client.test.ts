@@ -5,9 +5,9 @@ import { Client, fetchExchange } from '@urql/core';
 import t from 'tap';
 import { SEED_USERS } from '../src/db/seed.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { serve } from './helpers/process.ts';
-import { type ReadmeOperation, readmeOperations } from './helpers/readme.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { serve } from '../support/processes.ts';
+import { type ReadmeOperation, readmeOperations } from '../support/readme.ts';
 
 const SECRET = 'client-test-secret-that-is-long-enough-0123456';
 const db = await createTestDatabase(t);

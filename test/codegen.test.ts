@@ -9,7 +9,7 @@ import t from 'tap';
 import ts from 'typescript';
 import { codegenConfig, README_OPERATIONS } from '../docs/codegen/codegen.ts';
 import { root } from '../src/paths.ts';
-import { readmeDocument } from './helpers/readme.ts';
+import { readmeDocument } from '../support/readme.ts';
 
 const committedDir = path.join(root, 'docs', 'codegen', 'generated');
 

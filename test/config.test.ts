@@ -1,11 +1,9 @@
 import t from 'tap';
 import { ConfigError, parseConfig } from '../src/config.ts';
-import { createPool } from '../src/db/db.ts';
 import { intervalMs } from '../src/db/queries.ts';
 import { parseDuration } from '../src/duration.ts';
-import { createLogger } from '../src/log.ts';
 import { checkDurations } from '../src/service.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestPool } from '../support/database.ts';
 
 t.test('defaults give a working development setup', async (t) => {
   const config = parseConfig({});
@@ -143,9 +141,7 @@ t.test('a WEBHOOK_URL with credentials is refused, and not echoed', async (t) =>
 });
 
 t.test('parseDuration reads each duration as Postgres does, or refuses it', async (t) => {
-  const db = await createTestDatabase(t);
-  const pool = createPool(db.url, 2, createLogger({ logLevel: 'silent', logFormat: 'json' }), 't');
-  t.teardown(() => pool.end());
+  const { pool } = await createTestPool(t, 2);
   const units = ['us', 'ms', 'msec', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs']
     .concat(['d', 'day', 'days', 'w', 'week', 'weeks', 'second', 'minutes', 'hours'])
     .flatMap((unit) => [`2 ${unit}`, `1.5${unit}`]);
@@ -178,9 +174,7 @@ t.test('parseDuration reads each duration as Postgres does, or refuses it', asyn
 });
 
 t.test('at startup, a duration Postgres reads otherwise is a configuration error', async (t) => {
-  const db = await createTestDatabase(t);
-  const pool = createPool(db.url, 2, createLogger({ logLevel: 'silent', logFormat: 'json' }), 't');
-  t.teardown(() => pool.end());
+  const { pool } = await createTestPool(t, 2);
   // What parseDuration once let through: Postgres refuses "1:99", and reads no "99 minutes".
   const durations = [
     ['REQUEST_TTL', { text: '1:99', ms: 9_540_000 }],

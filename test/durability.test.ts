@@ -1,22 +1,16 @@
 // Nothing is lost when a worker dies: kill -9 in the middle of a delivery, start another, and
 // every due transition and reminder happens; what was already sent is not sent again.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
-import { runCli } from './helpers/process.ts';
-import { startWebhookReceiver } from './helpers/receivers.ts';
-import { waitUntil } from './helpers/waiting.ts';
-
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
+import { createTestPool } from '../support/database.ts';
+import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
+import { runCli, terminate } from '../support/processes.ts';
+import { startWebhookReceiver } from '../support/receivers.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 t.test(
   'kill -9 a worker with reminders and transitions pending, start another: nothing is lost',
   async (t) => {
-    const db = await createTestDatabase(t);
-    const pool = createPool(db.url, 4, log, 'test');
-    t.teardown(() => pool.end());
+    const { pool, ...db } = await createTestPool(t, 4);
     // The gateway takes five seconds over the "Slow" reminders: the worker dies while sending them.
     const gateway = await startWebhookReceiver(t, {
       delayMs: (call) => (call.body.message.includes('Slow') ? 5_000 : 0),
@@ -78,10 +72,7 @@ t.test(
     // A new worker comes up while deadlines keep passing.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const second = runCli(t, ['worker'], env);
-    t.teardown(async () => {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    });
+    t.teardown(() => terminate(second));
 
     for (const booking of [quick, plain, slow]) {
       await waitUntil(`${booking.subject} ends`, async () => {
@@ -131,9 +122,7 @@ t.test(
 t.test(
   'kill -9 a worker in the middle of a burst, start another: every session starts exactly once',
   async (t) => {
-    const db = await createTestDatabase(t);
-    const pool = createPool(db.url, 4, log, 'test');
-    t.teardown(() => pool.end());
+    const { pool, ...db } = await createTestPool(t, 4);
     const env = {
       DATABASE_URL: db.url,
       SWEEP_BATCH_SIZE: '50',
@@ -189,10 +178,7 @@ t.test(
     }
 
     const second = runCli(t, ['worker'], env);
-    t.teardown(async () => {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    });
+    t.teardown(() => terminate(second));
     await waitUntil('every session started', async () => (await activeCount()) === 300);
     await waitUntil('the dead worker’s timer was run again and finished', async () => {
       const { rows } = await pool.query('select 1 from graphile_worker.jobs where key = $1', [

@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { postGraphql } from './helpers/graphql.ts';
-import { finished, freePort, runCli, runCommand } from './helpers/process.ts';
+import { postGraphql } from '../support/graphql.ts';
+import { finished, freePort, runCli, runCommand, terminate } from '../support/processes.ts';
 
 // The default with no DATABASE_URL: a real PostgreSQL from npm, under DATA_DIR.
 t.test(
@@ -60,10 +60,7 @@ t.test('token and db-url find the running embedded PostgreSQL wherever it listen
   const pgPort = await freePort();
   const service = runCli(t, ['start'], { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
   await service.waitFor(/GraphQL server listening/, 90_000);
-  t.teardown(async () => {
-    service.child.kill('SIGTERM');
-    await service.exited;
-  });
+  t.teardown(() => terminate(service));
   const elsewhere = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
   const sam = '00000000-0000-4000-8000-000000000003';
 

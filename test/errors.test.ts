@@ -1,23 +1,14 @@
 // Errors a client can branch on, and GraphQL over GET: against a real `schoolbell server`, every
 // refusal (HTTP-level ones included) carries extensions.code, and each answer says who may cache it.
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { SignJWT } from 'jose';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { LIMIT_ERRORS, REQUEST_ERRORS } from '../src/db/errors.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { root } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { serve } from './helpers/process.ts';
+import { createTestPool } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { serve } from '../support/processes.ts';
 
 const SECRET = 'errors-test-secret-that-is-long-enough-0123';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 2, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 2);
 const server = await serve(t, 'server', { DATABASE_URL: db.url, JWT_SECRET: SECRET });
 const student = await createUser(pool, 'student', { name: 'Sam' });
 const token = await signToken(student, SECRET, 600);
@@ -169,12 +160,4 @@ t.test('an argument refused at run time is BADIN, not an internal error', async 
   );
   t.equal(codeOf(cursor), 'BADIN');
   t.match(cursor.body.errors?.[0]?.message, /Invalid cursor/);
-});
-
-t.test('every code is listed once, five upper-case letters', async (t) => {
-  const all = [...Object.keys(REQUEST_ERRORS), ...Object.keys(LIMIT_ERRORS)];
-  t.same([...new Set(all)], all, 'no code is listed twice');
-  for (const code of Object.keys(REQUEST_ERRORS)) t.match(code, /^[A-Z]{5}$/, code);
-  const readme = await fs.readFile(path.join(root, 'README.md'), 'utf8');
-  for (const code of all) t.match(readme, `| \`${code}\` |`, `the README lists ${code}`);
 });

@@ -4,10 +4,10 @@
 import t from 'tap';
 import { ENDPOINTS } from '../src/http/endpoints.ts';
 import { WELCOME_OPERATION } from '../src/http/graphql.ts';
-import { browserUnavailable, launchBrowser } from './helpers/browser.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { serve } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { browserUnavailable, launchBrowser } from '../support/browser.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { serve } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'first-contact-test-secret-that-is-long-enough';
 const db = await createTestDatabase(t);

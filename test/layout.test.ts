@@ -1,6 +1,8 @@
 // The folders of src/ are layers, and imports point one way (README, Layout): http and worker
 // use db and the domain, the domain uses db, db uses nothing above it. The files at the top of
 // src/ are the process (cli, service, config, log, paths, ...), which any layer may use.
+// Around src/, what ships never imports what only tests and benchmarks use, and support/ (what
+// tests, benchmarks and scripts share) imports none of its users.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
@@ -83,4 +85,33 @@ t.test('the check sees an import that points back', async (t) => {
   const file = path.join(src, 'db', 'example.ts');
   const to = importsOf(text).map((spec) => layerOf(path.resolve(path.dirname(file), spec)));
   t.ok(to.every((layer) => FORBIDDEN[layerOf(file)].includes(layer)));
+});
+
+/** OUTSIDE lists, for each top-level folder of TypeScript, the top-level folders it must not import. */
+const OUTSIDE: Record<string, readonly string[]> = {
+  src: ['tasks', 'support', 'test', 'bench', 'scripts'],
+  tasks: ['support', 'test', 'bench', 'scripts'],
+  support: ['test', 'bench', 'scripts'],
+  bench: ['test', 'scripts'],
+  scripts: ['test', 'bench'],
+};
+
+t.test('what ships imports no support, and support imports none of its users', async (t) => {
+  const wrong: string[] = [];
+  let count = 0;
+  for (const [folder, forbidden] of Object.entries(OUTSIDE)) {
+    const names = (await fs.readdir(path.join(root, folder), { recursive: true })).filter((name) =>
+      name.endsWith('.ts'),
+    );
+    for (const name of names) {
+      const file = path.join(root, folder, name);
+      for (const spec of importsOf(await fs.readFile(file, 'utf8'))) {
+        const [top] = path.relative(root, path.resolve(path.dirname(file), spec)).split(path.sep);
+        count++;
+        if (forbidden.includes(top ?? '')) wrong.push(`${folder}/${name} imports ${spec}`);
+      }
+    }
+  }
+  t.ok(count > 150, `the check read the imports (${count})`);
+  t.same(wrong, [], 'imports of what the folder must not use');
 });

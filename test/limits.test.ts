@@ -3,23 +3,18 @@
 import type pg from 'pg';
 import t from 'tap';
 import { parseConfig } from '../src/config.ts';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase, sqlError } from './helpers/database.ts';
+import { createTestPool, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
-  type Booking,
   createUser,
   importBooking,
   requestBooking,
+  requestBookingAt,
   type User,
-} from './helpers/factories.ts';
+} from '../support/factories.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 8, log, 'test');
-t.teardown(() => pool.end());
+const { pool } = await createTestPool(t, 8);
 const DAY = 86_400_000;
 
 /** ask calls request_booking as the student with raw times (strings reach Postgres as written). */
@@ -30,20 +25,7 @@ function ask(
   endsAt: Date | string,
   db: pg.Pool = pool,
 ) {
-  return asUser(
-    db,
-    student,
-    async (c) =>
-      (
-        await c.query<Booking>('select * from app_public.request_booking($1, $2, $3, $4)', [
-          tutor.id,
-          startsAt,
-          endsAt,
-          'Algebra',
-        ])
-      ).rows[0] as Booking,
-    { commit: true },
-  );
+  return requestBookingAt(db, student, tutor, startsAt, endsAt);
 }
 
 t.test('a student cannot hold two open requests with one tutor at once', async (t) => {

@@ -3,21 +3,19 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { postGraphql } from './helpers/graphql.ts';
-import { runCli, serve } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestPool } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { postGraphql } from '../support/graphql.ts';
+import { runCli, serve } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'logs-test-secret-0123456789abcdef0123';
 // LOG_FORMAT empty is LOG_FORMAT unset: production picks JSON by itself.
 const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: SECRET, LOG_FORMAT: '' };
 
-/** lines splits output into lines, and says which ones are not a JSON object. */
+/** parse splits output into lines, keeps the JSON objects among them, and lists the other lines. */
 function parse(output: string) {
   const lines = output.split('\n').filter((line) => line !== '');
   const records: Array<Record<string, unknown>> = [];
@@ -49,14 +47,7 @@ function matches(record: unknown, pattern: Record<string, unknown>): boolean {
 t.test(
   'in production every line is JSON, and an idle service writes nothing per sweep',
   async (t) => {
-    const db = await createTestDatabase(t);
-    const pool = createPool(
-      db.url,
-      2,
-      createLogger({ logLevel: 'silent', logFormat: 'json' }),
-      'test',
-    );
-    t.teardown(() => pool.end());
+    const { pool, ...db } = await createTestPool(t, 2);
     const service = await serve(t, 'start', { ...PRODUCTION, DATABASE_URL: db.url });
     const { base } = service;
 

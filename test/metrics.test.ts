@@ -3,14 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { postGraphql } from './helpers/graphql.ts';
-import { serve } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestPool } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { postGraphql } from '../support/graphql.ts';
+import { serve } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
 const SECRET = 'metrics-test-secret-0123456789abcdef';
@@ -23,9 +21,7 @@ function promtoolMissing(): string | false {
   return `${PROMTOOL} is not installed (apt-get install prometheus); skipping promtool`;
 }
 
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 2, createLogger({ logLevel: 'silent', logFormat: 'json' }), 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 2);
 const { base } = await serve(t, 'start', { DATABASE_URL: db.url, JWT_SECRET: SECRET });
 const user = await createUser(pool, 'student');
 const authorization = `Bearer ${await signToken(user, SECRET, 600)}`;

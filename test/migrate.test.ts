@@ -7,15 +7,13 @@ import { createPool } from '../src/db/db.ts';
 import { migrate, readMigrations, SQUASHED_0_1 } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
 import { sqlDir } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { runCli } from './helpers/process.ts';
+import { createTestPool } from '../support/database.ts';
+import { runCli } from '../support/processes.ts';
 
 const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 
 async function emptyDatabasePool(t: Test): Promise<pg.Pool> {
-  const db = await createTestDatabase(t, { empty: true });
-  const pool = createPool(db.url, 4, log, 'test');
-  t.teardown(() => pool.end());
+  const { pool } = await createTestPool(t, 4, { empty: true });
   return pool;
 }
 
@@ -106,9 +104,7 @@ t.test('a database newer than the code is refused', async (t) => {
 });
 
 t.test('a database migrated by 0.1 is refused: its migrations were squashed', async (t) => {
-  const db = await createTestDatabase(t, { empty: true });
-  const pool = createPool(db.url, 2, log, 'test');
-  t.teardown(() => pool.end());
+  const { pool, ...db } = await createTestPool(t, 2, { empty: true });
   // What 0.1 left in the history (the 0.1 files themselves are gone from sql/).
   await pool.query(`
     create schema app_private;

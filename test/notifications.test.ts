@@ -2,32 +2,24 @@
 // receivers: an HTTP server standing in for an SMS/push gateway, and an SMTP server.
 import { createHmac } from 'node:crypto';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { acceptBooking, createUser, requestBooking } from './helpers/factories.ts';
-import { dataOf, postGraphql } from './helpers/graphql.ts';
-import { freePort, runCli } from './helpers/process.ts';
-import { startSmtpReceiver, startWebhookReceiver } from './helpers/receivers.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestPool } from '../support/database.ts';
+import { acceptBooking, createUser, requestBooking } from '../support/factories.ts';
+import { dataOf, graphqlClient, postGraphql } from '../support/graphql.ts';
+import { serve } from '../support/processes.ts';
+import { startSmtpReceiver, startWebhookReceiver } from '../support/receivers.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'notifications-test-secret-0123456789abcdef';
 const WEBHOOK_SECRET = 'webhook-secret-0123456789';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 6, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 6);
 
 // The gateway refuses any message that asks it to.
 const webhook = await startWebhookReceiver(t, {
   status: (call) => (call.body.message.includes('please fail') ? 500 : 200),
 });
 const smtp = await startSmtpReceiver(t);
-const port = await freePort();
-const service = runCli(t, ['start'], {
+const { base } = await serve(t, 'start', {
   DATABASE_URL: db.url,
-  PORT: String(port),
   JWT_SECRET: SECRET,
   REMINDER_LEADS: '2 seconds',
   REMINDER_CHANNEL: 'webhook',
@@ -37,12 +29,6 @@ const service = runCli(t, ['start'], {
   NOTIFICATION_MAX_ATTEMPTS: '3',
   NOTIFICATION_RETRY_DELAY: '200 milliseconds',
 });
-await service.waitFor(/GraphQL server listening/);
-t.teardown(async () => {
-  service.child.kill('SIGTERM');
-  await service.exited;
-});
-const base = `http://127.0.0.1:${port}`;
 
 const student = await createUser(pool, 'student', { name: 'Sora', timeZone: 'Asia/Tokyo' });
 const tutor = await createUser(pool, 'tutor', { name: 'Tina', timeZone: 'America/New_York' });
@@ -125,11 +111,9 @@ const SCHEDULE = `mutation ($recipientId: UUID!, $channel: NotificationChannel!,
 }`;
 const CANCEL = `mutation ($id: UUID!) { cancelNotification(input: { id: $id }) { notification { id state } } }`;
 
-async function asAdmin(query: string, variables: Record<string, unknown>, user = admin) {
-  return postGraphql(base, query, variables, {
-    authorization: `Bearer ${await signToken(user, SECRET, 600)}`,
-  });
-}
+const gql = graphqlClient(base, SECRET);
+const asAdmin = (query: string, variables: Record<string, unknown>, user = admin) =>
+  gql(user, query, variables);
 
 t.test('admins schedule and cancel notifications at runtime', async (t) => {
   const now = await asAdmin(SCHEDULE, {
@@ -157,9 +141,10 @@ t.test('admins schedule and cancel notifications at runtime', async (t) => {
     dataOf(later.body).scheduleNotification as { notification: { id: string; state: string } }
   ).notification;
   t.equal(pending.state, 'PENDING');
-  const job = await pool.query('select task_identifier from graphile_worker.jobs where key = $1', [
-    `notification:${pending.id}`,
-  ]);
+  const job = await pool.query(
+    'select task_identifier from graphile_worker.jobs where key = app_private.notification_job_key($1)',
+    [pending.id],
+  );
   t.same(
     job.rows,
     [{ task_identifier: 'send_notification' }],
@@ -168,9 +153,10 @@ t.test('admins schedule and cancel notifications at runtime', async (t) => {
 
   const cancelled = await asAdmin(CANCEL, { id: pending.id });
   t.match(cancelled.body.data?.cancelNotification, { notification: { state: 'CANCELLED' } });
-  const gone = await pool.query('select 1 from graphile_worker.jobs where key = $1', [
-    `notification:${pending.id}`,
-  ]);
+  const gone = await pool.query(
+    'select 1 from graphile_worker.jobs where key = app_private.notification_job_key($1)',
+    [pending.id],
+  );
   t.equal(gone.rowCount, 0, 'and its job is gone');
 });
 
@@ -254,8 +240,8 @@ t.test('a failing channel is retried with backoff, then the failure is visible',
   // after that, in its own batch.
   const job = await waitUntil('graphile-worker records the failed job', async () => {
     const { rows } = await pool.query(
-      'select attempts, max_attempts, last_error from graphile_worker.jobs where key = $1 and last_error is not null',
-      [`notification:${notificationId}`],
+      'select attempts, max_attempts, last_error from graphile_worker.jobs where key = app_private.notification_job_key($1) and last_error is not null',
+      [notificationId],
     );
     return rows[0];
   });

@@ -1,19 +1,19 @@
 // What operators use: the admin GraphQL API, the job history, the DBA views, /metrics and /readyz.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase, databaseUrl } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { dataOf, postGraphql } from './helpers/graphql.ts';
-import { serveOperated } from './helpers/operated.ts';
-import { runCli } from './helpers/process.ts';
-import { startProxy } from './helpers/proxy.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { BOOKING_STATES, JOB_STATES } from '../src/db/db.ts';
+import { root } from '../src/paths.ts';
+import { createTestPool, databaseUrl } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { dataOf, graphqlClient } from '../support/graphql.ts';
+import { serveOperated } from '../support/operated.ts';
+import { runCli } from '../support/processes.ts';
+import { startProxy } from '../support/proxy.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'operations-test-secret-0123456789abcdef';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
 // The webhook gateway is down until a test brings it back.
 const service = await serveOperated(t, SECRET);
 const { pool, base } = service;
@@ -21,11 +21,9 @@ const db = { url: service.url, name: new URL(service.url).pathname.slice(1) };
 
 const admin = await createUser(pool, 'admin');
 const student = await createUser(pool, 'student');
-async function gql(query: string, variables: Record<string, unknown> = {}, user = admin) {
-  return postGraphql(base, query, variables, {
-    authorization: `Bearer ${await signToken(user, SECRET, 600)}`,
-  });
-}
+const client = graphqlClient(base, SECRET);
+const gql = (query: string, variables: Record<string, unknown> = {}, user = admin) =>
+  client(user, query, variables);
 
 const JOB = 'id task key state runAt attempts maxAttempts lastError lockedBy payload';
 
@@ -171,6 +169,29 @@ t.test('cancel, reschedule and run a sweep now', async (t) => {
   });
 });
 
+t.test('the admin page asks the API for its lists', async (t) => {
+  const query = '{ adminVocabulary { jobStates bookingStates sweeps } }';
+  const { body } = await gql(query);
+  const lists = dataOf(body).adminVocabulary as Record<string, string[]>;
+  t.same(
+    lists.jobStates,
+    JOB_STATES.map((state) => state.toUpperCase()),
+  );
+  t.same(
+    lists.bookingStates,
+    BOOKING_STATES.map((state) => state.toUpperCase()),
+    'booking states in the order of a booking’s life, then the ways it stops early',
+  );
+  // Every sweep offered is a crontab sweep (keyed sweep:<task>), and the first is the default.
+  const crontab = await fs.readFile(path.join(root, 'crontab'), 'utf8');
+  const crontabSweeps = [...crontab.matchAll(/jobKey=sweep:(\w+)/g)].map((match) => match[1]);
+  t.same([...(lists.sweeps ?? [])].sort(), crontabSweeps.sort(), 'the crontab’s sweeps');
+  t.equal(lists.sweeps?.[0], 'start_sessions_sweep');
+
+  const refused = await gql(query, {}, student);
+  t.match(refused.body.errors?.[0], { extensions: { code: 'DENYD' } }, 'admins only');
+});
+
 t.test('the queue summary and the throughput chart', async (t) => {
   const { body } = await gql(
     '{ jobCounts { nodes { task state count } } queueSummary { succeededLastHour failedLastHour perMinuteLastHour oldestDueRunAt } jobThroughput(minutes: 60, bucketMinutes: 10) { nodes { bucketStart succeeded failed } } }',
@@ -209,9 +230,7 @@ t.test('admins only', async (t) => {
 
 t.test('the DBA views tell what is due, running, failed and stuck', async (t) => {
   // Jobs nobody works on: this database has no worker of its own.
-  const quiet = await createTestDatabase(t);
-  const q = createPool(quiet.url, 2, log, 'quiet');
-  t.teardown(() => q.end());
+  const { pool: q } = await createTestPool(t, 2);
   await q.query(`select graphile_worker.add_job('start_sessions_timer', '{"bookingId":"00000000-0000-4000-8000-000000000001"}',
                    run_at := now() - interval '90 seconds', job_key := 'late')`);
   await q.query(

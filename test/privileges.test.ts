@@ -1,21 +1,16 @@
 // What the request role (schoolbell_visitor) may execute and reach, checked against the catalog,
 // and what a caller impersonating nobody but themselves can do with it in SQL.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase, sqlError } from './helpers/database.ts';
+import { createTestPool, sqlError } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
   createUser,
   inTransaction,
   requestBooking,
-} from './helpers/factories.ts';
+} from '../support/factories.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 6, log, 'test');
-t.teardown(() => pool.end());
+const { pool } = await createTestPool(t, 6);
 
 // Every function a GraphQL request may call, directly or through row-level security. Adding one
 // is a decision: add it here, with the grant, in the same change.
@@ -32,6 +27,7 @@ const ALLOWED = [
   'app_hidden.user_phone(uuid)',
   'app_public."current_user"()',
   'app_public.accept_booking(uuid)',
+  'app_public.admin_vocabulary()',
   'app_public.bookings_timers(app_public.bookings)',
   'app_public.cancel_booking(uuid,text)',
   'app_public.cancel_job(bigint)',

@@ -1,20 +1,14 @@
 // Several workers against one database, nothing else to coordinate them: crashes are
 // survived, every job runs once, every crontab tick fires once.
 import t, { type Test } from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser, importBooking } from './helpers/factories.ts';
-import { runCli } from './helpers/process.ts';
-import { startWebhookReceiver } from './helpers/receivers.ts';
-import { waitUntil } from './helpers/waiting.ts';
-
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
+import { createTestPool } from '../support/database.ts';
+import { createUser, importBooking } from '../support/factories.ts';
+import { runCli } from '../support/processes.ts';
+import { startWebhookReceiver } from '../support/receivers.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 async function setup(t: Test, delayFirst = false) {
-  const db = await createTestDatabase(t);
-  const pool = createPool(db.url, 4, log, 'test');
-  t.teardown(() => pool.end());
+  const { pool, ...db } = await createTestPool(t, 4);
   const seen = new Set<string>();
   // With delayFirst, the first attempt at each message hangs for 10 s (the worker dies meanwhile).
   const gateway = await startWebhookReceiver(t, {

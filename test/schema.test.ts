@@ -6,16 +6,11 @@ import { makeSchema } from 'postgraphile';
 import { getIntrospectionQuery, graphql, type IntrospectionQuery } from 'postgraphile/graphql';
 import t from 'tap';
 import { parseConfig } from '../src/config.ts';
-import { createPool } from '../src/db/db.ts';
 import { graphqlPreset } from '../src/http/graphql.ts';
-import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestPool } from '../support/database.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 2, log, 'test');
-t.teardown(() => pool.end());
+const { pool } = await createTestPool(t, 2);
 
 /** undescribed lists, by path, what the introspected schema leaves without a description. */
 function undescribed(result: IntrospectionQuery): string[] {

@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { createTestDatabase } from './helpers/database.ts';
-import { freePort, runCommand } from './helpers/process.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { freePort, runCommand } from '../support/processes.ts';
 
 // Process managers and platforms that run `npm start` signal the npm process, not ours. npm
 // forwards SIGTERM and SIGINT to its child, so the script must make our process that child.

@@ -2,25 +2,16 @@
 // worker-only process is not ready while a sweep is overdue, and a worker whose task ids were
 // garbage-collected under it recovers by itself.
 import { makeWorkerUtils } from 'graphile-worker';
+import type pg from 'pg';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
 import { signToken } from '../src/http/auth.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { dataOf, postGraphql } from './helpers/graphql.ts';
-import { runCli, serve } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestPool } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { dataOf, postGraphql } from '../support/graphql.ts';
+import { runCli, serve } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'stuck-test-secret-0123456789abcdef0123';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-
-async function database(t: { teardown(fn: () => unknown): void }) {
-  const db = await createTestDatabase(t);
-  const pool = createPool(db.url, 3, log, 'test');
-  t.teardown(() => pool.end());
-  return { url: db.url, pool };
-}
 
 async function readiness(base: string) {
   const response = await fetch(`${base}/readyz`);
@@ -31,7 +22,7 @@ async function readiness(base: string) {
 }
 
 /** addSweep enqueues a sweep the way the crontab does (its job key folds ticks together). */
-async function addSweep(pool: ReturnType<typeof createPool>, task: string): Promise<string> {
+async function addSweep(pool: pg.Pool, task: string): Promise<string> {
   const { rows } = await pool.query(
     `select (graphile_worker.add_job($1, '{}', job_key := 'sweep:' || $1)).id::text as id`,
     [task],
@@ -40,7 +31,7 @@ async function addSweep(pool: ReturnType<typeof createPool>, task: string): Prom
 }
 
 t.test('a sweep whose ticks folded into one job shows how long it has really waited', async (t) => {
-  const { url, pool } = await database(t);
+  const { url, pool } = await createTestPool(t, 3);
   // The API alone: nothing runs the sweep.
   const { base } = await serve(t, 'server', { DATABASE_URL: url, JWT_SECRET: SECRET });
 
@@ -101,7 +92,7 @@ t.test('a sweep whose ticks folded into one job shows how long it has really wai
 });
 
 t.test('a worker process is not ready while a sweep is overdue, naming it', async (t) => {
-  const { url, pool } = await database(t);
+  const { url, pool } = await createTestPool(t, 3);
   // start_sessions_sweep last succeeded ten minutes ago, and fails now: a DBA renamed what it calls.
   await pool.query(
     `insert into app_private.job_history (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome)
@@ -112,7 +103,7 @@ t.test('a worker process is not ready while a sweep is overdue, naming it', asyn
     "insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution) values ('start_sessions_sweep', now() - interval '1 hour', now())",
   );
   await pool.query(
-    'alter function app_private.sweep_bookings(text, integer, text) rename to sweep_bookings_renamed',
+    'alter function app_private.sweep_bookings(text, integer) rename to sweep_bookings_renamed',
   );
   const worker = runCli(t, ['worker'], { DATABASE_URL: url });
   t.teardown(async () => {
@@ -130,7 +121,7 @@ t.test('a worker process is not ready while a sweep is overdue, naming it', asyn
 
   // Repaired, and run once: ready again.
   await pool.query(
-    'alter function app_private.sweep_bookings_renamed(text, integer, text) rename to sweep_bookings',
+    'alter function app_private.sweep_bookings_renamed(text, integer) rename to sweep_bookings',
   );
   await addSweep(pool, 'start_sessions_sweep');
   const ready = await waitUntil('the worker is ready again', async () => {
@@ -143,7 +134,7 @@ t.test('a worker process is not ready while a sweep is overdue, naming it', asyn
 t.test(
   'a worker whose task ids are garbage-collected under it restarts and runs the sweep',
   async (t) => {
-    const { url, pool } = await database(t);
+    const { url, pool } = await createTestPool(t, 3);
     const service = await serve(t, 'start', {
       DATABASE_URL: url,
       JWT_SECRET: SECRET,

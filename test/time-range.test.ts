@@ -3,18 +3,13 @@
 // in SQL, as the table owner, past every check the API makes.
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
 import { epochMs, MAX_TIMER_MS, timerDelay } from '../src/worker/timers.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser, importBooking } from './helpers/factories.ts';
-import { runCli } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+import { createTestPool } from '../support/database.ts';
+import { createUser, importBooking } from '../support/factories.ts';
+import { runCli } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 4, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 4);
 
 t.test('a delay a timer cannot wait for becomes the longest it can', async (t) => {
   t.equal(timerDelay(1_500), 1_500);

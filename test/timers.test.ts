@@ -3,12 +3,10 @@
 import fs from 'node:fs/promises';
 import t from 'tap';
 import { bookingSweep, bookingTimer } from '../src/bookings/transitions.ts';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
 import { crontabPath } from '../src/paths.ts';
 import { crontabEntries } from '../src/worker/schedule.ts';
 import { loadTaskDefinitions } from '../src/worker/worker.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestPool } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -16,12 +14,9 @@ import {
   createUser,
   importBooking,
   requestBooking,
-} from './helpers/factories.ts';
+} from '../support/factories.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 6, log, 'test');
-t.teardown(() => pool.end());
+const { pool } = await createTestPool(t, 6);
 
 interface JobRow {
   task_identifier: string;
@@ -40,7 +35,7 @@ async function jobsOf(bookingId: string): Promise<JobRow[]> {
               select app_private.timer_key(t.task, t.at) from app_public.bookings b,
                 lateral (values ('expire_requests_timer', b.expires_at), ('start_sessions_timer', b.starts_at), ('end_sessions_timer', b.ends_at)) t(task, at)
                where b.id = $1::uuid)
-         or j.key in (select 'notification:' || n.id from app_public.notifications n where n.booking_id = $1::uuid)
+         or j.key in (select app_private.notification_job_key(n.id) from app_public.notifications n where n.booking_id = $1::uuid)
       order by j.run_at, j.key`,
     [bookingId],
   );
@@ -201,7 +196,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     endsAt: new Date(Date.now() + 3_600_000),
   });
   const { rows } = await pool.query(
-    "select app_private.fire_booking_timer($1, 'active', 'job:start_sessions_timer') as outcome",
+    "select app_private.fire_booking_timer($1, 'active', 'start_sessions_timer') as outcome",
     [started.id],
   );
   t.equal(rows[0].outcome, 'moved');
@@ -214,7 +209,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
   );
 
   const again = await pool.query(
-    "select app_private.fire_booking_timer($1, 'active', 'job:start_sessions_timer') as outcome",
+    "select app_private.fire_booking_timer($1, 'active', 'start_sessions_timer') as outcome",
     [started.id],
   );
   t.equal(
@@ -223,7 +218,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     'a repeated job finds the booking moved on and does nothing',
   );
   const early = await pool.query(
-    "select app_private.fire_booking_timer($1, 'ended', 'job:end_sessions_timer') as outcome",
+    "select app_private.fire_booking_timer($1, 'ended', 'end_sessions_timer') as outcome",
     [started.id],
   );
   t.equal(
@@ -317,7 +312,7 @@ t.test(
     ]);
     const jobs = await pool.query(
       `select task_identifier, count(*)::int as n from graphile_worker.jobs
-      where key = $1 or key in (select 'notification:' || id from app_public.notifications where booking_id = any($2))
+      where key = $1 or key in (select app_private.notification_job_key(id) from app_public.notifications where booking_id = any($2))
       group by 1 order by 1`,
       [`timer:start_sessions_timer:${at.toISOString().slice(0, -1)}000Z`, ids],
     );
@@ -337,7 +332,7 @@ t.test(
     ]);
     const left = await pool.query(
       `select count(*)::int as n from graphile_worker.jobs
-      where key = $1 or key in (select 'notification:' || id from app_public.notifications where booking_id = any($2))`,
+      where key = $1 or key in (select app_private.notification_job_key(id) from app_public.notifications where booking_id = any($2))`,
       [`timer:start_sessions_timer:${at.toISOString().slice(0, -1)}000Z`, ids],
     );
     t.equal(left.rows[0].n, 0);
@@ -380,14 +375,16 @@ t.test(
       );
       t.ok(row.indexed, `${row.sweep_task} has a partial index on its deadline`);
     }
-    const sweeps = await pool.query<{ task: string }>('select task from app_private.sweeps');
+    const sweeps = await pool.query<{ tasks: string[] }>(
+      'select app_private.sweep_tasks() as tasks',
+    );
     t.same(
-      sweeps.rows.map((r) => r.task).sort(),
+      [...(sweeps.rows[0]?.tasks ?? [])].sort(),
       crontab
         .filter((e) => e.jobKey === `sweep:${e.task}`)
         .map((e) => e.task)
         .sort(),
-      'app_private.sweeps lists the sweeps the crontab runs',
+      'app_private.sweep_tasks() lists the sweeps the crontab runs',
     );
   },
 );

@@ -2,18 +2,13 @@
 // `schoolbell token --ttl`. Tokens are signed here with jose, as any issuer would sign them.
 import { decodeJwt, SignJWT } from 'jose';
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
-import { createUser } from './helpers/factories.ts';
-import { postGraphql } from './helpers/graphql.ts';
-import { runCli, serve } from './helpers/process.ts';
+import { createTestPool } from '../support/database.ts';
+import { createUser } from '../support/factories.ts';
+import { postGraphql } from '../support/graphql.ts';
+import { runCli, serve } from '../support/processes.ts';
 
 const SECRET = 'tokens-test-secret-that-is-long-enough-0123';
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 2, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 2);
 const server = await serve(t, 'server', { DATABASE_URL: db.url, JWT_SECRET: SECRET });
 const student = await createUser(pool, 'student', { name: 'Sam' });
 

@@ -1,8 +1,6 @@
 // The real worker process: exact-time transitions, the sweeps, and poisoned payloads.
 import t from 'tap';
-import { createPool } from '../src/db/db.ts';
-import { createLogger } from '../src/log.ts';
-import { createTestDatabase } from './helpers/database.ts';
+import { createTestPool } from '../support/database.ts';
 import {
   acceptBooking,
   asUser,
@@ -12,14 +10,11 @@ import {
   inTransaction,
   requestBooking,
   type User,
-} from './helpers/factories.ts';
-import { finished, runCli } from './helpers/process.ts';
-import { waitUntil } from './helpers/waiting.ts';
+} from '../support/factories.ts';
+import { finished, runCli } from '../support/processes.ts';
+import { waitUntil } from '../support/waiting.ts';
 
-const log = createLogger({ logLevel: 'silent', logFormat: 'json' });
-const db = await createTestDatabase(t);
-const pool = createPool(db.url, 10, log, 'test');
-t.teardown(() => pool.end());
+const { pool, ...db } = await createTestPool(t, 10);
 
 // The worker polls only once a minute here: a job that runs on time was woken at its run_at.
 const worker = runCli(t, ['worker'], {
@@ -232,10 +227,10 @@ t.test('a sweep and exact-time jobs racing never move a booking twice, nor deadl
   await pool.query("select graphile_worker.add_job('start_sessions_sweep')");
   const direct = await Promise.allSettled([
     ...bookings.map((b) =>
-      pool.query("select app_private.fire_booking_timer($1, 'active', 'job:test')", [b.id]),
+      pool.query("select app_private.fire_booking_timer($1, 'active', 'test')", [b.id]),
     ),
-    pool.query("select app_private.sweep_bookings('start_sessions_sweep', 7, 'sweep:test')"),
-    pool.query("select app_private.sweep_bookings('start_sessions_sweep', 7, 'sweep:test')"),
+    pool.query("select app_private.sweep_bookings('start_sessions_sweep', 7)"),
+    pool.query("select app_private.sweep_bookings('start_sessions_sweep', 7)"),
   ]);
   t.same(
     direct.filter((r) => r.status === 'rejected'),
@@ -378,7 +373,7 @@ t.test(
     });
     const raced = await Promise.allSettled(
       Array.from({ length: 4 }, () =>
-        pool.query("select app_private.sweep_bookings('start_sessions_sweep', 25, 'sweep:test')"),
+        pool.query("select app_private.sweep_bookings('start_sessions_sweep', 25)"),
       ),
     );
     t.same(
@@ -408,7 +403,9 @@ t.test(
     t.equal(ends.length, going.length, 'and ended exactly once');
     t.equal(new Set(ends.map((m) => m.booking_id)).size, going.length);
     t.ok(
-      starts.every((m) => ['job:start_sessions_timer', 'sweep:test'].includes(m.actor)),
+      starts.every((m) =>
+        ['job:start_sessions_timer', 'sweep:start_sessions_sweep'].includes(m.actor),
+      ),
       'started by the timer or the racing sweeps',
     );
     t.ok(
@@ -443,9 +440,7 @@ t.test(
 
 t.test('worker --once runs every due job once and exits, 0 only when all succeeded', async (t) => {
   // A database of its own: the worker above must not take these jobs first.
-  const own = await createTestDatabase(t);
-  const ownPool = createPool(own.url, 2, log, 'test');
-  t.teardown(() => ownPool.end());
+  const { pool: ownPool, ...own } = await createTestPool(t, 2);
   const jobs = async () =>
     (
       await ownPool.query(

@@ -1,7 +1,6 @@
 // Bookings: the recently changed ones, by state, and a booking found by its id.
 
 import { badge, h, when } from './dom.js';
-import { BOOKING_STATES } from './lists.js';
 import { load, main } from './page.js';
 import { table } from './table.js';
 
@@ -13,6 +12,7 @@ export async function renderBookings(params) {
   const data = await load(
     `query ($condition: BookingCondition) {
       bookings(condition: $condition, orderBy: UPDATED_AT_DESC, first: 30) { nodes { ${BOOKING_FIELDS} updatedAt } }
+      adminVocabulary { bookingStates }
     }`,
     { condition: state ? { state } : null },
   );
@@ -26,7 +26,9 @@ export async function renderBookings(params) {
       },
     },
     h('option', { value: '' }, 'any'),
-    BOOKING_STATES.map((s) => h('option', { value: s, selected: s === state }, s.toLowerCase())),
+    data.adminVocabulary.bookingStates.map((s) =>
+      h('option', { value: s, selected: s === state }, s.toLowerCase()),
+    ),
   );
   const search = h('input', {
     id: 'booking-id',

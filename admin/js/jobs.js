@@ -1,7 +1,6 @@
 // Jobs: the queue, filtered by state, task and run time.
 
 import { badge, h, readDate, toLocalInput, when } from './dom.js';
-import { JOB_STATES as STATES } from './lists.js';
 import { load, main } from './page.js';
 import { table } from './table.js';
 
@@ -19,10 +18,12 @@ export async function renderJobs(params) {
     `query ($state: JobState, $task: String, $since: Datetime, $until: Datetime) {
       jobs(state: $state, task: $task, since: $since, until: $until, first: 100) { totalCount nodes { ${JOB_FIELDS} } }
       jobCounts { nodes { task } }
+      adminVocabulary { jobStates }
     }`,
     filters,
   );
   const tasks = [...new Set(data.jobCounts.nodes.map((c) => c.task))].sort();
+  const STATES = data.adminVocabulary.jobStates;
   const field = (name, control) => h('label', { for: `filter-${name}` }, name, control);
   const form = h(
     'form',

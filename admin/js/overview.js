@@ -3,12 +3,12 @@
 
 import { mutate } from './confirm.js';
 import { h, readDate, seconds, when } from './dom.js';
-import { JOB_STATES as STATES, SWEEPS } from './lists.js';
 import { load, main, refreshAfter } from './page.js';
 import { table } from './table.js';
 
 const REFRESH_MS = 5_000;
 const OVERVIEW = `{
+  adminVocabulary { jobStates sweeps }
   jobCounts { nodes { task state count } }
   queueSummary { oldestDueJobId oldestDueTask oldestDueRunAt oldestDueLatenessSeconds succeededLastHour failedLastHour perMinuteLastHour }
   jobThroughput(minutes: 60, bucketMinutes: 5) { nodes { bucketStart succeeded failed } }
@@ -73,6 +73,8 @@ function chart(buckets) {
 
 export async function renderOverview() {
   const data = await load(OVERVIEW);
+  // The states and sweeps as the API lists them (introspection may be off).
+  const { jobStates: STATES, sweeps: SWEEPS } = data.adminVocabulary;
   const counts = data.jobCounts.nodes;
   const byState = Object.fromEntries(STATES.map((state) => [state, 0]));
   const tasks = [...new Set(counts.map((c) => c.task))].sort();

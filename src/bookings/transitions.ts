@@ -22,10 +22,9 @@ export const bookingTimer = defineTask({
   payload: z.object({ at: z.iso.datetime() }),
   async run({ at }, helpers, { config }) {
     const task = helpers.job.task_identifier;
-    const actor = `job:${task}`;
     const size = config.sweepBatchSize;
     const batch = (wait: boolean) =>
-      helpers.withPgClient((client) => fireTimer(client, task, at, size, actor, wait));
+      helpers.withPgClient((client) => fireTimer(client, task, at, size, wait));
     let moved = 0;
     let held = false;
     // Until a batch comes back short: the rest are held by others, or there is no rest.
@@ -61,7 +60,7 @@ export const bookingSweep = defineTask({
     let moved = 0;
     for (;;) {
       const batch = await helpers.withPgClient((client) =>
-        sweepBatch(client, task, config.sweepBatchSize, `sweep:${task}`),
+        sweepBatch(client, task, config.sweepBatchSize),
       );
       moved += batch;
       if (batch < config.sweepBatchSize) break;

@@ -3,18 +3,46 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
 
-/** UserRole mirrors app_public.user_role. */
-export type UserRole = 'student' | 'tutor' | 'admin';
+// The labels of the SQL enums TypeScript names, in the enums' order: the one list of each in
+// TypeScript (test/registries.test.ts checks each against its enum).
 
-/** BookingState mirrors app_public.booking_state. */
-export type BookingState =
-  | 'requested'
-  | 'scheduled'
-  | 'active'
-  | 'ended'
-  | 'expired'
-  | 'declined'
-  | 'cancelled';
+/** USER_ROLES are app_public.user_role's labels. */
+export const USER_ROLES = ['student', 'tutor', 'admin'] as const;
+/** UserRole is a label of app_public.user_role. */
+export type UserRole = (typeof USER_ROLES)[number];
+
+/**
+ * BOOKING_STATES are app_public.booking_state's labels: a booking's life (requested, scheduled,
+ * active, ended), then the ways it stops early. The admin page shows them in this order.
+ */
+export const BOOKING_STATES = [
+  'requested',
+  'scheduled',
+  'active',
+  'ended',
+  'declined',
+  'cancelled',
+  'expired',
+] as const;
+/** BookingState is a label of app_public.booking_state. */
+export type BookingState = (typeof BOOKING_STATES)[number];
+
+/** JOB_STATES are app_public.job_state's labels (app_private.job_states says which a job is in). */
+export const JOB_STATES = ['scheduled', 'due', 'running', 'retrying', 'failed'] as const;
+/** JobState is a label of app_public.job_state. */
+export type JobState = (typeof JOB_STATES)[number];
+
+/** JOB_OUTCOMES are app_public.job_outcome's labels: how a run of a job ended. */
+export const JOB_OUTCOMES = ['success', 'error', 'failed', 'crashed', 'cancelled'] as const;
+/** JobOutcomeLabel is a label of app_public.job_outcome. */
+export type JobOutcomeLabel = (typeof JOB_OUTCOMES)[number];
+/** WorkerOutcome is an outcome a worker records itself (the SQL records crashed and cancelled). */
+export type WorkerOutcome = Extract<JobOutcomeLabel, 'success' | 'error' | 'failed'>;
+
+/** NOTIFICATION_CHANNELS are app_public.notification_channel's labels: the ways out. */
+export const NOTIFICATION_CHANNELS = ['log', 'webhook', 'email'] as const;
+/** NotificationChannel is a label of app_public.notification_channel. */
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
 type Timestamps = {
   created_at: ColumnType<Date, never, never>;

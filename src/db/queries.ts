@@ -1,22 +1,31 @@
 // The raw SQL the worker runs, one query per function. Each takes the client (or pool) to run
 // on first; the rules themselves live in sql/, these only call them.
 import type pg from 'pg';
-import type { BookingState } from './db.ts';
+import type { BookingState, NotificationChannel, WorkerOutcome } from './db.ts';
 
 type Queryable = pg.Pool | pg.ClientBase;
 
-/** fireBookingTimer runs one exact-time transition if it is still due; returns what happened. */
+/** scalar runs a query that returns one row of one column, `value`, and returns that value. */
+async function scalar<T>(db: Queryable, text: string, values: unknown[]): Promise<T> {
+  const { rows } = await db.query<{ value: T }>(text, values);
+  return (rows[0] as { value: T }).value;
+}
+
+/**
+ * fireBookingTimer runs one exact-time transition if it is still due, recorded as the job of
+ * `task`; returns what happened.
+ */
 export async function fireBookingTimer(
   db: Queryable,
   bookingId: string,
   to: BookingState,
-  actor: string,
+  task: string,
 ): Promise<'moved' | 'moved on' | 'not due' | 'gone'> {
-  const { rows } = await db.query<{ outcome: 'moved' | 'moved on' | 'not due' | 'gone' }>(
-    'select app_private.fire_booking_timer($1, $2, $3) as outcome',
-    [bookingId, to, actor],
-  );
-  return (rows[0] as { outcome: 'moved' | 'moved on' | 'not due' | 'gone' }).outcome;
+  return scalar(db, 'select app_private.fire_booking_timer($1, $2, $3) as value', [
+    bookingId,
+    to,
+    task,
+  ]);
 }
 
 /**
@@ -24,38 +33,29 @@ export async function fireBookingTimer(
  * in its own transaction: without `wait`, one batch of up to batchSize bookings due at `instant`
  * (skipping rows others hold); with `wait`, every remaining one, waiting for the rows others
  * hold. Returns how many moved, and whether bookings at that instant still wait (held by
- * others, or not due yet).
+ * others, or not due yet). The moves are recorded as the job of `task` (the SQL spells the actor).
  */
 export async function fireTimer(
   db: Queryable,
   task: string,
   instant: string,
   batchSize: number,
-  actor: string,
   wait: boolean,
 ): Promise<{ moved: number; waiting: boolean }> {
   const { rows } = await db.query<{ moved: number; waiting: boolean }>(
-    'select moved, waiting from app_private.fire_timer($1, $2, $3, $4, $5)',
-    [task, instant, batchSize, actor, wait],
+    'select moved, waiting from app_private.fire_timer($1, $2, $3, $4)',
+    [task, instant, batchSize, wait],
   );
   return rows[0] as { moved: number; waiting: boolean };
 }
 
 /**
  * sweepBatch moves one bounded batch of the booking sweep `task` (a sweep_task of
- * app_private.booking_deadlines) in its own transaction; returns how many.
+ * app_private.booking_deadlines) in its own transaction, recorded as that sweep (the SQL spells
+ * the actor); returns how many.
  */
-export async function sweepBatch(
-  db: Queryable,
-  task: string,
-  batchSize: number,
-  actor: string,
-): Promise<number> {
-  const { rows } = await db.query<{ moved: number }>(
-    'select app_private.sweep_bookings($1, $2, $3) as moved',
-    [task, batchSize, actor],
-  );
-  return (rows[0] as { moved: number }).moved;
+export async function sweepBatch(db: Queryable, task: string, batchSize: number): Promise<number> {
+  return scalar(db, 'select app_private.sweep_bookings($1, $2) as value', [task, batchSize]);
 }
 
 /** giveUpJob makes the running job's coming failure permanent. */
@@ -75,7 +75,7 @@ export async function nextJobRunAt(db: Queryable, now: Date): Promise<Date | und
 /** PendingNotification is an outbox row ready to send, with what its message needs. */
 export interface PendingNotification {
   id: string;
-  channel: 'log' | 'webhook' | 'email';
+  channel: NotificationChannel;
   message: string | null;
   run_at: Date;
   attempts: number;
@@ -117,20 +117,15 @@ export async function lockPendingNotification(
   return rows[0];
 }
 
-/** markNotificationSent records a delivery. */
+/** markNotificationSent records a delivery (app_private.record_notification_attempt). */
 export async function markNotificationSent(client: pg.ClientBase, id: string): Promise<void> {
-  await client.query(
-    `update app_public.notifications
-        set state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = null
-      where id = $1`,
-    [id],
-  );
+  await client.query('select app_private.record_notification_attempt($1, null)', [id]);
 }
 
 /**
- * markNotificationFailed records a failed attempt. With `retryAt` the notification stays
- * pending and its job is moved there (the running job is superseded); without, it has failed
- * for good.
+ * markNotificationFailed records a failed attempt (app_private.record_notification_attempt).
+ * With `retryAt` the notification stays pending and its job is moved there (the running job is
+ * superseded); without, it has failed for good.
  */
 export async function markNotificationFailed(
   client: pg.ClientBase,
@@ -138,21 +133,11 @@ export async function markNotificationFailed(
   error: string,
   retryAt: Date | undefined,
 ): Promise<void> {
-  await client.query(
-    `update app_public.notifications
-        set attempts = attempts + 1, last_error = $2, state = case when $3::timestamptz is null then 'failed' else 'pending' end::app_public.notification_state
-      where id = $1`,
-    [id, error, retryAt ?? null],
-  );
-  if (retryAt) {
-    // The notification's own job (key, attempts) as the database spells it, moved to retryAt.
-    await client.query(
-      `select app_private.schedule_notification_job(
-           pg_catalog.jsonb_populate_record(n, pg_catalog.jsonb_build_object('run_at', $2::timestamptz)))
-         from app_public.notifications n where n.id = $1`,
-      [id, retryAt],
-    );
-  }
+  await client.query('select app_private.record_notification_attempt($1, $2, $3)', [
+    id,
+    error,
+    retryAt ?? null,
+  ]);
 }
 
 /**
@@ -188,7 +173,7 @@ export interface JobHistoryRow {
   started_at: Date | null;
   finished_at: Date;
   duration_ms: number | null;
-  outcome: 'success' | 'error' | 'failed';
+  outcome: WorkerOutcome;
   error: string | null;
   worker_id: string | null;
   payload: unknown;
@@ -210,19 +195,12 @@ export async function insertJobHistory(
 
 /** pruneJobHistory deletes one batch of history older than the retention; returns how many. */
 export async function pruneJobHistory(db: Queryable, batchSize: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('select app_private.prune_job_history($1) as n', [
-    batchSize,
-  ]);
-  return (rows[0] as { n: number }).n;
+  return scalar(db, 'select app_private.prune_job_history($1) as value', [batchSize]);
 }
 
 /** requeueNotifications gives due pending notifications without a job a new one; returns how many. */
 export async function requeueNotifications(db: Queryable, batchSize: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    'select app_private.requeue_notifications($1) as n',
-    [batchSize],
-  );
-  return (rows[0] as { n: number }).n;
+  return scalar(db, 'select app_private.requeue_notifications($1) as value', [batchSize]);
 }
 
 /** queueDepth counts the jobs by task and state (for the metrics). */
@@ -237,11 +215,7 @@ export async function queueDepth(
 
 /** intervalMs is how long Postgres reads an interval to be, in milliseconds (throws if it cannot). */
 export async function intervalMs(db: Queryable, text: string): Promise<number> {
-  const { rows } = await db.query<{ ms: number }>(
-    'select extract(epoch from $1::interval)::float8 * 1000 as ms',
-    [text],
-  );
-  return (rows[0] as { ms: number }).ms;
+  return scalar(db, 'select extract(epoch from $1::interval)::float8 * 1000 as value', [text]);
 }
 
 /** writeCrontab makes app_private.crontab what this process's crontab file says. */

@@ -1,24 +1,22 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { USER_ROLES } from '../db/db.ts';
 import type { RequestErrorCode } from '../db/errors.ts';
 import type { Duration } from '../duration.ts';
-
-/** ROLES are the roles a token may carry; they match app_public.user_role. */
-export const ROLES = ['student', 'tutor', 'admin'] as const;
 
 /** Claims are what a schoolbell token asserts: who (sub) and as what (role). */
 export type Claims = z.output<typeof claimsSchema>;
 
 const claimsSchema = z.object({
   sub: z.uuid({ error: 'sub must be a user id (a UUID)' }),
-  role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
+  role: z.enum(USER_ROLES, { error: `role must be one of ${USER_ROLES.join(', ')}` }),
   iat: z.number({ error: 'iat must be a number' }),
   exp: z.number({ error: 'exp must be a number' }),
 });
 
 /**
  * AuthError is a token problem the client must fix; it becomes an HTTP 401 whose
- * extensions.code says which problem (see REQUEST_ERRORS in src/db/errors.ts).
+ * extensions.code says which problem (see ERROR_CODES in src/db/errors.ts).
  */
 export class AuthError extends Error {
   override name = 'AuthError';

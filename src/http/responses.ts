@@ -181,7 +181,7 @@ function unauthorized(error: AuthError): Result {
 /**
  * responsesPlugin is the grafserv plugin that makes /graphql answers uniform: a token problem
  * is answered 401 with its own code before anything runs (`verify` checks the Authorization
- * header, throwing an AuthError), every other error gets a code (see REQUEST_ERRORS), the
+ * header, throwing an AuthError), every other error gets a code (see ERROR_CODES in src/db/errors.ts), the
  * OperationTypeRule refuses subscriptions, and cache headers say who may keep an answer.
  */
 export function responsesPlugin(

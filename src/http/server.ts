@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { postgraphile } from 'postgraphile';
 import { grafserv } from 'postgraphile/grafserv/node';
 import type { Config } from '../config.ts';
+import type { ErrorCode } from '../db/errors.ts';
 import type { Logger } from '../log.ts';
 import { countGraphqlRequest, type Metrics } from '../metrics.ts';
 import { adminDir } from '../paths.ts';
@@ -111,13 +112,17 @@ export async function startServer({
           if (!refusal) return handler(req, res, notFound);
           res.setHeader('retry-after', String(refusal.retryAfterSeconds));
           sendJson(res, 429, {
-            errors: [{ message: refusal.message, extensions: { code: 'RATED' } }],
+            errors: [
+              { message: refusal.message, extensions: { code: 'RATED' satisfies ErrorCode } },
+            ],
           });
         },
         (error: Error) => {
           log.error({ err: error }, 'rate limiter failed');
           sendJson(res, 500, {
-            errors: [{ message: 'internal error', extensions: { code: 'INTRN' } }],
+            errors: [
+              { message: 'internal error', extensions: { code: 'INTRN' satisfies ErrorCode } },
+            ],
           });
         },
       );

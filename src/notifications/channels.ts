@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
+import type { NotificationChannel } from '../db/db.ts';
 import type { Logger } from '../log.ts';
 
 /** Delivery is one message to one person, with the key that makes re-sends recognisable. */
@@ -23,7 +24,7 @@ export interface Delivery {
 export type Channel = (delivery: Delivery) => Promise<void>;
 
 /** Channels are the ways out, by name (app_public.notification_channel). */
-export type Channels = Readonly<Record<'log' | 'webhook' | 'email', Channel>>;
+export type Channels = Readonly<Record<NotificationChannel, Channel>>;
 
 /** WEBHOOK_TIMEOUT_MS bounds a webhook call; a gateway that hangs counts as a failure. */
 const WEBHOOK_TIMEOUT_MS = 10_000;

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Job } from 'graphile-worker';
+import type { WorkerOutcome } from '../db/db.ts';
 import type { Metrics } from '../metrics.ts';
 
 /** JobOutcome is how one run of a job ended, as the history and the metrics see it. */
@@ -7,7 +8,7 @@ export interface JobOutcome {
   readonly job: Job;
   readonly startedAt: Date;
   readonly finishedAt: Date;
-  readonly outcome: 'success' | 'error' | 'failed';
+  readonly outcome: WorkerOutcome;
   readonly error?: string;
 }
 

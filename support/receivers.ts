@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { SMTPServer } from 'smtp-server';
+import type { Teardown } from './processes.ts';
 
 /** WebhookCall is one request a webhook receiver got. */
 export interface WebhookCall {
@@ -22,7 +23,7 @@ export interface WebhookCall {
  * how long it takes.
  */
 export async function startWebhookReceiver(
-  t: { teardown(fn: () => unknown): void },
+  t: Teardown,
   answer: {
     status?: (call: WebhookCall) => number;
     headers?: (call: WebhookCall) => Record<string, string>;
@@ -74,9 +75,7 @@ export interface Mail {
 }
 
 /** startSmtpReceiver is a real SMTP server on 127.0.0.1 (no TLS, no auth) that keeps what it gets. */
-export async function startSmtpReceiver(t: {
-  teardown(fn: () => unknown): void;
-}): Promise<{ url: string; mails: Mail[] }> {
+export async function startSmtpReceiver(t: Teardown): Promise<{ url: string; mails: Mail[] }> {
   const mails: Mail[] = [];
   const server = new SMTPServer({
     authOptional: true,

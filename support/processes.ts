@@ -2,7 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { root } from '../../src/paths.ts';
+import { root } from '../src/paths.ts';
+import { waitUntil } from './waiting.ts';
+
+/** Teardown is what a tap test offers to clean up after itself. */
+export interface Teardown {
+  teardown(fn: () => unknown): void;
+}
 
 /** freePort asks the OS for a TCP port nobody listens on. */
 export function freePort(): Promise<number> {
@@ -31,44 +37,58 @@ export interface CliProcess {
   readonly exited: Promise<number | string>;
 }
 
+/** CommandOptions change how runCli and runCommand start a process. */
+export interface CommandOptions {
+  /**
+   * detached gives it a process group of its own, like a terminal's foreground job, so a test
+   * can signal the whole group.
+   */
+  detached?: boolean;
+  /**
+   * deployed runs it as deployed rather than as tests want it: the service's own PORT and rate
+   * limit, and its stderr on ours (benchmarks measure the service as an operator runs it).
+   */
+  deployed?: boolean;
+}
+
 /**
  * runCli starts `node src/cli.ts <args>` with exactly the given environment (plus PATH and HOME), the
- * way a user's shell would, and kills it in the test's teardown if it is still running.
+ * way a user's shell would, and kills it in the test's teardown (if there is a test) if it is
+ * still running.
  */
 export function runCli(
-  t: { teardown(fn: () => unknown): void },
+  t: Teardown | undefined,
   args: string[],
   env: Record<string, string>,
+  options: CommandOptions = {},
 ): CliProcess {
-  return runCommand(t, process.execPath, [path.join(root, 'src', 'cli.ts'), ...args], env);
+  return runCommand(t, process.execPath, [path.join(root, 'src', 'cli.ts'), ...args], env, options);
 }
 
 /**
  * runCommand starts any command in the repository the way runCli does (PATH, HOME and the
- * given environment only); `detached` gives it a process group of its own, like a terminal's
- * foreground job, so a test can signal the whole group.
+ * given environment only).
  */
 export function runCommand(
-  t: { teardown(fn: () => unknown): void },
+  t: Teardown | undefined,
   command: string,
   args: string[],
   env: Record<string, string>,
-  options: { detached?: boolean } = {},
+  options: CommandOptions = {},
 ): CliProcess {
   const child = spawn(command, args, {
     cwd: root,
-    // PORT 0: any free port, so that processes started side by side never collide. Tests send
-    // requests faster than a person would: the rate limit is off unless a test sets it.
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? os.tmpdir(),
       LOG_FORMAT: 'json',
       DOTENV_PATH: '/dev/null',
-      PORT: '0',
-      GRAPHQL_RATE_LIMIT: 'off',
+      // PORT 0: any free port, so that processes started side by side never collide. Tests send
+      // requests faster than a person would: the rate limit is off unless a test sets it.
+      ...(options.deployed ? {} : { PORT: '0', GRAPHQL_RATE_LIMIT: 'off' }),
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', options.deployed ? 'inherit' : 'pipe'],
     detached: options.detached ?? false,
   });
   let text = '';
@@ -87,7 +107,7 @@ export function runCommand(
       for (const listener of listeners) listener();
     });
   });
-  t.teardown(() => {
+  t?.teardown(() => {
     if (options.detached && child.pid !== undefined) {
       // The whole group: npm's children too, should the test have failed before they ended.
       try {
@@ -129,21 +149,24 @@ export function runCommand(
   };
 }
 
+/** terminate sends SIGTERM and resolves with the exit code (or the signal's name) once the process has exited. */
+export async function terminate(cli: CliProcess): Promise<number | string> {
+  if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGTERM');
+  return cli.exited;
+}
+
 /**
  * serve starts a long-running role (start or server) and waits until GraphQL listens; it is
  * stopped with SIGTERM when the test ends. base is its http://host:port.
  */
 export async function serve(
-  t: { teardown(fn: () => unknown): void },
+  t: Teardown,
   role: 'start' | 'server',
   env: Record<string, string>,
 ): Promise<CliProcess & { base: string }> {
   const cli = runCli(t, [role], env);
   await cli.waitFor(/GraphQL server listening/);
-  t.teardown(async () => {
-    cli.child.kill('SIGTERM');
-    await cli.exited;
-  });
+  t.teardown(() => terminate(cli));
   const base = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(cli.output())?.[1];
   if (!base) throw new Error(`no URL in the log:\n${cli.output()}`);
   return { ...cli, base };
@@ -166,4 +189,44 @@ export async function finished(cli: CliProcess): Promise<number | string> {
     ),
   );
   return code;
+}
+
+/** RoleProcess is a role started outside a test; whoever started it stops it. */
+export interface RoleProcess extends CliProcess {
+  /** url is its http://host:port. */
+  readonly url: string;
+  /** stop sends SIGTERM and waits for the process to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * spawnRole starts `schoolbell <role>` as deployed (see CommandOptions), outside any test, on a
+ * free port, and waits until its /readyz answers 200: for a worker, until it is ready to run jobs.
+ */
+export async function spawnRole(
+  role: 'start' | 'server' | 'worker',
+  env: Record<string, string>,
+): Promise<RoleProcess> {
+  const port = await freePort();
+  const cli = runCli(undefined, [role], { ...env, PORT: String(port) }, { deployed: true });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(
+    `${role} is ready`,
+    async () => {
+      if (cli.child.exitCode !== null || cli.child.signalCode !== null)
+        throw new Error(`${role} exited before it was ready:\n${cli.output().slice(-4000)}`);
+      return fetch(`${url}/readyz`).then(
+        (response) => response.ok,
+        () => false,
+      );
+    },
+    60_000,
+  );
+  return {
+    ...cli,
+    url,
+    async stop() {
+      await terminate(cli);
+    },
+  };
 }

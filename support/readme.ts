@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Kind, type OperationDefinitionNode, parse } from 'graphql';
-import { root } from '../../src/paths.ts';
+import { root } from '../src/paths.ts';
 
 /** ReadmeOperation is one named GraphQL operation of the README, as a reader would copy it. */
 export interface ReadmeOperation {

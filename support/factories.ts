@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type { BookingState, UserRole } from '../../src/db/db.ts';
+import type { BookingState, UserRole } from '../src/db/db.ts';
 
 /** User is a row of app_public.users, as the tests need it. */
 export interface User {
@@ -104,6 +104,21 @@ export async function requestBooking(
 ): Promise<Booking> {
   const startsAt = minutes(options.startsIn ?? 60);
   const endsAt = new Date(startsAt.getTime() + (options.minutes ?? 60) * 60_000);
+  return requestBookingAt(pool, student, tutor, startsAt, endsAt, options.subject);
+}
+
+/**
+ * requestBookingAt asks for a session at the given times, as requestBooking does; a time given as
+ * a string reaches Postgres as written.
+ */
+export async function requestBookingAt(
+  pool: pg.Pool,
+  student: User,
+  tutor: User,
+  startsAt: Date | string,
+  endsAt: Date | string,
+  subject = 'Algebra',
+): Promise<Booking> {
   return asUser(
     pool,
     student,
@@ -113,7 +128,7 @@ export async function requestBooking(
           tutor.id,
           startsAt,
           endsAt,
-          options.subject ?? 'Algebra',
+          subject,
         ])
       ).rows[0] as Booking,
     { commit: true },

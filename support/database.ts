@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createPool } from '../src/db/db.ts';
+import { createLogger } from '../src/log.ts';
+import type { Teardown } from './processes.ts';
 
 /** databaseUrl returns `url` pointing at another database on the same server. */
 export function databaseUrl(url: string, database: string): string {
@@ -35,10 +38,6 @@ export interface TestDatabase {
   readonly url: string;
 }
 
-interface Teardown {
-  teardown(fn: () => unknown): void;
-}
-
 /**
  * createTestDatabase clones the migrated template (or, with `empty`, creates a bare database)
  * and drops it in the test's teardown.
@@ -54,6 +53,32 @@ export async function createTestDatabase(
   await admin((client) => client.query(`create database ${name} template ${template}`));
   t.teardown(() => admin((client) => client.query(`drop database if exists ${name} with (force)`)));
   return { name, url: databaseUrl(serverUrl(), name) };
+}
+
+/** TestPool is a test database with a pool of its own on it, both gone when the test ends. */
+export interface TestPool extends TestDatabase {
+  readonly pool: pg.Pool;
+}
+
+/**
+ * createTestPool clones the migrated template (or, with `empty`, creates a bare database), as
+ * createTestDatabase does, and opens a pool of `size` connections on it (its warnings silent),
+ * ended in the test's teardown.
+ */
+export async function createTestPool(
+  t: Teardown,
+  size: number,
+  options: { empty?: boolean } = {},
+): Promise<TestPool> {
+  const db = await createTestDatabase(t, options);
+  const pool = createPool(
+    db.url,
+    size,
+    createLogger({ logLevel: 'silent', logFormat: 'json' }),
+    'test',
+  );
+  t.teardown(() => pool.end());
+  return { ...db, pool };
 }
 
 /** sqlError awaits a statement that must fail and returns its error (code and message). */

@@ -1,8 +1,6 @@
 import type pg from 'pg';
-import { createPool } from '../../src/db/db.ts';
-import { createLogger } from '../../src/log.ts';
-import { createTestDatabase } from './database.ts';
-import { serve } from './process.ts';
+import { createTestPool } from './database.ts';
+import { serve, type Teardown } from './processes.ts';
 import { startWebhookReceiver, type WebhookCall } from './receivers.ts';
 
 /** OperatedService is a `schoolbell start` on a database of its own, with a webhook gateway to break. */
@@ -19,18 +17,8 @@ export interface OperatedService {
  * serveOperated starts the service operators look at in these tests: every notification gets
  * one attempt (NOTIFICATION_MAX_ATTEMPTS=1), so a down gateway leaves failed jobs to find.
  */
-export async function serveOperated(
-  t: { teardown(fn: () => unknown): void },
-  jwtSecret: string,
-): Promise<OperatedService> {
-  const db = await createTestDatabase(t);
-  const pool = createPool(
-    db.url,
-    6,
-    createLogger({ logLevel: 'silent', logFormat: 'json' }),
-    'test',
-  );
-  t.teardown(() => pool.end());
+export async function serveOperated(t: Teardown, jwtSecret: string): Promise<OperatedService> {
+  const { pool, ...db } = await createTestPool(t, 6);
   let up = false;
   const receiver = await startWebhookReceiver(t, { status: () => (up ? 200 : 503) });
   const { base } = await serve(t, 'start', {
