@@ -16,9 +16,9 @@
 -- changes computed once per statement, not once per row.
 --
 -- Sessions start on the hour: thousands of bookings share one deadline. A timer is the job
--- timer:<task>:<instant> (e.g. timer:start_sessions_timer:2026-11-24T09:00:00.000000Z); when it fires it
--- moves every booking of its transition whose deadline is that instant, in bounded set-wise
--- batches (app_private.fire_timer). Bookings that share an instant share the job (add_jobs is
+-- timer:<task>:<instant> (e.g. timer:start_sessions_timer:2026-11-24T09:00:00.000000Z); when it
+-- fires it moves every booking of its transition whose deadline is that instant, in bounded
+-- set-wise batches (app_private.fire_timer). Bookings that share an instant share the job (add_jobs is
 -- an upsert by key). The instant job outlives a reschedule or cancel of one of its bookings if
 -- others still wait for it; it is removed when the last one leaves, and a timer that finds
 -- nothing to move does nothing.
@@ -112,8 +112,9 @@ comment on function app_private.timer_spec(text, timestamptz, interval) is
   'The graphile-worker job spec of the timer of a task at an instant, due grace after it.';
 
 -- The timers and sweeps of every deadline (app_private.booking_deadlines, sql/0003_bookings.sql)
--- are the same queries with the deadline's states and column filled in, as literals, so that each
--- is planned with its deadline's partial index (sql/0003_bookings.sql): the two below.
+-- are the same queries with the deadline's states and column filled in as literals
+-- (format %L, %I), so that each is planned with its deadline's partial index, as a query written
+-- out for one deadline would be: the two below.
 
 -- Whether bookings still wait in a deadline's state for that instant.
 create function app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamptz)
