@@ -1584,6 +1584,29 @@ $$;
 COMMENT ON FUNCTION app_private.instant_text(at timestamp with time zone) IS 'An instant as the timers name it: ISO 8601 in UTC with microseconds.';
 
 --
+-- Name: move_booking_as_user(uuid, app_public.booking_state, uuid, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text DEFAULT NULL::text) RETURNS app_public.bookings
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if length(move_booking_as_user.reason) > 1000 then
+    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
+  end if;
+  return app_private.transition_booking(move_booking_as_user.booking_id, move_booking_as_user.to_state,
+    app_private.actor('user', move_booking_as_user.user_id::text), nullif(btrim(move_booking_as_user.reason), ''));
+end;
+$$;
+
+--
+-- Name: FUNCTION move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text) IS 'Moves a booking for a user who may, audited as them, with an optional reason of at most 1000 characters.';
+
+--
 -- Name: move_due_bookings(app_private.booking_deadlines, timestamp with time zone, integer, boolean, text); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2572,7 +2595,7 @@ begin
   if v_me.role <> 'admin' and v_me.id <> v_booking.tutor_id then
     raise exception 'only the tutor accepts a booking' using errcode = 'DENYD';
   end if;
-  return app_private.transition_booking(v_booking.id, 'scheduled', app_private.actor('user', v_me.id::text));
+  return app_private.move_booking_as_user(v_booking.id, 'scheduled', v_me.id);
 end;
 $$;
 
@@ -2650,10 +2673,7 @@ begin
   if v_booking.state = 'requested' and v_me.role = 'tutor' then
     raise exception 'a tutor declines a request rather than cancelling it' using errcode = 'DENYD';
   end if;
-  if length(cancel_booking.reason) > 1000 then
-    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
-  end if;
-  return app_private.transition_booking(v_booking.id, 'cancelled', app_private.actor('user', v_me.id::text), nullif(btrim(cancel_booking.reason), ''));
+  return app_private.move_booking_as_user(v_booking.id, 'cancelled', v_me.id, cancel_booking.reason);
 end;
 $$;
 
@@ -2771,10 +2791,7 @@ begin
   if v_me.role <> 'admin' and v_me.id <> v_booking.tutor_id then
     raise exception 'only the tutor declines a booking; a student cancels it' using errcode = 'DENYD';
   end if;
-  if length(decline_booking.reason) > 1000 then
-    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
-  end if;
-  return app_private.transition_booking(v_booking.id, 'declined', app_private.actor('user', v_me.id::text), nullif(btrim(decline_booking.reason), ''));
+  return app_private.move_booking_as_user(v_booking.id, 'declined', v_me.id, decline_booking.reason);
 end;
 $$;
 
@@ -4872,6 +4889,12 @@ REVOKE ALL ON FUNCTION app_private.give_up_job(job_id bigint) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.instant_text(at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text); Type: ACL; Schema: app_private; Owner: -
