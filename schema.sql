@@ -586,6 +586,42 @@ COMMENT ON COLUMN app_public.queue_summary.overdue_sweep IS 'The crontab sweep t
 COMMENT ON COLUMN app_public.queue_summary.overdue_sweep_seconds IS 'How long that sweep has been overdue, even when its job key folded the ticks into one job.';
 
 --
+-- Name: schedule_outcome; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.schedule_outcome AS ENUM (
+    'ran',
+    'skipped'
+);
+
+--
+-- Name: TYPE schedule_outcome; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.schedule_outcome IS '@value ran: The kind''s action ran.
+@value skipped: A misfire: later than the grace, not run.
+What became of an occurrence.';
+
+--
+-- Name: schedule_trigger; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.schedule_trigger AS ENUM (
+    'once',
+    'interval',
+    'cron'
+);
+
+--
+-- Name: TYPE schedule_trigger; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.schedule_trigger IS '@value once: Once, at run_at.
+@value interval: Every `every`, from starts_at (or the creation) until ends_at.
+@value cron: A five-field cron expression in an IANA time zone, between starts_at and ends_at.
+When a schedule runs: once, at an interval, or on a cron expression in a time zone.';
+
+--
 -- Name: user_role; Type: TYPE; Schema: app_public; Owner: -
 --
 
@@ -1452,6 +1488,40 @@ $$;
 COMMENT ON FUNCTION app_private.check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone) IS 'Raises BADIN unless [starts_at, ends_at) is a real session: in order, at most a day, in the future, within BOOKING_HORIZON.';
 
 --
+-- Name: daily_agenda(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.daily_agenda(user_id uuid, at timestamp with time zone) RETURNS json
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select json_build_object(
+    'timeZone', u.time_zone,
+    'day', d.day,
+    'sessions', coalesce((
+      select json_agg(json_build_object(
+          'startsAt', b.starts_at, 'endsAt', b.ends_at, 'subject', b.subject,
+          'with', (select o.name from app_public.users o
+                   where o.id = case when b.student_id = u.id then b.tutor_id else b.student_id end))
+        order by b.starts_at)
+      from app_public.bookings b
+      where (b.student_id = u.id or b.tutor_id = u.id) and b.state in ('scheduled', 'active')
+        and b.starts_at >= d.day::timestamp at time zone u.time_zone
+        and b.starts_at < (d.day + 1)::timestamp at time zone u.time_zone
+    ), '[]'::json)
+  )
+  from app_public.users u
+  cross join lateral (select (daily_agenda.at at time zone u.time_zone)::date as day) d
+  where u.id = daily_agenda.user_id
+$$;
+
+--
+-- Name: FUNCTION daily_agenda(user_id uuid, at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.daily_agenda(user_id uuid, at timestamp with time zone) IS 'A user''s time zone, the day `at` falls on there, and their scheduled or running sessions that start that day; null for no such user.';
+
+--
 -- Name: deadline_grace(app_private.booking_deadlines); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -1482,6 +1552,54 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.deadline_instant(booking app_public.bookings, deadline app_private.booking_deadlines) IS 'The instant a booking waits for under a deadline: its deadline column, which names its timer.';
+
+--
+-- Name: enqueue_notification(uuid, app_public.notification_channel, text, uuid); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid) RETURNS uuid
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_notification app_public.notifications;
+begin
+  insert into app_public.notifications (recipient_id, channel, message, run_at, scheduled_by_id)
+  values (enqueue_notification.recipient_id,
+    coalesce(enqueue_notification.channel,
+      (select value from app_private.settings where name = 'reminder_channel')::app_public.notification_channel),
+    enqueue_notification.message, now(), enqueue_notification.scheduled_by_id)
+  returning * into v_notification;
+  perform app_private.schedule_notification_job(v_notification);
+  return v_notification.id;
+end;
+$$;
+
+--
+-- Name: FUNCTION enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid) IS 'Puts a notification due now in the outbox, with its send_notification job; null channel: REMINDER_CHANNEL.';
+
+--
+-- Name: finish_schedule_occurrence(uuid, timestamp with time zone, app_public.schedule_outcome, integer, bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.finish_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, outcome app_public.schedule_outcome, coalesced integer, job_id bigint, next_run_at timestamp with time zone) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  insert into app_public.schedule_runs (schedule_id, occurrence, outcome, coalesced, job_id)
+  values (schedule_id, occurrence, outcome, coalesced, job_id);
+  update app_public.schedules s set next_run_at = finish_schedule_occurrence.next_run_at
+  where s.id = finish_schedule_occurrence.schedule_id;
+$$;
+
+--
+-- Name: FUNCTION finish_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, outcome app_public.schedule_outcome, coalesced integer, job_id bigint, next_run_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.finish_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, outcome app_public.schedule_outcome, coalesced integer, job_id bigint, next_run_at timestamp with time zone) IS 'Records what became of an occurrence and sets the schedule''s next one (null: finished).';
 
 --
 -- Name: fire_booking_timer(uuid, app_public.booking_state, text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1582,6 +1700,185 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.instant_text(at timestamp with time zone) IS 'An instant as the timers name it: ISO 8601 in UTC with microseconds.';
+
+--
+-- Name: schedules; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.schedules (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    user_id uuid GENERATED ALWAYS AS (((payload ->> 'userId'::text))::uuid) STORED,
+    created_by uuid,
+    trigger app_public.schedule_trigger NOT NULL,
+    run_at timestamp with time zone,
+    every interval,
+    cron text,
+    time_zone text,
+    starts_at timestamp with time zone,
+    ends_at timestamp with time zone,
+    paused boolean DEFAULT false NOT NULL,
+    misfire_grace interval,
+    next_run_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT schedules_cron_fields CHECK (((cron ~ '^[^ ]+( [^ ]+){4}$'::text) AND (length(cron) <= 200))),
+    CONSTRAINT schedules_end_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT schedules_every_positive CHECK ((every > '00:00:00'::interval)),
+    CONSTRAINT schedules_misfire_grace_positive CHECK ((misfire_grace >= '00:00:00'::interval)),
+    CONSTRAINT schedules_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT schedules_payload_object CHECK ((jsonb_typeof(payload) = 'object'::text)),
+    CONSTRAINT schedules_time_zone_known CHECK (((time_zone IS NULL) OR app_private.is_time_zone(time_zone))),
+    CONSTRAINT schedules_times_usable CHECK ((((run_at IS NULL) OR app_hidden.time_is_usable(run_at)) AND ((starts_at IS NULL) OR app_hidden.time_is_usable(starts_at)) AND ((ends_at IS NULL) OR app_hidden.time_is_usable(ends_at)) AND ((next_run_at IS NULL) OR app_hidden.time_is_usable(next_run_at)))),
+    CONSTRAINT schedules_trigger_shape CHECK (
+CASE trigger
+    WHEN 'once'::app_public.schedule_trigger THEN ((run_at IS NOT NULL) AND (every IS NULL) AND (cron IS NULL) AND (time_zone IS NULL) AND (starts_at IS NULL) AND (ends_at IS NULL))
+    WHEN 'interval'::app_public.schedule_trigger THEN ((run_at IS NULL) AND (every IS NOT NULL) AND (cron IS NULL) AND (time_zone IS NULL))
+    WHEN 'cron'::app_public.schedule_trigger THEN ((run_at IS NULL) AND (every IS NULL) AND (cron IS NOT NULL) AND (time_zone IS NOT NULL))
+    ELSE NULL::boolean
+END)
+);
+
+--
+-- Name: TABLE schedules; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.schedules IS '@behavior -insert -update -delete
+A runtime schedule: a task kind and its payload, run once, at an interval or on a cron expression in a time zone.';
+
+--
+-- Name: COLUMN schedules.id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.id IS 'The schedule''s id; its job is keyed schedule:<id>.';
+
+--
+-- Name: COLUMN schedules.name; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.name IS 'What the schedule is for, 1 to 200 characters.';
+
+--
+-- Name: COLUMN schedules.kind; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.kind IS 'The task kind it runs (notify_user, daily_agenda).';
+
+--
+-- Name: COLUMN schedules.payload; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.payload IS 'The kind''s payload, checked by the kind''s schema when written.';
+
+--
+-- Name: COLUMN schedules.user_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.user_id IS 'The user the schedule concerns (its payload''s userId).';
+
+--
+-- Name: COLUMN schedules.created_by; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.created_by IS 'Who created it.';
+
+--
+-- Name: COLUMN schedules.trigger; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.trigger IS 'once, interval or cron.';
+
+--
+-- Name: COLUMN schedules.run_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.run_at IS 'For a once schedule: when it runs.';
+
+--
+-- Name: COLUMN schedules.every; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.every IS 'For an interval schedule: the time between two occurrences (exact elapsed time).';
+
+--
+-- Name: COLUMN schedules.cron; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.cron IS 'For a cron schedule: the five cron fields, read in time_zone.';
+
+--
+-- Name: COLUMN schedules.time_zone; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.time_zone IS 'For a cron schedule: the IANA time zone its expression is read in.';
+
+--
+-- Name: COLUMN schedules.starts_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.starts_at IS 'No occurrence before this; an interval schedule counts its occurrences from it (else from its creation).';
+
+--
+-- Name: COLUMN schedules.ends_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.ends_at IS 'No occurrence after this.';
+
+--
+-- Name: COLUMN schedules.paused; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.paused IS 'A paused schedule has no job and runs nothing.';
+
+--
+-- Name: COLUMN schedules.misfire_grace; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.misfire_grace IS 'How late an occurrence may still run; null for SCHEDULE_MISFIRE_GRACE.';
+
+--
+-- Name: COLUMN schedules.next_run_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.next_run_at IS 'The next occurrence; null when the schedule is finished.';
+
+--
+-- Name: COLUMN schedules.created_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.created_at IS 'When it was created.';
+
+--
+-- Name: COLUMN schedules.updated_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedules.updated_at IS 'When it last changed.';
+
+--
+-- Name: lock_schedule_occurrence(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.lock_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, OUT schedule app_public.schedules, OUT grace interval) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  select s.* into schedule from app_public.schedules s where s.id = lock_schedule_occurrence.schedule_id for update;
+  if not found or schedule.paused or schedule.next_run_at is distinct from lock_schedule_occurrence.occurrence then
+    schedule := null;
+    return;
+  end if;
+  grace := coalesce(schedule.misfire_grace, app_private.setting_interval('schedule_misfire_grace'));
+end;
+$$;
+
+--
+-- Name: FUNCTION lock_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, OUT schedule app_public.schedules, OUT grace interval); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.lock_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, OUT schedule app_public.schedules, OUT grace interval) IS 'Locks a schedule for run_schedule; null when its job is stale (schedule gone, paused, finished or moved on).';
 
 --
 -- Name: move_booking_as_user(uuid, app_public.booking_state, uuid, text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1695,6 +1992,23 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) IS 'The graphile-worker job spec of a notification''s delivery at run_at (send_notification, keyed notification:<id>).';
+
+--
+-- Name: pause_schedule(uuid); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.pause_schedule(id uuid) RETURNS app_public.schedules
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select app_private.set_schedule_paused(pause_schedule.id, true)
+$$;
+
+--
+-- Name: FUNCTION pause_schedule(id uuid); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.pause_schedule(id uuid) IS 'Pauses a schedule: its job is removed, next_run_at kept. Pausing twice is fine.';
 
 --
 -- Name: prune_job_history(integer); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1888,6 +2202,87 @@ end;
 $$;
 
 --
+-- Name: resume_schedule(uuid); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.resume_schedule(id uuid) RETURNS app_public.schedules
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select app_private.set_schedule_paused(resume_schedule.id, false)
+$$;
+
+--
+-- Name: FUNCTION resume_schedule(id uuid); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.resume_schedule(id uuid) IS 'Resumes a paused schedule: its job is added for next_run_at (a passed one is run or skipped by the misfire policy). Resuming twice is fine.';
+
+--
+-- Name: run_schedule_now(uuid); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.run_schedule_now(id uuid) RETURNS app_public.schedules
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_schedule app_public.schedules;
+begin
+  select s.* into v_schedule from app_public.schedules s where s.id = run_schedule_now.id for update;
+  if not found then
+    raise exception 'schedule % not found', run_schedule_now.id using errcode = 'NTFND';
+  end if;
+  if v_schedule.paused then
+    raise exception 'schedule % is paused: resume it first', run_schedule_now.id using errcode = 'ILLTR';
+  end if;
+  update app_public.schedules s set next_run_at = date_trunc('milliseconds', now())
+  where s.id = v_schedule.id returning s.* into v_schedule;
+  return v_schedule;
+end;
+$$;
+
+--
+-- Name: FUNCTION run_schedule_now(id uuid); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.run_schedule_now(id uuid) IS 'Runs a schedule''s kind now, once, then goes on with its next occurrence after now; ILLTR when paused.';
+
+--
+-- Name: schedule_job_key(uuid); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.schedule_job_key(id uuid) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select 'schedule:' || id
+$$;
+
+--
+-- Name: FUNCTION schedule_job_key(id uuid); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.schedule_job_key(id uuid) IS 'The job key of a schedule''s next occurrence: schedule:<id>.';
+
+--
+-- Name: schedule_job_spec(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.schedule_job_spec(id uuid, occurrence timestamp with time zone) RETURNS graphile_worker.job_spec
+    LANGUAGE sql STABLE
+    AS $$
+  select ('run_schedule',
+    pg_catalog.json_build_object('scheduleId', id, 'occurrence', app_private.instant_text(occurrence)),
+    null, occurrence, 10, app_private.schedule_job_key(id), null, null)::graphile_worker.job_spec
+$$;
+
+--
+-- Name: FUNCTION schedule_job_spec(id uuid, occurrence timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.schedule_job_spec(id uuid, occurrence timestamp with time zone) IS 'The graphile-worker job spec of a schedule''s occurrence (run_schedule at it, keyed schedule:<id>).';
+
+--
 -- Name: notifications; Type: TABLE; Schema: app_public; Owner: -
 --
 
@@ -2048,6 +2443,32 @@ $$;
 COMMENT ON FUNCTION app_private.set_actor(actor text, reason text) IS 'Names the actor (and reason) that the audit trail records for the next booking changes in this transaction.';
 
 --
+-- Name: set_schedule_paused(uuid, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.set_schedule_paused(id uuid, paused boolean) RETURNS app_public.schedules
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_schedule app_public.schedules;
+begin
+  update app_public.schedules s set paused = set_schedule_paused.paused
+  where s.id = set_schedule_paused.id returning s.* into v_schedule;
+  if not found then
+    raise exception 'schedule % not found', set_schedule_paused.id using errcode = 'NTFND';
+  end if;
+  return v_schedule;
+end;
+$$;
+
+--
+-- Name: FUNCTION set_schedule_paused(id uuid, paused boolean); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.set_schedule_paused(id uuid, paused boolean) IS 'Pauses or resumes a schedule (its job removed or added again); NTFND for no such schedule.';
+
+--
 -- Name: setting_interval(text); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2099,6 +2520,29 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.sweep_tasks() IS 'The crontab sweeps an admin may run now (runSweep), in the order the admin page offers them: one per booking deadline, then the housekeeping ones.';
+
+--
+-- Name: sync_schedule_job(app_public.schedules); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.sync_schedule_job(schedule app_public.schedules) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if schedule.paused or schedule.next_run_at is null then
+    perform app_private.remove_jobs(array[app_private.schedule_job_key(schedule.id)]);
+  else
+    perform app_private.add_jobs(array[app_private.schedule_job_spec(schedule.id, schedule.next_run_at)]);
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION sync_schedule_job(schedule app_public.schedules); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.sync_schedule_job(schedule app_public.schedules) IS 'Makes the run_schedule job of a schedule (key schedule:<id>) match its row: at next_run_at, or none when paused or finished.';
 
 --
 -- Name: sync_timers(app_public.bookings[], app_public.bookings[]); Type: FUNCTION; Schema: app_private; Owner: -
@@ -2381,6 +2825,26 @@ begin
   end if;
   if v_after is not null then
     perform app_private.sync_timers(v_after, v_before);
+  end if;
+  return null;
+end;
+$$;
+
+--
+-- Name: tg_schedules__job(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_schedules__job() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if tg_op = 'DELETE' then
+    perform app_private.remove_jobs(array[app_private.schedule_job_key(old.id)]);
+    return null;
+  end if;
+  if tg_op = 'INSERT' or new.paused is distinct from old.paused or new.next_run_at is distinct from old.next_run_at then
+    perform app_private.sync_schedule_job(new);
   end if;
   return null;
 end;
@@ -3776,6 +4240,132 @@ CREATE TABLE app_private.migrations (
 );
 
 --
+-- Name: schedule_kinds; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.schedule_kinds (
+    name text NOT NULL,
+    description text NOT NULL
+);
+
+--
+-- Name: TABLE schedule_kinds; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.schedule_kinds IS 'The task kinds that may be scheduled at runtime: one per file in src/schedules/kinds/ (a test keeps both lists equal).';
+
+--
+-- Name: schedule_runs; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.schedule_runs (
+    id bigint NOT NULL,
+    schedule_id uuid NOT NULL,
+    occurrence timestamp with time zone NOT NULL,
+    ran_at timestamp with time zone DEFAULT now() NOT NULL,
+    outcome app_public.schedule_outcome NOT NULL,
+    coalesced integer DEFAULT 1 NOT NULL,
+    job_id bigint,
+    CONSTRAINT schedule_runs_coalesced_positive CHECK ((coalesced >= 1))
+);
+
+--
+-- Name: TABLE schedule_runs; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.schedule_runs IS '@behavior -insert -update -delete
+What became of each occurrence of a schedule: run, or skipped as a misfire; one row per schedule and occurrence.';
+
+--
+-- Name: COLUMN schedule_runs.id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedule_runs.id IS 'The run''s id.';
+
+--
+-- Name: COLUMN schedule_runs.schedule_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedule_runs.schedule_id IS 'The schedule it is a run of.';
+
+--
+-- Name: COLUMN schedule_runs.occurrence; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedule_runs.occurrence IS 'The scheduled instant the run was for (the first, when several coalesced).';
+
+--
+-- Name: COLUMN schedule_runs.ran_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedule_runs.ran_at IS 'When the worker ran it (or skipped it).';
+
+--
+-- Name: COLUMN schedule_runs.outcome; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedule_runs.outcome IS 'ran, or skipped as a misfire.';
+
+--
+-- Name: COLUMN schedule_runs.coalesced; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedule_runs.coalesced IS 'How many occurrences this run stands for: 1, or more when missed ones were coalesced into it.';
+
+--
+-- Name: COLUMN schedule_runs.job_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.schedule_runs.job_id IS 'The run_schedule job (app_private.job_history.job_id).';
+
+--
+-- Name: schedules_by_next_run; Type: VIEW; Schema: app_private; Owner: -
+--
+
+CREATE VIEW app_private.schedules_by_next_run AS
+ SELECT s.id,
+    s.name,
+    s.kind,
+    s.trigger,
+        CASE s.trigger
+            WHEN 'once'::app_public.schedule_trigger THEN app_private.instant_text(s.run_at)
+            WHEN 'interval'::app_public.schedule_trigger THEN ('every '::text || (s.every)::text)
+            ELSE s.cron
+        END AS rule,
+    s.time_zone,
+    s.starts_at,
+    s.ends_at,
+    s.paused,
+    s.next_run_at,
+    COALESCE(s.misfire_grace, app_private.setting_interval('schedule_misfire_grace'::text)) AS misfire_grace,
+    last.occurrence AS last_occurrence,
+    last.ran_at AS last_run_at,
+    last.outcome AS last_outcome,
+    last.coalesced AS last_coalesced,
+    j.id AS job_id,
+    j.run_at AS job_run_at,
+    s.user_id,
+    s.created_by,
+    s.payload
+   FROM ((app_public.schedules s
+     LEFT JOIN LATERAL ( SELECT r.occurrence,
+            r.ran_at,
+            r.outcome,
+            r.coalesced
+           FROM app_public.schedule_runs r
+          WHERE (r.schedule_id = s.id)
+          ORDER BY r.occurrence DESC
+         LIMIT 1) last ON (true))
+     LEFT JOIN graphile_worker._private_jobs j ON ((j.key = app_private.schedule_job_key(s.id))))
+  ORDER BY s.next_run_at, s.id;
+
+--
+-- Name: VIEW schedules_by_next_run; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON VIEW app_private.schedules_by_next_run IS 'Runtime schedules by next run: trigger and rule, zone, paused, last run and its outcome, the job waiting for the next occurrence.';
+
+--
 -- Name: settings; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -3962,6 +4552,19 @@ ALTER TABLE app_public.booking_events ALTER COLUMN id ADD GENERATED ALWAYS AS ID
 );
 
 --
+-- Name: schedule_runs_id_seq; Type: SEQUENCE; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.schedule_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.schedule_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: job_queues_id_seq; Type: SEQUENCE; Schema: graphile_worker; Owner: -
 --
 
@@ -4077,6 +4680,13 @@ ALTER TABLE ONLY app_private.migrations
     ADD CONSTRAINT migrations_pkey PRIMARY KEY (filename);
 
 --
+-- Name: schedule_kinds schedule_kinds_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.schedule_kinds
+    ADD CONSTRAINT schedule_kinds_pkey PRIMARY KEY (name);
+
+--
 -- Name: settings settings_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
 --
 
@@ -4143,6 +4753,27 @@ COMMENT ON CONSTRAINT bookings_tutor_no_overlap ON app_public.bookings IS 'A tut
 
 ALTER TABLE ONLY app_public.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: schedule_runs schedule_runs_once; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.schedule_runs
+    ADD CONSTRAINT schedule_runs_once UNIQUE (schedule_id, occurrence);
+
+--
+-- Name: schedule_runs schedule_runs_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.schedule_runs
+    ADD CONSTRAINT schedule_runs_pkey PRIMARY KEY (id);
+
+--
+-- Name: schedules schedules_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.schedules
+    ADD CONSTRAINT schedules_pkey PRIMARY KEY (id);
 
 --
 -- Name: users users_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
@@ -4310,6 +4941,36 @@ CREATE UNIQUE INDEX notifications_reminder_key ON app_public.notifications USING
 CREATE INDEX notifications_scheduled_by_idx ON app_public.notifications USING btree (scheduled_by_id);
 
 --
+-- Name: schedule_runs_schedule_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX schedule_runs_schedule_idx ON app_public.schedule_runs USING btree (schedule_id, occurrence DESC);
+
+--
+-- Name: schedules_created_by_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX schedules_created_by_idx ON app_public.schedules USING btree (created_by);
+
+--
+-- Name: schedules_kind_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX schedules_kind_idx ON app_public.schedules USING btree (kind);
+
+--
+-- Name: schedules_next_run_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX schedules_next_run_idx ON app_public.schedules USING btree (next_run_at);
+
+--
+-- Name: schedules_user_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX schedules_user_idx ON app_public.schedules USING btree (user_id);
+
+--
 -- Name: users_email_key; Type: INDEX; Schema: app_public; Owner: -
 --
 
@@ -4352,6 +5013,12 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.bookings FO
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.notifications FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: schedules _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.schedules FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: users _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -4368,6 +5035,12 @@ CREATE TRIGGER _200_guard BEFORE INSERT OR UPDATE ON app_public.bookings FOR EAC
 --
 
 CREATE TRIGGER _800_audit AFTER INSERT OR UPDATE ON app_public.bookings FOR EACH ROW EXECUTE FUNCTION app_private.tg_bookings__audit();
+
+--
+-- Name: schedules _900_job; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_job AFTER INSERT OR DELETE OR UPDATE ON app_public.schedules FOR EACH ROW EXECUTE FUNCTION app_private.tg_schedules__job();
 
 --
 -- Name: bookings _900_timers_insert; Type: TRIGGER; Schema: app_public; Owner: -
@@ -4475,6 +5148,59 @@ COMMENT ON CONSTRAINT notifications_scheduled_by_id_fkey ON app_public.notificat
 @backwardBehavior -*';
 
 --
+-- Name: schedule_runs schedule_runs_schedule_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.schedule_runs
+    ADD CONSTRAINT schedule_runs_schedule_id_fkey FOREIGN KEY (schedule_id) REFERENCES app_public.schedules(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT schedule_runs_schedule_id_fkey ON schedule_runs; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT schedule_runs_schedule_id_fkey ON app_public.schedule_runs IS '@fieldName schedule
+@foreignFieldName runs
+@notNull
+The schedule.';
+
+--
+-- Name: schedules schedules_created_by_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.schedules
+    ADD CONSTRAINT schedules_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.users(id) ON DELETE SET NULL;
+
+--
+-- Name: CONSTRAINT schedules_created_by_fkey ON schedules; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT schedules_created_by_fkey ON app_public.schedules IS '@fieldName creator
+@foreignFieldName createdSchedules
+Who created it.';
+
+--
+-- Name: schedules schedules_kind_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.schedules
+    ADD CONSTRAINT schedules_kind_fkey FOREIGN KEY (kind) REFERENCES app_private.schedule_kinds(name) ON DELETE RESTRICT;
+
+--
+-- Name: schedules schedules_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.schedules
+    ADD CONSTRAINT schedules_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT schedules_user_id_fkey ON schedules; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT schedules_user_id_fkey ON app_public.schedules IS '@fieldName user
+@foreignFieldName schedules
+The user the schedule concerns.';
+
+--
 -- Name: booking_deadlines; Type: ROW SECURITY; Schema: app_private; Owner: -
 --
 
@@ -4491,6 +5217,12 @@ ALTER TABLE app_private.crontab ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app_private.job_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: schedule_kinds; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.schedule_kinds ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: settings; Type: ROW SECURITY; Schema: app_private; Owner: -
@@ -4529,6 +5261,18 @@ ALTER TABLE app_public.bookings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app_public.notifications ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: schedule_runs; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.schedule_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: schedules; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.schedules ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: booking_events select_visible; Type: POLICY; Schema: app_public; Owner: -
 --
 
@@ -4547,6 +5291,20 @@ CREATE POLICY select_visible ON app_public.bookings FOR SELECT TO schoolbell_vis
 --
 
 CREATE POLICY select_visible ON app_public.notifications FOR SELECT TO schoolbell_visitor USING (((recipient_id = ( SELECT app_hidden.current_user_id() AS current_user_id)) OR ( SELECT app_hidden.current_user_is_admin() AS current_user_is_admin)));
+
+--
+-- Name: schedule_runs select_visible; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_visible ON app_public.schedule_runs FOR SELECT TO schoolbell_visitor USING ((EXISTS ( SELECT 1
+   FROM app_public.schedules s
+  WHERE (s.id = schedule_runs.schedule_id))));
+
+--
+-- Name: schedules select_visible; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_visible ON app_public.schedules FOR SELECT TO schoolbell_visitor USING (((user_id = ( SELECT app_hidden.current_user_id() AS current_user_id)) OR (created_by = ( SELECT app_hidden.current_user_id() AS current_user_id)) OR ( SELECT app_hidden.current_user_is_admin() AS current_user_is_admin)));
 
 --
 -- Name: users select_visible; Type: POLICY; Schema: app_public; Owner: -
@@ -4855,6 +5613,12 @@ REVOKE ALL ON FUNCTION app_private.bookings_at_deadline(deadline app_private.boo
 REVOKE ALL ON FUNCTION app_private.check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION daily_agenda(user_id uuid, at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.daily_agenda(user_id uuid, at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION deadline_grace(deadline app_private.booking_deadlines); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -4865,6 +5629,18 @@ REVOKE ALL ON FUNCTION app_private.deadline_grace(deadline app_private.booking_d
 --
 
 REVOKE ALL ON FUNCTION app_private.deadline_instant(booking app_public.bookings, deadline app_private.booking_deadlines) FROM PUBLIC;
+
+--
+-- Name: FUNCTION enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION finish_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, outcome app_public.schedule_outcome, coalesced integer, job_id bigint, next_run_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.finish_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, outcome app_public.schedule_outcome, coalesced integer, job_id bigint, next_run_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text); Type: ACL; Schema: app_private; Owner: -
@@ -4889,6 +5665,18 @@ REVOKE ALL ON FUNCTION app_private.give_up_job(job_id bigint) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.instant_text(at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE schedules; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT ON TABLE app_public.schedules TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION lock_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, OUT schedule app_public.schedules, OUT grace interval); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.lock_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, OUT schedule app_public.schedules, OUT grace interval) FROM PUBLIC;
 
 --
 -- Name: FUNCTION move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text); Type: ACL; Schema: app_private; Owner: -
@@ -4919,6 +5707,12 @@ REVOKE ALL ON FUNCTION app_private.notification_job_key(id uuid) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION pause_schedule(id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.pause_schedule(id uuid) FROM PUBLIC;
 
 --
 -- Name: FUNCTION prune_job_history(batch_size integer); Type: ACL; Schema: app_private; Owner: -
@@ -4961,6 +5755,30 @@ REVOKE ALL ON FUNCTION app_private.requeue_notifications(batch_size integer) FRO
 --
 
 REVOKE ALL ON FUNCTION app_private.reschedule_admin_job(id bigint, run_at timestamp with time zone, attempts integer, max_attempts integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION resume_schedule(id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.resume_schedule(id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION run_schedule_now(id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.run_schedule_now(id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION schedule_job_key(id uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.schedule_job_key(id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION schedule_job_spec(id uuid, occurrence timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.schedule_job_spec(id uuid, occurrence timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: COLUMN notifications.id; Type: ACL; Schema: app_public; Owner: -
@@ -5047,6 +5865,12 @@ REVOKE ALL ON FUNCTION app_private.schedule_notification_job(notification app_pu
 REVOKE ALL ON FUNCTION app_private.set_actor(actor text, reason text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION set_schedule_paused(id uuid, paused boolean); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.set_schedule_paused(id uuid, paused boolean) FROM PUBLIC;
+
+--
 -- Name: FUNCTION setting_interval(name text); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -5063,6 +5887,12 @@ REVOKE ALL ON FUNCTION app_private.sweep_bookings(task text, batch_size integer)
 --
 
 REVOKE ALL ON FUNCTION app_private.sweep_tasks() FROM PUBLIC;
+
+--
+-- Name: FUNCTION sync_schedule_job(schedule app_public.schedules); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.sync_schedule_job(schedule app_public.schedules) FROM PUBLIC;
 
 --
 -- Name: FUNCTION sync_timers(after app_public.bookings[], before app_public.bookings[]); Type: ACL; Schema: app_private; Owner: -
@@ -5093,6 +5923,12 @@ REVOKE ALL ON FUNCTION app_private.tg_bookings__guard() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_bookings__timers_set() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_schedules__job(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_schedules__job() FROM PUBLIC;
 
 --
 -- Name: FUNCTION timer_key(task text, instant timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
@@ -6385,6 +7221,12 @@ REVOKE ALL ON FUNCTION public.ts_dist(timestamp without time zone, timestamp wit
 --
 
 REVOKE ALL ON FUNCTION public.tstz_dist(timestamp with time zone, timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE schedule_runs; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT ON TABLE app_public.schedule_runs TO schoolbell_visitor;
 
 --
 -- Name: COLUMN booking_events.id; Type: ACL; Schema: app_public; Owner: -

@@ -16,6 +16,7 @@ const LAYERS: Record<string, Layer> = {
   db: 'db',
   bookings: 'domain',
   notifications: 'domain',
+  schedules: 'domain',
   worker: 'worker',
   http: 'http',
 };

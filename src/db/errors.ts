@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   DENYD: domain('signed in, but not allowed to do this'),
   NTFND: domain('no such row, or not one you may see'),
   BADIN: domain('a bad argument'),
-  ILLTR: domain('an illegal booking state transition'),
+  ILLTR: domain('an illegal state transition (a booking’s, or running a paused schedule now)'),
   OVLAP: domain('the tutor already has a session at that time'),
   DUPRQ: domain('the student already has an open request with that tutor at an overlapping time'),
   DEPTH: limit('the operation nests fields deeper than GRAPHQL_MAX_DEPTH'),

@@ -287,3 +287,230 @@ export async function taskIds(
   );
   return new Map(rows.map((row) => [row.identifier, row.id]));
 }
+
+/** ScheduleTrigger is app_public.schedule_trigger. */
+export type ScheduleTrigger = 'once' | 'interval' | 'cron';
+
+/** ScheduleValues are the columns of a schedule the service writes. */
+export interface ScheduleValues {
+  name: string;
+  kind: string;
+  payload: unknown;
+  trigger: ScheduleTrigger;
+  run_at: Date | null;
+  every: string | null;
+  cron: string | null;
+  time_zone: string | null;
+  starts_at: Date | null;
+  ends_at: Date | null;
+  paused: boolean;
+  misfire_grace: string | null;
+  next_run_at: Date | null;
+}
+
+/** ScheduleRow is a row of app_public.schedules, its intervals as text and `every` also in ms. */
+export interface ScheduleRow extends ScheduleValues {
+  id: string;
+  user_id: string | null;
+  created_by: string | null;
+  every_ms: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SCHEDULE_COLUMNS = `s.id, s.name, s.kind, s.payload, s.user_id, s.created_by, s.trigger::text as trigger,
+  s.run_at, s.every::text as every, (extract(epoch from s.every) * 1000)::float8 as every_ms, s.cron,
+  s.time_zone, s.starts_at, s.ends_at, s.paused, s.misfire_grace::text as misfire_grace, s.next_run_at,
+  s.created_at, s.updated_at`;
+
+/** scheduleSettings reads the schedule settings (SCHEDULE_MIN_INTERVAL) the service wrote. */
+export async function scheduleSettings(db: Queryable): Promise<{ minIntervalMs: number }> {
+  const minIntervalMs = await scalar<number>(
+    db,
+    `select (extract(epoch from app_private.setting_interval('schedule_min_interval')) * 1000)::float8
+       as value`,
+    [],
+  );
+  return { minIntervalMs };
+}
+
+/** isTimeZone says whether Postgres knows an IANA zone name (app_private.is_time_zone). */
+export function isTimeZone(db: Queryable, name: string): Promise<boolean> {
+  return scalar(db, 'select app_private.is_time_zone($1) as value', [name]);
+}
+
+/** insertSchedule creates a schedule (its row trigger adds its job); returns the row. */
+export function insertSchedule(
+  client: pg.ClientBase,
+  values: ScheduleValues,
+  createdBy: string | null,
+): Promise<ScheduleRow> {
+  return writeSchedule(
+    client,
+    `insert into app_public.schedules (name, kind, payload, trigger, run_at, every, cron, time_zone,
+       starts_at, ends_at, paused, misfire_grace, next_run_at, created_by)
+     values ($1, $2, $3, $4, $5, $6::interval, $7, $8, $9, $10, $11, $12::interval, $13, $14)`,
+    [...scheduleParams(values), createdBy],
+  );
+}
+
+/** updateScheduleRow rewrites a schedule's columns (its row trigger moves its job); returns the row. */
+export function updateScheduleRow(
+  client: pg.ClientBase,
+  id: string,
+  values: ScheduleValues,
+): Promise<ScheduleRow> {
+  return writeSchedule(
+    client,
+    `update app_public.schedules set name = $1, kind = $2, payload = $3, trigger = $4, run_at = $5,
+       every = $6::interval, cron = $7, time_zone = $8, starts_at = $9, ends_at = $10, paused = $11,
+       misfire_grace = $12::interval, next_run_at = $13
+     where id = $14`,
+    [...scheduleParams(values), id],
+  );
+}
+
+/** writeSchedule runs an insert or update of one schedule and returns the row it wrote. */
+async function writeSchedule(
+  client: pg.ClientBase,
+  statement: string,
+  params: unknown[],
+): Promise<ScheduleRow> {
+  const { rows } = await client.query<ScheduleRow>(
+    `with s as (${statement} returning *) select ${SCHEDULE_COLUMNS} from s`,
+    params,
+  );
+  return rows[0] as ScheduleRow;
+}
+
+function scheduleParams(v: ScheduleValues): unknown[] {
+  return [
+    v.name,
+    v.kind,
+    JSON.stringify(v.payload),
+    v.trigger,
+    v.run_at,
+    v.every,
+    v.cron,
+    v.time_zone,
+    v.starts_at,
+    v.ends_at,
+    v.paused,
+    v.misfire_grace,
+    v.next_run_at,
+  ];
+}
+
+/** lockSchedule reads a schedule and locks it for the caller's transaction; undefined when gone. */
+export async function lockSchedule(
+  client: pg.ClientBase,
+  id: string,
+): Promise<ScheduleRow | undefined> {
+  const { rows } = await client.query<ScheduleRow>(
+    `select ${SCHEDULE_COLUMNS} from app_public.schedules s where s.id = $1 for update`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** deleteScheduleRow deletes a schedule (its row trigger removes its job). */
+export async function deleteScheduleRow(client: pg.ClientBase, id: string): Promise<void> {
+  await client.query('delete from app_public.schedules where id = $1', [id]);
+}
+
+/**
+ * changeSchedule calls one of the DBAs' functions (app_private.pause_schedule, resume_schedule,
+ * run_schedule_now) and returns the schedule as it is afterwards.
+ */
+export async function changeSchedule(
+  client: pg.ClientBase,
+  change: 'pause' | 'resume' | 'run_now',
+  id: string,
+): Promise<ScheduleRow> {
+  const fn = { pause: 'pause_schedule', resume: 'resume_schedule', run_now: 'run_schedule_now' }[
+    change
+  ];
+  const { rows } = await client.query<ScheduleRow>(
+    `select ${SCHEDULE_COLUMNS} from app_private.${fn}($1) s`,
+    [id],
+  );
+  return rows[0] as ScheduleRow;
+}
+
+/**
+ * lockScheduleOccurrence locks a schedule for run_schedule, in the caller's transaction: the row,
+ * its misfire grace in ms and the transaction's now; undefined when the job is stale (the
+ * schedule gone, paused, finished, or moved on from `occurrence`).
+ */
+export async function lockScheduleOccurrence(
+  client: pg.ClientBase,
+  id: string,
+  occurrence: string,
+): Promise<{ schedule: ScheduleRow; graceMs: number; now: Date } | undefined> {
+  const { rows } = await client.query<ScheduleRow & { grace_ms: number; now: Date }>(
+    `select ${SCHEDULE_COLUMNS}, (extract(epoch from l.grace) * 1000)::float8 as grace_ms, now() as now
+       from app_private.lock_schedule_occurrence($1, $2) l, lateral (select (l.schedule).*) s
+      where s.id is not null`,
+    [id, occurrence],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { grace_ms, now, ...schedule } = row;
+  return { schedule, graceMs: grace_ms, now };
+}
+
+/** finishScheduleOccurrence records an occurrence's run and sets the next one (null: finished). */
+export async function finishScheduleOccurrence(
+  client: pg.ClientBase,
+  run: {
+    scheduleId: string;
+    occurrence: string;
+    outcome: 'ran' | 'skipped';
+    coalesced: number;
+    jobId: string;
+    next: Date | null;
+  },
+): Promise<void> {
+  await client.query('select app_private.finish_schedule_occurrence($1, $2, $3, $4, $5, $6)', [
+    run.scheduleId,
+    run.occurrence,
+    run.outcome,
+    run.coalesced,
+    run.jobId,
+    run.next,
+  ]);
+}
+
+/** enqueueNotification puts a notification due now in the outbox with its job; returns its id. */
+export function enqueueNotification(
+  client: pg.ClientBase,
+  n: { recipientId: string; channel: string | null; message: string; scheduledBy: string | null },
+): Promise<string> {
+  return scalar(client, 'select app_private.enqueue_notification($1, $2, $3, $4) as value', [
+    n.recipientId,
+    n.channel,
+    n.message,
+    n.scheduledBy,
+  ]);
+}
+
+/** Agenda is a user's day as app_private.daily_agenda gives it. */
+export interface Agenda {
+  timeZone: string;
+  day: string;
+  sessions: { startsAt: string; endsAt: string; subject: string; with: string | null }[];
+}
+
+/** dailyAgenda is a user's sessions on the day `at` falls on in their zone; undefined for no user. */
+export async function dailyAgenda(
+  client: pg.ClientBase,
+  userId: string,
+  at: Date,
+): Promise<Agenda | undefined> {
+  const agenda = await scalar<Agenda | null>(
+    client,
+    'select app_private.daily_agenda($1, $2) as value',
+    [userId, at],
+  );
+  return agenda ?? undefined;
+}

@@ -94,6 +94,22 @@ export const SETTINGS = Object.freeze({
     meaning:
       'how far ahead a session may start (1 minute to 3650 days); a request or reschedule beyond it is `BADIN`',
   }),
+  schedule_misfire_grace: setting({
+    default: '10 minutes',
+    variable: 'SCHEDULE_MISFIRE_GRACE',
+    parse: durationSchema(),
+    text: durationText,
+    meaning:
+      "how late a runtime schedule's occurrence may still run, for schedules that set no `misfire_grace` (see [Runtime schedules](#runtime-schedules))",
+  }),
+  schedule_min_interval: setting({
+    default: '1 minute',
+    variable: 'SCHEDULE_MIN_INTERVAL',
+    parse: durationSchema().refine(atLeast(1_000), { message: 'must be at least 1 second' }),
+    text: durationText,
+    meaning:
+      "the shortest time between a runtime schedule's occurrences: its `every`, or its cron expression's coming runs (at least 1 second)",
+  }),
   booking_timers: setting({
     default: 'on',
     variable: undefined,
