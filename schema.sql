@@ -1450,6 +1450,30 @@ $_$;
 COMMENT ON FUNCTION app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone) IS 'Whether any booking still waits in the deadline''s state for that instant.';
 
 --
+-- Name: bookings_due_at(app_private.booking_deadlines, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $_$
+declare
+  v_count integer;
+begin
+  execute format('select count(*)::integer from app_public.bookings where state = %L and %I = $1',
+    deadline.from_state, deadline.deadline_column)
+    into v_count using instant;
+  return v_count;
+end;
+$_$;
+
+--
+-- Name: FUNCTION bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone) IS 'How many bookings wait in the deadline''s state for that instant.';
+
+--
 -- Name: check_session_times(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2941,7 +2965,7 @@ COMMENT ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app
 CREATE FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean DEFAULT true) RETURNS TABLE(at timestamp with time zone, kind text, task text, what text, count integer, key text)
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog'
-    AS $$
+    AS $_$
   with due as (
     select j.run_at, t.identifier as task, coalesce(j.key, '') as key, j.payload
     from graphile_worker._private_jobs j
@@ -2950,23 +2974,19 @@ CREATE FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, unti
       and j.locked_at is null and j.attempts < j.max_attempts
   ),
   timers as (
-    select d.run_at, d.task, d.key, (d.payload ->> 'at')::timestamptz as instant
-    from due d where d.key like 'timer:%' and d.task in ('expire_booking', 'start_booking', 'end_booking')
+    select d.run_at, d.task, d.key,
+      app_private.bookings_due_at(dl, (d.payload ->> 'at')::timestamptz) as count,
+      -- start_sessions_timer: "start", "session(s)".
+      split_part(d.task, '_', 1) as verb, regexp_replace(split_part(d.task, '_', 2), 's$', '') as noun
+    from due d
+    join app_private.booking_deadlines dl on dl.timer_task = d.task
+    where d.key like 'timer:%'
   ),
   described as (
     select tm.run_at as at, 'booking_timer' as kind, tm.task,
-      case tm.task when 'expire_booking' then 'expire ' when 'start_booking' then 'start ' else 'end ' end
-        || n.count || case when tm.task = 'expire_booking' then ' request' else ' session' end
-        || case when n.count = 1 then '' else 's' end as what,
-      n.count, tm.key
+      tm.verb || ' ' || tm.count || ' ' || tm.noun || case when tm.count = 1 then '' else 's' end as what,
+      tm.count, tm.key
     from timers tm
-    cross join lateral (
-      select count(*)::integer as count from app_public.bookings b
-      where case tm.task
-        when 'expire_booking' then b.state = 'requested' and b.expires_at = tm.instant
-        when 'start_booking' then b.state = 'scheduled' and b.starts_at = tm.instant
-        else b.state = 'active' and b.ends_at = tm.instant end
-    ) n
     union all
     select d.run_at, case when x.booking_id is null then 'notification' else 'reminder' end, d.task,
       case when x.booking_id is null then 'send ' || u.name || ' (' || x.channel || ') a message'
@@ -2984,16 +3004,15 @@ CREATE FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, unti
     join app_public.schedules s on app_private.schedule_job_key(s.id) = d.key
     where d.task = 'run_schedule'
     union all
-    select d.run_at, case when d.key like 'sweep:%' then 'crontab' else 'job' end, d.task,
-      case when d.key like 'sweep:%' then 'sweep ' else 'run ' end || d.task, 1, d.key
+    select d.run_at, case when d.key like 'sweep:%' then 'crontab' else 'job' end, d.task, 'run ' || d.task, 1, d.key
     from due d
-    where not (d.key like 'timer:%' and d.task in ('expire_booking', 'start_booking', 'end_booking'))
+    where not exists (select 1 from timers tm where tm.key = d.key)
       and d.task not in ('send_notification', 'run_schedule')
   )
   select at, kind, task, what, count, nullif(key, '') from described
   where with_crontab or kind <> 'crontab'
   order by at, kind, key limit greatest(max_items, 0)
-$$;
+$_$;
 
 --
 -- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean); Type: COMMENT; Schema: app_private; Owner: -
@@ -5673,6 +5692,12 @@ REVOKE ALL ON FUNCTION app_private.booking_deadline_of(task text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -

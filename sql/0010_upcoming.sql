@@ -1,11 +1,32 @@
--- What fires next (README, What fires next): the queued jobs due in a window, each with what it
+-- What fires next (README, The admin API): the queued jobs due in a window, each with what it
 -- will do in words a person reads. A DBA asks app_private.upcoming_jobs directly; the admins'
 -- GraphQL query `upcoming` (src/http/upcoming.ts) adds what no job holds yet: the later
 -- occurrences of runtime schedules and the crontab's ticks, computed in TypeScript.
 --
 -- Running jobs (locked) and jobs given up on (attempts = max_attempts) are not upcoming. A
--- booking timer (timer:<task>:<instant>) is one item however many bookings it moves, with their
--- count as they stand now.
+-- booking timer (timer:<task>:<instant>, a timer_task of app_private.booking_deadlines) is one
+-- item however many bookings it moves, with their count as they stand now, in words made from
+-- its task's name (start_sessions_timer: "start 120 sessions").
+
+-- How many bookings wait in a deadline's state for that instant: the count beside
+-- app_private.bookings_at_deadline (sql/0006_timers.sql), planned with the deadline's partial
+-- index the same way.
+create function app_private.bookings_due_at(deadline app_private.booking_deadlines, instant timestamptz)
+  returns integer
+  language plpgsql stable
+  set search_path = pg_catalog
+as $$
+declare
+  v_count integer;
+begin
+  execute format('select count(*)::integer from app_public.bookings where state = %L and %I = $1',
+    deadline.from_state, deadline.deadline_column)
+    into v_count using instant;
+  return v_count;
+end;
+$$;
+comment on function app_private.bookings_due_at(app_private.booking_deadlines, timestamptz) is
+  'How many bookings wait in the deadline''s state for that instant.';
 
 create function app_private.upcoming_jobs(
   from_at timestamptz, until_at timestamptz, max_items integer, with_crontab boolean default true
@@ -22,23 +43,19 @@ as $$
       and j.locked_at is null and j.attempts < j.max_attempts
   ),
   timers as (
-    select d.run_at, d.task, d.key, (d.payload ->> 'at')::timestamptz as instant
-    from due d where d.key like 'timer:%' and d.task in ('expire_booking', 'start_booking', 'end_booking')
+    select d.run_at, d.task, d.key,
+      app_private.bookings_due_at(dl, (d.payload ->> 'at')::timestamptz) as count,
+      -- start_sessions_timer: "start", "session(s)".
+      split_part(d.task, '_', 1) as verb, regexp_replace(split_part(d.task, '_', 2), 's$', '') as noun
+    from due d
+    join app_private.booking_deadlines dl on dl.timer_task = d.task
+    where d.key like 'timer:%'
   ),
   described as (
     select tm.run_at as at, 'booking_timer' as kind, tm.task,
-      case tm.task when 'expire_booking' then 'expire ' when 'start_booking' then 'start ' else 'end ' end
-        || n.count || case when tm.task = 'expire_booking' then ' request' else ' session' end
-        || case when n.count = 1 then '' else 's' end as what,
-      n.count, tm.key
+      tm.verb || ' ' || tm.count || ' ' || tm.noun || case when tm.count = 1 then '' else 's' end as what,
+      tm.count, tm.key
     from timers tm
-    cross join lateral (
-      select count(*)::integer as count from app_public.bookings b
-      where case tm.task
-        when 'expire_booking' then b.state = 'requested' and b.expires_at = tm.instant
-        when 'start_booking' then b.state = 'scheduled' and b.starts_at = tm.instant
-        else b.state = 'active' and b.ends_at = tm.instant end
-    ) n
     union all
     select d.run_at, case when x.booking_id is null then 'notification' else 'reminder' end, d.task,
       case when x.booking_id is null then 'send ' || u.name || ' (' || x.channel || ') a message'
@@ -56,10 +73,9 @@ as $$
     join app_public.schedules s on app_private.schedule_job_key(s.id) = d.key
     where d.task = 'run_schedule'
     union all
-    select d.run_at, case when d.key like 'sweep:%' then 'crontab' else 'job' end, d.task,
-      case when d.key like 'sweep:%' then 'sweep ' else 'run ' end || d.task, 1, d.key
+    select d.run_at, case when d.key like 'sweep:%' then 'crontab' else 'job' end, d.task, 'run ' || d.task, 1, d.key
     from due d
-    where not (d.key like 'timer:%' and d.task in ('expire_booking', 'start_booking', 'end_booking'))
+    where not exists (select 1 from timers tm where tm.key = d.key)
       and d.task not in ('send_notification', 'run_schedule')
   )
   select at, kind, task, what, count, nullif(key, '') from described

@@ -78,7 +78,7 @@ t.test('an admin sees what fires in a window, in time order', async (t) => {
       {
         at: startsAt.toISOString(),
         kind: 'BOOKING_TIMER',
-        task: 'start_booking',
+        task: 'start_sessions_timer',
         what: 'start 2 sessions',
         count: 2,
       },
@@ -124,13 +124,13 @@ t.test('the crontab ticks in UTC, beside the rest', async (t) => {
   const from = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 1);
   const { body } = await upcoming(from, new Date(from.getTime() + 10 * 60_000));
   const items = dataOf(body).upcoming as Item[];
-  const starts = items.filter((item) => item.what === 'sweep start_sessions');
+  const starts = items.filter((item) => item.what === 'run start_sessions_sweep');
   t.equal(starts.length, 10, 'start_sessions each minute');
   t.ok(
-    starts.every((item) => item.kind === 'CRONTAB' && item.task === 'start_sessions'),
+    starts.every((item) => item.kind === 'CRONTAB' && item.task === 'start_sessions_sweep'),
     'as crontab items of its task',
   );
-  const expiries = items.filter((item) => item.what === 'sweep expire_requests');
+  const expiries = items.filter((item) => item.what === 'run expire_requests_sweep');
   t.equal(expiries.length, 2, 'expire_requests every five minutes');
   t.ok(
     expiries.every((item) => new Date(item.at).getUTCMinutes() % 5 === 0),

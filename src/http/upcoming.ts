@@ -7,7 +7,7 @@ import { UPCOMING_MAX_ITEMS, upcoming } from '../schedules/upcoming.ts';
 type Claims = Record<string, string | undefined>;
 
 /**
- * upcomingPlugin is the admins' `upcoming(from, until)` (README, What fires next): what is due
+ * upcomingPlugin is the admins' `upcoming(from, until)` (README, The admin API): what is due
  * in a window of at most 7 days, in time order, from src/schedules/upcoming.ts, after
  * app_hidden.require_admin() has said who asks (LOGIN, TOKEN, DENYD), on a connection of its own.
  */

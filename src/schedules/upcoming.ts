@@ -61,7 +61,7 @@ export async function upcoming(
   }
   for (const entry of withCrontab ? await crontabSchedules(db) : []) {
     const cron = parseCron(entry.schedule, 'UTC');
-    const item = { kind: 'crontab', task: entry.task, what: `sweep ${entry.task}`, count: 1 };
+    const item = { kind: 'crontab', task: entry.task, what: `run ${entry.task}`, count: 1 };
     let at = cron.nextRun(new Date(from.getTime() - 1));
     for (let n = 0; add(at, item, n); n++) at = at && cron.nextRun(at);
   }
