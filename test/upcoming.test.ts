@@ -1,5 +1,5 @@
 // What fires next over real HTTP: a booking's start timer (one item for every session starting
-// at that instant, with their count), its reminders, a cron schedule's occurrences and the
+// at that instant, with their count), its reminders, an admin's message, a cron schedule's occurrences and the
 // crontab's sweeps, in time order; the window's bounds and errors; admins only. The DBA's
 // app_private.upcoming_jobs answers the job-based part alone.
 import t from 'tap';
@@ -41,6 +41,21 @@ const { body: created } = await client(
   },
 );
 dataOf(created);
+// A message an admin scheduled for Ana, an hour from now.
+const messageAt = new Date(Math.ceil((Date.now() + HOUR) / 1000) * 1000);
+const { body: scheduled } = await client(
+  admin,
+  `mutation ($input: ScheduleNotificationInput!) { scheduleNotification(input: $input) { notification { id } } }`,
+  {
+    input: {
+      recipientId: ana.id,
+      channel: 'LOG',
+      message: 'Hello',
+      runAt: messageAt.toISOString(),
+    },
+  },
+);
+dataOf(scheduled);
 
 const UPCOMING = `query ($from: Datetime!, $until: Datetime!, $crontab: Boolean) {
   upcoming(from: $from, until: $until, crontab: $crontab) { at kind task what count }
@@ -101,6 +116,20 @@ t.test('an admin sees what fires in a window, in time order', async (t) => {
   t.ok(
     reminders.every((item) => item.what.endsWith(`${hhmm} UTC`)),
     'and the session time in the recipient zone',
+  );
+
+  t.same(
+    items.filter((item) => item.kind === 'NOTIFICATION'),
+    [
+      {
+        at: messageAt.toISOString(),
+        kind: 'NOTIFICATION',
+        task: 'send_notification',
+        what: 'send Ana (log) a message',
+        count: 1,
+      },
+    ],
+    'the scheduled message, to whom and how',
   );
 
   const schedule = items.filter((item) => item.kind === 'SCHEDULE');
