@@ -2451,6 +2451,22 @@ $$;
 COMMENT ON FUNCTION app_private.schedule_notification_job(notification app_public.notifications) IS 'Adds or moves the send_notification job of a notification (job key notification:<id>).';
 
 --
+-- Name: schedule_what(app_public.schedules); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.schedule_what(schedule app_public.schedules) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+  select 'run schedule ''' || schedule.name || ''' (' || schedule.kind || ')'
+$$;
+
+--
+-- Name: FUNCTION schedule_what(schedule app_public.schedules); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.schedule_what(schedule app_public.schedules) IS 'What an occurrence of the schedule does, in words: run schedule ''<name>'' (<kind>).';
+
+--
 -- Name: set_actor(text, text); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2999,7 +3015,7 @@ CREATE FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, unti
     left join app_public.bookings b on b.id = x.booking_id
     where d.task = 'send_notification'
     union all
-    select d.run_at, 'schedule', d.task, 'run schedule ''' || s.name || ''' (' || s.kind || ')', 1, d.key
+    select d.run_at, 'schedule', d.task, app_private.schedule_what(s), 1, d.key
     from due d
     join app_public.schedules s on app_private.schedule_job_key(s.id) = d.key
     where d.task = 'run_schedule'
@@ -5950,6 +5966,12 @@ GRANT SELECT(updated_at) ON TABLE app_public.notifications TO schoolbell_visitor
 --
 
 REVOKE ALL ON FUNCTION app_private.schedule_notification_job(notification app_public.notifications) FROM PUBLIC;
+
+--
+-- Name: FUNCTION schedule_what(schedule app_public.schedules); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.schedule_what(schedule app_public.schedules) FROM PUBLIC;
 
 --
 -- Name: FUNCTION set_actor(actor text, reason text); Type: ACL; Schema: app_private; Owner: -

@@ -28,6 +28,16 @@ $$;
 comment on function app_private.bookings_due_at(app_private.booking_deadlines, timestamptz) is
   'How many bookings wait in the deadline''s state for that instant.';
 
+-- What a schedule's occurrence does, in words: here and for the occurrences the service computes
+-- (src/schedules/upcoming.ts reads it with the schedules).
+create function app_private.schedule_what(schedule app_public.schedules) returns text
+  language sql stable
+as $$
+  select 'run schedule ''' || schedule.name || ''' (' || schedule.kind || ')'
+$$;
+comment on function app_private.schedule_what(app_public.schedules) is
+  'What an occurrence of the schedule does, in words: run schedule ''<name>'' (<kind>).';
+
 create function app_private.upcoming_jobs(
   from_at timestamptz, until_at timestamptz, max_items integer, with_crontab boolean default true
 )
@@ -68,7 +78,7 @@ as $$
     left join app_public.bookings b on b.id = x.booking_id
     where d.task = 'send_notification'
     union all
-    select d.run_at, 'schedule', d.task, 'run schedule ''' || s.name || ''' (' || s.kind || ')', 1, d.key
+    select d.run_at, 'schedule', d.task, app_private.schedule_what(s), 1, d.key
     from due d
     join app_public.schedules s on app_private.schedule_job_key(s.id) = d.key
     where d.task = 'run_schedule'

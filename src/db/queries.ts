@@ -565,10 +565,16 @@ export async function upcomingJobs(
   return rows;
 }
 
-/** runningSchedules reads the schedules that are not paused and next run before `until`. */
-export async function runningSchedules(db: Queryable, until: Date): Promise<ScheduleRow[]> {
-  const { rows } = await db.query<ScheduleRow>(
-    `select ${SCHEDULE_COLUMNS} from app_public.schedules s
+/**
+ * runningSchedules reads the schedules that are not paused and next run before `until`, each
+ * with what its occurrences do in words (app_private.schedule_what).
+ */
+export async function runningSchedules(
+  db: Queryable,
+  until: Date,
+): Promise<(ScheduleRow & { what: string })[]> {
+  const { rows } = await db.query<ScheduleRow & { what: string }>(
+    `select ${SCHEDULE_COLUMNS}, app_private.schedule_what(s) as what from app_public.schedules s
      where not s.paused and s.next_run_at < $1 order by s.next_run_at, s.id`,
     [until],
   );

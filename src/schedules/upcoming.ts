@@ -49,12 +49,7 @@ export async function upcoming(
   // A running schedule's job is its next run (above); the occurrences after it are computed.
   for (const schedule of await runningSchedules(db, until)) {
     const trigger = scheduleTrigger(schedule);
-    const item = {
-      kind: 'schedule',
-      task: 'run_schedule',
-      what: `run schedule '${schedule.name}' (${schedule.kind})`,
-      count: 1,
-    };
+    const item = { kind: 'schedule', task: 'run_schedule', what: schedule.what, count: 1 };
     const start = Math.max((schedule.next_run_at as Date).getTime(), from.getTime() - 1);
     let at = nextOccurrence(trigger, new Date(start));
     for (let n = 0; add(at, item, n); n++) at = at && nextOccurrence(trigger, at);
