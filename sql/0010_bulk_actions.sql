@@ -1,28 +1,29 @@
 -- Bulk actions: retry, cancel or reschedule every job matching a filter (task, state, run_at
--- window), for admins (README, Admin API) and DBAs (README, Runbook). What a state allows is
--- one definition, app_private.job_action_allowed, which the single-job functions now call too:
--- this file replaces app_public.retry_job, app_public.cancel_job and app_public.reschedule_job
--- (sql/0008_operations.sql) with bodies that ask it instead of spelling the states. A bulk
--- action calls the single-job function for each job it picks, so both do exactly the same.
+-- window), for admins (README, Admin API) and DBAs (README, Runbook). What a job's state allows
+-- is one definition, app_private.job_action_allowed, which the single-job functions now ask too:
+-- this file replaces app_private.admin_job_for_update (which refuses a change the state does not
+-- allow, not only while the job runs) and app_public.retry_job (which leaves that check to it)
+-- from sql/0008_operations.sql. A bulk action calls the single-job function (retry_job,
+-- cancel_job, reschedule_job) for each job it picks, so both do exactly the same.
 --
 -- An empty filter never means every job: at least one of task, state, since, until is required
 -- (BADIN naming `filter`). One call acts on at most app_private.bulk_action_limit() jobs, the
 -- earliest by run_at, locked with SKIP LOCKED (a job a worker takes meanwhile is left alone);
 -- jobsMatching says how many remain, and calling again acts on the next ones.
 
-create function app_private.job_action_allowed(action text, state app_public.job_state) returns boolean
+create function app_private.job_action_allowed(change text, state app_public.job_state) returns boolean
   language sql immutable
   set search_path = pg_catalog
 as $$
-  select case action
-    when 'retry' then state in ('failed', 'retrying')
-    when 'cancel' then state <> 'running'
-    when 'reschedule' then state <> 'running'
+  select case change
+    when 'retried' then state in ('failed', 'retrying')
+    when 'cancelled' then state <> 'running'
+    when 'rescheduled' then state <> 'running'
     else false
   end
 $$;
 comment on function app_private.job_action_allowed(text, app_public.job_state) is
-  'Whether an admin may retry, cancel or reschedule a job in this state: retry a failed or retrying job, cancel or reschedule one that is not running.';
+  'Whether an admin may change a job in this state so (retried, cancelled, rescheduled): retry a failed or retrying job, cancel or move one that is not running.';
 
 create function app_private.bulk_action_limit() returns integer
   language sql immutable
@@ -32,75 +33,43 @@ as $$
 $$;
 comment on function app_private.bulk_action_limit() is 'The most jobs one bulk action (retryJobs, cancelJobs, rescheduleJobs) acts on.';
 
+-- The job an admin acts on, locked; `change` (retried, cancelled, rescheduled), when given, is
+-- refused unless the job's state allows it (app_private.job_action_allowed).
+create or replace function app_private.admin_job_for_update(id bigint, change text default null) returns app_private.job_states
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_job app_private.job_states;
+begin
+  perform 1 from graphile_worker._private_jobs j where j.id = admin_job_for_update.id for update;
+  select s.* into v_job from app_private.job_states s where s.id = admin_job_for_update.id;
+  if not found then
+    raise exception 'job % not found (finished jobs are in jobRuns)', admin_job_for_update.id using errcode = 'NTFND';
+  end if;
+  if change is not null and not app_private.job_action_allowed(change, v_job.state) then
+    raise exception 'job % is %; it cannot be % now', v_job.id, v_job.state, change using errcode = 'ILLTR';
+  end if;
+  return v_job;
+end;
+$$;
+
 create or replace function app_public.retry_job(id bigint) returns app_public.job
   language plpgsql volatile security definer
   set search_path = pg_catalog
 as $$
 declare
   v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(retry_job.id);
+  v_job app_private.job_states := app_private.admin_job_for_update(retry_job.id, 'retried');
 begin
-  if not app_private.job_action_allowed('retry', v_job.state) then
-    raise exception 'job % is %, not failed: nothing to retry', v_job.id, v_job.state using errcode = 'ILLTR';
-  end if;
   -- A notification that gave up is pending again, with fresh attempts.
   if v_job.task = 'send_notification' then
     update app_public.notifications n set state = 'pending', attempts = 0, last_error = null
     where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'failed';
   end if;
-  perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := now(), attempts := 0,
-    max_attempts := greatest(v_job.max_attempts, 1));
-  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
-  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
+  return app_private.reschedule_admin_job(v_job.id, now(), 0, greatest(v_job.max_attempts, 1));
 end;
 $$;
-comment on function app_public.retry_job(bigint) is E'@arg id: The failed or retrying job.\n@resultFieldName job\n@notNull\nAdmins: run a failed (or retrying) job again now, with its attempts reset.';
-
-create or replace function app_public.cancel_job(id bigint) returns app_public.job
-  language plpgsql volatile security definer
-  set search_path = pg_catalog
-as $$
-declare
-  v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(cancel_job.id);
-begin
-  if not app_private.job_action_allowed('cancel', v_job.state) then
-    raise exception 'job % is running; it cannot be cancelled now', v_job.id using errcode = 'ILLTR';
-  end if;
-  if v_job.task = 'send_notification' then
-    update app_public.notifications n set state = 'cancelled'
-    where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'pending';
-  end if;
-  insert into app_private.job_history (job_id, task, job_key, attempt, run_at, finished_at, outcome, error, payload)
-  values (v_job.id, v_job.task, v_job.key, v_job.attempts, v_job.run_at, now(), 'cancelled', 'cancelled by admin ' || v_me.id, v_job.payload);
-  perform graphile_worker.complete_jobs(array[v_job.id]);
-  return app_private.to_job(v_job);
-end;
-$$;
-comment on function app_public.cancel_job(bigint) is E'@arg id: The job to remove.\n@resultFieldName job\n@notNull\nAdmins: remove a job that is not running. A booking timer''s move is then left to the sweeps; a notification is cancelled.';
-
-create or replace function app_public.reschedule_job(id bigint, run_at timestamptz) returns app_public.job
-  language plpgsql volatile security definer
-  set search_path = pg_catalog
-as $$
-declare
-  v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(reschedule_job.id);
-begin
-  if not app_private.job_action_allowed('reschedule', v_job.state) then
-    raise exception 'job % is running; it cannot be rescheduled now', v_job.id using errcode = 'ILLTR';
-  end if;
-  if reschedule_job.run_at is null or not isfinite(reschedule_job.run_at) then
-    raise exception 'runAt must be a real time' using errcode = 'BADIN';
-  end if;
-  perform app_hidden.check_time('runAt', reschedule_job.run_at);
-  perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := reschedule_job.run_at);
-  -- Due now, the workers fetch it at once; due later, their wake-up timers look up the new time.
-  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
-  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
-end;
-$$;
-comment on function app_public.reschedule_job(bigint, timestamptz) is E'@arg id: The job to move.\n@arg runAt: When it should run.\n@resultFieldName job\n@notNull\nAdmins: move a job to another time. A booking timer run early finds its booking not yet due and does nothing.';
 
 -- The jobs a filter matches, as app_public.jobs filters them. Refuses an empty filter, a bad
 -- time and a window that ends before it starts, naming the argument.
@@ -131,7 +100,7 @@ $$;
 -- The jobs one bulk action acts on: those the filter matches that the action allows, the
 -- earliest first, at most bulk_action_limit(), locked so that no worker takes them meanwhile
 -- (one a worker holds is skipped, not waited for).
-create function app_private.bulk_job_ids(action text, task text, state app_public.job_state, since timestamptz, until timestamptz)
+create function app_private.bulk_job_ids(change text, task text, state app_public.job_state, since timestamptz, until timestamptz)
   returns bigint[]
   language sql volatile
   set search_path = pg_catalog
@@ -142,7 +111,7 @@ as $$
     from graphile_worker._private_jobs pj
     where pj.id in (
       select m.id from app_private.jobs_matching(bulk_job_ids.task, bulk_job_ids.state, bulk_job_ids.since, bulk_job_ids.until) m
-      where app_private.job_action_allowed(action, m.state)
+      where app_private.job_action_allowed(change, m.state)
     )
     order by pj.run_at, pj.id
     limit app_private.bulk_action_limit()
@@ -169,85 +138,75 @@ as $$
 begin
   perform app_hidden.require_admin();
   return (
-    select row(count(*), count(*) filter (where app_private.job_action_allowed('retry', m.state)),
-               count(*) filter (where app_private.job_action_allowed('cancel', m.state)),
-               count(*) filter (where app_private.job_action_allowed('reschedule', m.state)))::app_public.job_match
+    select row(count(*), count(*) filter (where app_private.job_action_allowed('retried', m.state)),
+               count(*) filter (where app_private.job_action_allowed('cancelled', m.state)),
+               count(*) filter (where app_private.job_action_allowed('rescheduled', m.state)))::app_public.job_match
     from app_private.jobs_matching(jobs_matching.task, jobs_matching.state, jobs_matching.since, jobs_matching.until) m
   );
 end;
 $$;
 comment on function app_public.jobs_matching(text, app_public.job_state, timestamptz, timestamptz) is E'@arg task: Only jobs of this task.\n@arg state: Only jobs in this state.\n@arg since: Only jobs due at or after this time.\n@arg until: Only jobs due before this time.\nAdmins: how many jobs a filter matches (at least one of task, state, since, until) and how many each bulk action would act on, to show before confirming one.';
 
-create function app_public.retry_jobs(
-  task text default null,
-  state app_public.job_state default null,
-  since timestamptz default null,
-  until timestamptz default null
+-- One bulk action: `change` (retried, cancelled, rescheduled to run_at) made by the single-job
+-- function to each job bulk_job_ids picks. Returns how many.
+create function app_private.change_jobs(
+  change text, task text, state app_public.job_state, since timestamptz, until timestamptz, run_at timestamptz default null
 ) returns integer
-  language plpgsql volatile security definer
+  language plpgsql volatile
   set search_path = pg_catalog
 as $$
 declare
-  v_me app_public.users := app_hidden.require_admin();
-  v_ids bigint[] := app_private.bulk_job_ids('retry', retry_jobs.task, retry_jobs.state, retry_jobs.since, retry_jobs.until);
-  v_id bigint;
-begin
-  foreach v_id in array v_ids loop
-    perform app_public.retry_job(v_id);
-  end loop;
-  return cardinality(v_ids);
-end;
-$$;
-comment on function app_public.retry_jobs(text, app_public.job_state, timestamptz, timestamptz) is E'@arg task: Only jobs of this task.\n@arg state: Only jobs in this state.\n@arg since: Only jobs due at or after this time.\n@arg until: Only jobs due before this time.\n@resultFieldName count\n@notNull\nAdmins: retry (as retryJob) the failed and retrying jobs a filter matches, at most 1,000 per call, the earliest first; returns how many.';
-
-create function app_public.cancel_jobs(
-  task text default null,
-  state app_public.job_state default null,
-  since timestamptz default null,
-  until timestamptz default null
-) returns integer
-  language plpgsql volatile security definer
-  set search_path = pg_catalog
-as $$
-declare
-  v_me app_public.users := app_hidden.require_admin();
-  v_ids bigint[] := app_private.bulk_job_ids('cancel', cancel_jobs.task, cancel_jobs.state, cancel_jobs.since, cancel_jobs.until);
-  v_id bigint;
-begin
-  foreach v_id in array v_ids loop
-    perform app_public.cancel_job(v_id);
-  end loop;
-  return cardinality(v_ids);
-end;
-$$;
-comment on function app_public.cancel_jobs(text, app_public.job_state, timestamptz, timestamptz) is E'@arg task: Only jobs of this task.\n@arg state: Only jobs in this state.\n@arg since: Only jobs due at or after this time.\n@arg until: Only jobs due before this time.\n@resultFieldName count\n@notNull\nAdmins: cancel (as cancelJob) the jobs a filter matches that are not running, at most 1,000 per call, the earliest first; returns how many.';
-
-create function app_public.reschedule_jobs(
-  run_at timestamptz,
-  task text default null,
-  state app_public.job_state default null,
-  since timestamptz default null,
-  until timestamptz default null
-) returns integer
-  language plpgsql volatile security definer
-  set search_path = pg_catalog
-as $$
-declare
-  v_me app_public.users := app_hidden.require_admin();
   v_ids bigint[];
   v_id bigint;
 begin
   -- A bad runAt is refused even when no job matches.
-  if reschedule_jobs.run_at is null or not isfinite(reschedule_jobs.run_at) then
+  if change = 'rescheduled' and (run_at is null or not isfinite(run_at)) then
     raise exception 'runAt must be a real time' using errcode = 'BADIN';
   end if;
-  perform app_hidden.check_time('runAt', reschedule_jobs.run_at);
-  v_ids := app_private.bulk_job_ids('reschedule', reschedule_jobs.task, reschedule_jobs.state, reschedule_jobs.since, reschedule_jobs.until);
+  perform app_hidden.check_time('runAt', run_at);
+  v_ids := app_private.bulk_job_ids(change, task, state, since, until);
   foreach v_id in array v_ids loop
-    perform app_public.reschedule_job(v_id, reschedule_jobs.run_at);
+    case change
+      when 'retried' then perform app_public.retry_job(v_id);
+      when 'cancelled' then perform app_public.cancel_job(v_id);
+      when 'rescheduled' then perform app_public.reschedule_job(v_id, change_jobs.run_at);
+    end case;
   end loop;
   return cardinality(v_ids);
 end;
+$$;
+
+create function app_public.retry_jobs(
+  task text default null, state app_public.job_state default null, since timestamptz default null, until timestamptz default null
+) returns integer
+  language sql volatile security definer
+  set search_path = pg_catalog
+as $$
+  select app_private.change_jobs('retried', retry_jobs.task, retry_jobs.state, retry_jobs.since, retry_jobs.until)
+  from app_hidden.require_admin() -- admins only: DENYD for anyone else, even when nothing matches
+$$;
+comment on function app_public.retry_jobs(text, app_public.job_state, timestamptz, timestamptz) is E'@arg task: Only jobs of this task.\n@arg state: Only jobs in this state.\n@arg since: Only jobs due at or after this time.\n@arg until: Only jobs due before this time.\n@resultFieldName count\n@notNull\nAdmins: retry (as retryJob) the failed and retrying jobs a filter matches, at most 1,000 per call, the earliest first; returns how many.';
+
+create function app_public.cancel_jobs(
+  task text default null, state app_public.job_state default null, since timestamptz default null, until timestamptz default null
+) returns integer
+  language sql volatile security definer
+  set search_path = pg_catalog
+as $$
+  select app_private.change_jobs('cancelled', cancel_jobs.task, cancel_jobs.state, cancel_jobs.since, cancel_jobs.until)
+  from app_hidden.require_admin()
+$$;
+comment on function app_public.cancel_jobs(text, app_public.job_state, timestamptz, timestamptz) is E'@arg task: Only jobs of this task.\n@arg state: Only jobs in this state.\n@arg since: Only jobs due at or after this time.\n@arg until: Only jobs due before this time.\n@resultFieldName count\n@notNull\nAdmins: cancel (as cancelJob) the jobs a filter matches that are not running, at most 1,000 per call, the earliest first; returns how many.';
+
+create function app_public.reschedule_jobs(
+  run_at timestamptz, task text default null, state app_public.job_state default null, since timestamptz default null,
+  until timestamptz default null
+) returns integer
+  language sql volatile security definer
+  set search_path = pg_catalog
+as $$
+  select app_private.change_jobs('rescheduled', reschedule_jobs.task, reschedule_jobs.state, reschedule_jobs.since, reschedule_jobs.until, reschedule_jobs.run_at)
+  from app_hidden.require_admin()
 $$;
 comment on function app_public.reschedule_jobs(timestamptz, text, app_public.job_state, timestamptz, timestamptz) is E'@arg runAt: When they should run.\n@arg task: Only jobs of this task.\n@arg state: Only jobs in this state.\n@arg since: Only jobs due at or after this time.\n@arg until: Only jobs due before this time.\n@resultFieldName count\n@notNull\nAdmins: move (as rescheduleJob) the jobs a filter matches that are not running to runAt, at most 1,000 per call, the earliest first; returns how many.';
 
