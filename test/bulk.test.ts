@@ -147,6 +147,28 @@ t.test('a running job is neither cancelled nor counted as cancellable', async (t
   });
   t.same(dataOf(cancel.body).cancelJobs, { count: 1 });
   t.same(Object.keys(await states([running, idle])), [running], 'the running job stays');
+  // The single-job mutations ask the same rule (app_private.job_action_allowed).
+  const one = await gql(
+    'mutation ($id: BigInt!) { cancelJob(input: { id: $id }) { job { id } } }',
+    {
+      id: running,
+    },
+  );
+  t.match(one.body.errors?.[0], {
+    message: `job ${running} is running; it cannot be cancelled now`,
+    extensions: { code: 'ILLTR' },
+  });
+  const scheduled = await addJob('bulk_f', 2);
+  const retry = await gql(
+    'mutation ($id: BigInt!) { retryJob(input: { id: $id }) { job { id } } }',
+    {
+      id: scheduled,
+    },
+  );
+  t.match(retry.body.errors?.[0], {
+    message: `job ${scheduled} is scheduled; it cannot be retried now`,
+    extensions: { code: 'ILLTR' },
+  });
 });
 
 t.test('an empty or bad filter is refused, naming the field', async (t) => {
