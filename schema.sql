@@ -311,7 +311,8 @@ CREATE TYPE app_public.job_match AS (
 	total integer,
 	retryable integer,
 	cancellable integer,
-	reschedulable integer
+	reschedulable integer,
+	per_call integer
 );
 
 --
@@ -347,6 +348,13 @@ Of them, not running: what cancelJobs acts on.';
 
 COMMENT ON COLUMN app_public.job_match.reschedulable IS '@notNull
 Of them, not running: what rescheduleJobs acts on.';
+
+--
+-- Name: COLUMN job_match.per_call; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_match.per_call IS '@notNull
+The most jobs one call of a bulk action acts on; call again for the rest.';
 
 --
 -- Name: job_outcome; Type: TYPE; Schema: app_public; Owner: -
@@ -3612,7 +3620,8 @@ begin
   return (
     select row(count(*), count(*) filter (where app_private.job_action_allowed('retried', m.state)),
                count(*) filter (where app_private.job_action_allowed('cancelled', m.state)),
-               count(*) filter (where app_private.job_action_allowed('rescheduled', m.state)))::app_public.job_match
+               count(*) filter (where app_private.job_action_allowed('rescheduled', m.state)),
+               app_private.bulk_action_limit())::app_public.job_match
     from app_private.jobs_matching(jobs_matching.task, jobs_matching.state, jobs_matching.since, jobs_matching.until) m
   );
 end;

@@ -119,12 +119,13 @@ as $$
   ) j
 $$;
 
-create type app_public.job_match as (total integer, retryable integer, cancellable integer, reschedulable integer);
+create type app_public.job_match as (total integer, retryable integer, cancellable integer, reschedulable integer, per_call integer);
 comment on type app_public.job_match is 'How many jobs a filter matches, and how many of them each bulk action would act on.';
 comment on column app_public.job_match.total is E'@notNull\nJobs the filter matches.';
 comment on column app_public.job_match.retryable is E'@notNull\nOf them, failed or retrying: what retryJobs acts on.';
 comment on column app_public.job_match.cancellable is E'@notNull\nOf them, not running: what cancelJobs acts on.';
 comment on column app_public.job_match.reschedulable is E'@notNull\nOf them, not running: what rescheduleJobs acts on.';
+comment on column app_public.job_match.per_call is E'@notNull\nThe most jobs one call of a bulk action acts on; call again for the rest.';
 
 create function app_public.jobs_matching(
   task text default null,
@@ -140,7 +141,8 @@ begin
   return (
     select row(count(*), count(*) filter (where app_private.job_action_allowed('retried', m.state)),
                count(*) filter (where app_private.job_action_allowed('cancelled', m.state)),
-               count(*) filter (where app_private.job_action_allowed('rescheduled', m.state)))::app_public.job_match
+               count(*) filter (where app_private.job_action_allowed('rescheduled', m.state)),
+               app_private.bulk_action_limit())::app_public.job_match
     from app_private.jobs_matching(jobs_matching.task, jobs_matching.state, jobs_matching.since, jobs_matching.until) m
   );
 end;

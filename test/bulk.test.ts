@@ -19,7 +19,7 @@ const gql = (query: string, variables: Record<string, unknown> = {}, user = admi
 
 const FILTER = '$task: String, $state: JobState, $since: Datetime, $until: Datetime';
 const ARGS = 'task: $task, state: $state, since: $since, until: $until';
-const MATCHING = `query (${FILTER}) { jobsMatching(${ARGS}) { total retryable cancellable reschedulable } }`;
+const MATCHING = `query (${FILTER}) { jobsMatching(${ARGS}) { total retryable cancellable reschedulable perCall } }`;
 
 /** addJob adds a job of `task` due in `hours`, failed for good when `failed`; returns its id. */
 async function addJob(task: string, hours: number, failed = false): Promise<string> {
@@ -64,7 +64,7 @@ t.test('a bulk retry of failed jobs by filter retries exactly those', async (t) 
   const counted = await gql(MATCHING, filter);
   t.same(
     dataOf(counted.body).jobsMatching,
-    { total: 2, retryable: 2, cancellable: 2, reschedulable: 2 },
+    { total: 2, retryable: 2, cancellable: 2, reschedulable: 2, perCall: 1000 },
     'the count before confirming',
   );
   const retried = await gql(
@@ -141,6 +141,7 @@ t.test('a running job is neither cancelled nor counted as cancellable', async (t
     retryable: 0,
     cancellable: 1,
     reschedulable: 1,
+    perCall: 1000,
   });
   const cancel = await gql(`mutation (${FILTER}) { cancelJobs(input: { ${ARGS} }) { count } }`, {
     task: 'bulk_f',

@@ -19,7 +19,7 @@ export async function renderJobs(params) {
     `query ($state: JobState, $task: String, $since: Datetime, $until: Datetime, $filtered: Boolean!) {
       jobs(state: $state, task: $task, since: $since, until: $until, first: 100) { totalCount nodes { ${JOB_FIELDS} } }
       jobsMatching(state: $state, task: $task, since: $since, until: $until) @include(if: $filtered) {
-        total retryable cancellable reschedulable
+        total retryable cancellable reschedulable perCall
       }
       jobCounts { nodes { task } }
       adminVocabulary { jobStates }
@@ -122,7 +122,7 @@ function bulkActions(filters, matching, refresh) {
   const FILTER = '$state: JobState, $task: String, $since: Datetime, $until: Datetime';
   const ARGS = 'state: $state, task: $task, since: $since, until: $until';
   const action = (label, done, count, field, runAt) => ({
-    question: `${label.replace(' all', '')} the ${count} job(s) of this filter${runAt ? ` to ${new Date(runAt).toLocaleString()}` : ''}?`,
+    question: `${label.replace(' all', '')} the ${count > matching.perCall ? `first ${matching.perCall} of the ${count}` : count} job(s) of this filter${runAt ? ` to ${new Date(runAt).toLocaleString()}` : ''}?`,
     label,
     mutation: runAt
       ? `mutation (${FILTER}, $runAt: Datetime!) { ${field}(input: { ${ARGS}, runAt: $runAt }) { count } }`
