@@ -1,29 +1,13 @@
 -- Bulk actions: retry, cancel or reschedule every job matching a filter (task, state, run_at
 -- window), for admins (README, Admin API) and DBAs (README, Runbook). What a job's state allows
--- is one definition, app_private.job_action_allowed, which the single-job functions now ask too:
--- this file replaces app_private.admin_job_for_update (which refuses a change the state does not
--- allow, not only while the job runs) and app_public.retry_job (which leaves that check to it)
--- from sql/0008_operations.sql. A bulk action calls the single-job function (retry_job,
+-- is one definition, app_private.job_action_allowed (sql/0008_operations.sql), which the
+-- single-job functions ask too. A bulk action calls the single-job function (retry_job,
 -- cancel_job, reschedule_job) for each job it picks, so both do exactly the same.
 --
 -- An empty filter never means every job: at least one of task, state, since, until is required
 -- (BADIN naming `filter`). One call acts on at most app_private.bulk_action_limit() jobs, the
 -- earliest by run_at, locked with SKIP LOCKED (a job a worker takes meanwhile is left alone);
 -- jobsMatching says how many remain, and calling again acts on the next ones.
-
-create function app_private.job_action_allowed(change text, state app_public.job_state) returns boolean
-  language sql immutable
-  set search_path = pg_catalog
-as $$
-  select case change
-    when 'retried' then state in ('failed', 'retrying')
-    when 'cancelled' then state <> 'running'
-    when 'rescheduled' then state <> 'running'
-    else false
-  end
-$$;
-comment on function app_private.job_action_allowed(text, app_public.job_state) is
-  'Whether an admin may change a job in this state so (retried, cancelled, rescheduled): retry a failed or retrying job, cancel or move one that is not running.';
 
 create function app_private.bulk_action_limit() returns integer
   language sql immutable
@@ -32,44 +16,6 @@ as $$
   select 1000
 $$;
 comment on function app_private.bulk_action_limit() is 'The most jobs one bulk action (retryJobs, cancelJobs, rescheduleJobs) acts on.';
-
--- The job an admin acts on, locked; `change` (retried, cancelled, rescheduled), when given, is
--- refused unless the job's state allows it (app_private.job_action_allowed).
-create or replace function app_private.admin_job_for_update(id bigint, change text default null) returns app_private.job_states
-  language plpgsql volatile
-  set search_path = pg_catalog
-as $$
-declare
-  v_job app_private.job_states;
-begin
-  perform 1 from graphile_worker._private_jobs j where j.id = admin_job_for_update.id for update;
-  select s.* into v_job from app_private.job_states s where s.id = admin_job_for_update.id;
-  if not found then
-    raise exception 'job % not found (finished jobs are in jobRuns)', admin_job_for_update.id using errcode = 'NTFND';
-  end if;
-  if change is not null and not app_private.job_action_allowed(change, v_job.state) then
-    raise exception 'job % is %; it cannot be % now', v_job.id, v_job.state, change using errcode = 'ILLTR';
-  end if;
-  return v_job;
-end;
-$$;
-
-create or replace function app_public.retry_job(id bigint) returns app_public.job
-  language plpgsql volatile security definer
-  set search_path = pg_catalog
-as $$
-declare
-  v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(retry_job.id, 'retried');
-begin
-  -- A notification that gave up is pending again, with fresh attempts.
-  if v_job.task = 'send_notification' then
-    update app_public.notifications n set state = 'pending', attempts = 0, last_error = null
-    where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'failed';
-  end if;
-  return app_private.reschedule_admin_job(v_job.id, now(), 0, greatest(v_job.max_attempts, 1));
-end;
-$$;
 
 -- The jobs a filter matches, as app_public.jobs filters them. Refuses an empty filter, a bad
 -- time and a window that ends before it starts, naming the argument.
