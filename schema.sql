@@ -304,6 +304,59 @@ COMMENT ON COLUMN app_public.job_count.count IS '@notNull
 How many of its jobs are in that state.';
 
 --
+-- Name: job_match; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.job_match AS (
+	total integer,
+	retryable integer,
+	cancellable integer,
+	reschedulable integer,
+	per_call integer
+);
+
+--
+-- Name: TYPE job_match; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.job_match IS 'How many jobs a filter matches, and how many of them each bulk action would act on.';
+
+--
+-- Name: COLUMN job_match.total; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_match.total IS '@notNull
+Jobs the filter matches.';
+
+--
+-- Name: COLUMN job_match.retryable; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_match.retryable IS '@notNull
+Of them, failed or retrying: what retryJobs acts on.';
+
+--
+-- Name: COLUMN job_match.cancellable; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_match.cancellable IS '@notNull
+Of them, not running: what cancelJobs acts on.';
+
+--
+-- Name: COLUMN job_match.reschedulable; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_match.reschedulable IS '@notNull
+Of them, not running: what rescheduleJobs acts on.';
+
+--
+-- Name: COLUMN job_match.per_call; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job_match.per_call IS '@notNull
+The most jobs one call of a bulk action acts on; call again for the rest.';
+
+--
 -- Name: job_outcome; Type: TYPE; Schema: app_public; Owner: -
 --
 
@@ -1186,8 +1239,8 @@ begin
   if not found then
     raise exception 'job % not found (finished jobs are in jobRuns)', admin_job_for_update.id using errcode = 'NTFND';
   end if;
-  if change is not null and v_job.state = 'running' then
-    raise exception 'job % is running; it cannot be % now', v_job.id, change using errcode = 'ILLTR';
+  if change is not null and not app_private.job_action_allowed(change, v_job.state) then
+    raise exception 'job % is %; it cannot be % now', v_job.id, v_job.state, change using errcode = 'ILLTR';
   end if;
   return v_job;
 end;
@@ -1450,28 +1503,72 @@ $_$;
 COMMENT ON FUNCTION app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone) IS 'Whether any booking still waits in the deadline''s state for that instant.';
 
 --
--- Name: bookings_due_at(app_private.booking_deadlines, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: bulk_action_limit(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone) RETURNS integer
-    LANGUAGE plpgsql STABLE
+CREATE FUNCTION app_private.bulk_action_limit() RETURNS integer
+    LANGUAGE sql IMMUTABLE
     SET search_path TO 'pg_catalog'
-    AS $_$
+    AS $$
+  select 1000
+$$;
+
+--
+-- Name: FUNCTION bulk_action_limit(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.bulk_action_limit() IS 'The most jobs one bulk action (retryJobs, cancelJobs, rescheduleJobs) acts on.';
+
+--
+-- Name: bulk_job_ids(text, text, app_public.job_state, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.bulk_job_ids(change text, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) RETURNS bigint[]
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select coalesce(array_agg(j.id order by j.run_at, j.id), '{}')
+  from (
+    select pj.id, pj.run_at
+    from graphile_worker._private_jobs pj
+    where pj.id in (
+      select m.id from app_private.jobs_matching(bulk_job_ids.task, bulk_job_ids.state, bulk_job_ids.since, bulk_job_ids.until) m
+      where app_private.job_action_allowed(change, m.state)
+    )
+    order by pj.run_at, pj.id
+    limit app_private.bulk_action_limit()
+    for update skip locked
+  ) j
+$$;
+
+--
+-- Name: change_jobs(text, text, app_public.job_state, timestamp with time zone, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.change_jobs(change text, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone, run_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
 declare
-  v_count integer;
+  v_ids bigint[];
+  v_id bigint;
 begin
-  execute format('select count(*)::integer from app_public.bookings where state = %L and %I = $1',
-    deadline.from_state, deadline.deadline_column)
-    into v_count using instant;
-  return v_count;
+  -- A bad runAt is refused even when no job matches.
+  if change = 'rescheduled' and (run_at is null or not isfinite(run_at)) then
+    raise exception 'runAt must be a real time' using errcode = 'BADIN';
+  end if;
+  perform app_hidden.check_time('runAt', run_at);
+  v_ids := app_private.bulk_job_ids(change, task, state, since, until);
+  foreach v_id in array v_ids loop
+    case change
+      when 'retried' then perform app_public.retry_job(v_id);
+      when 'cancelled' then perform app_public.cancel_job(v_id);
+      when 'rescheduled' then perform app_public.reschedule_job(v_id, change_jobs.run_at);
+    end case;
+  end loop;
+  return cardinality(v_ids);
 end;
-$_$;
-
---
--- Name: FUNCTION bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
---
-
-COMMENT ON FUNCTION app_private.bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone) IS 'How many bookings wait in the deadline''s state for that instant.';
+$$;
 
 --
 -- Name: check_session_times(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1724,6 +1821,55 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.instant_text(at timestamp with time zone) IS 'An instant as the timers name it: ISO 8601 in UTC with microseconds.';
+
+--
+-- Name: job_action_allowed(text, app_public.job_state); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.job_action_allowed(change text, state app_public.job_state) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select case change
+    when 'retried' then state in ('failed', 'retrying')
+    when 'cancelled' then state <> 'running'
+    when 'rescheduled' then state <> 'running'
+    else false
+  end
+$$;
+
+--
+-- Name: FUNCTION job_action_allowed(change text, state app_public.job_state); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.job_action_allowed(change text, state app_public.job_state) IS 'Whether an admin may change a job in this state so (retried, cancelled, rescheduled): retry a failed or retrying job, cancel or move one that is not running.';
+
+--
+-- Name: jobs_matching(text, app_public.job_state, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.jobs_matching(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) RETURNS SETOF app_private.job_states
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if task is null and state is null and since is null and until is null then
+    raise exception 'filter: give at least one of task, state, since, until (an empty filter would match every job)'
+      using errcode = 'BADIN';
+  end if;
+  perform app_hidden.check_time('since', since);
+  perform app_hidden.check_time('until', until);
+  if until <= since then
+    raise exception 'until (%) must be after since (%)', until, since using errcode = 'BADIN';
+  end if;
+  return query
+    select s.* from app_private.job_states s
+    where (jobs_matching.task is null or s.task = jobs_matching.task)
+      and (jobs_matching.state is null or s.state = jobs_matching.state)
+      and (jobs_matching.since is null or s.run_at >= jobs_matching.since)
+      and (jobs_matching.until is null or s.run_at < jobs_matching.until);
+end;
+$$;
 
 --
 -- Name: schedules; Type: TABLE; Schema: app_public; Owner: -
@@ -2451,22 +2597,6 @@ $$;
 COMMENT ON FUNCTION app_private.schedule_notification_job(notification app_public.notifications) IS 'Adds or moves the send_notification job of a notification (job key notification:<id>).';
 
 --
--- Name: schedule_what(app_public.schedules); Type: FUNCTION; Schema: app_private; Owner: -
---
-
-CREATE FUNCTION app_private.schedule_what(schedule app_public.schedules) RETURNS text
-    LANGUAGE sql STABLE
-    AS $$
-  select 'run schedule ''' || schedule.name || ''' (' || schedule.kind || ')'
-$$;
-
---
--- Name: FUNCTION schedule_what(schedule app_public.schedules); Type: COMMENT; Schema: app_private; Owner: -
---
-
-COMMENT ON FUNCTION app_private.schedule_what(schedule app_public.schedules) IS 'What an occurrence of the schedule does, in words: run schedule ''<name>'' (<kind>).';
-
---
 -- Name: set_actor(text, text); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2975,68 +3105,6 @@ $$;
 COMMENT ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text) IS 'Moves a booking to a state if the state machine allows it; idempotent; audited with the given actor.';
 
 --
--- Name: upcoming_jobs(timestamp with time zone, timestamp with time zone, integer, boolean); Type: FUNCTION; Schema: app_private; Owner: -
---
-
-CREATE FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean DEFAULT true) RETURNS TABLE(at timestamp with time zone, kind text, task text, what text, count integer, key text)
-    LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog'
-    AS $_$
-  with due as (
-    select j.run_at, t.identifier as task, coalesce(j.key, '') as key, j.payload
-    from graphile_worker._private_jobs j
-    join graphile_worker._private_tasks t on t.id = j.task_id
-    where j.run_at >= from_at and j.run_at < until_at
-      and j.locked_at is null and j.attempts < j.max_attempts
-  ),
-  timers as (
-    select d.run_at, d.task, d.key,
-      app_private.bookings_due_at(dl, (d.payload ->> 'at')::timestamptz) as count,
-      -- start_sessions_timer: "start", "session(s)".
-      split_part(d.task, '_', 1) as verb, regexp_replace(split_part(d.task, '_', 2), 's$', '') as noun
-    from due d
-    join app_private.booking_deadlines dl on dl.timer_task = d.task
-    where d.key like 'timer:%'
-  ),
-  described as (
-    select tm.run_at as at, 'booking_timer' as kind, tm.task,
-      tm.verb || ' ' || tm.count || ' ' || tm.noun || case when tm.count = 1 then '' else 's' end as what,
-      tm.count, tm.key
-    from timers tm
-    union all
-    select d.run_at, case when x.booking_id is null then 'notification' else 'reminder' end, d.task,
-      case when x.booking_id is null then 'send ' || u.name || ' (' || x.channel || ') a message'
-        else 'remind ' || u.name || ' (' || x.channel || ') of the session at '
-          || to_char(b.starts_at at time zone u.time_zone, 'YYYY-MM-DD HH24:MI') || ' ' || u.time_zone end,
-      1, d.key
-    from due d
-    join app_public.notifications x on app_private.notification_job_key(x.id) = d.key
-    join app_public.users u on u.id = x.recipient_id
-    left join app_public.bookings b on b.id = x.booking_id
-    where d.task = 'send_notification'
-    union all
-    select d.run_at, 'schedule', d.task, app_private.schedule_what(s), 1, d.key
-    from due d
-    join app_public.schedules s on app_private.schedule_job_key(s.id) = d.key
-    where d.task = 'run_schedule'
-    union all
-    select d.run_at, case when d.key like 'sweep:%' then 'crontab' else 'job' end, d.task, 'run ' || d.task, 1, d.key
-    from due d
-    where not exists (select 1 from timers tm where tm.key = d.key)
-      and d.task not in ('send_notification', 'run_schedule')
-  )
-  select at, kind, task, what, count, nullif(key, '') from described
-  where with_crontab or kind <> 'crontab'
-  order by at, kind, key limit greatest(max_items, 0)
-$_$;
-
---
--- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean); Type: COMMENT; Schema: app_private; Owner: -
---
-
-COMMENT ON FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean) IS 'The queued jobs due from from_at (included) to until_at (excluded), in time order (the queued sweeps only with_crontab), at most max_items: when, kind (booking_timer, reminder, notification, schedule, crontab, job), task, what it will do, how many bookings or messages, job key.';
-
---
 -- Name: visible_booking_for_update(uuid); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -3287,6 +3355,30 @@ COMMENT ON FUNCTION app_public.cancel_job(id bigint) IS '@arg id: The job to rem
 Admins: remove a job that is not running. A booking timer''s move is then left to the sweeps; a notification is cancelled.';
 
 --
+-- Name: cancel_jobs(text, app_public.job_state, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.cancel_jobs(task text DEFAULT NULL::text, state app_public.job_state DEFAULT NULL::app_public.job_state, since timestamp with time zone DEFAULT NULL::timestamp with time zone, until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select app_private.change_jobs('cancelled', cancel_jobs.task, cancel_jobs.state, cancel_jobs.since, cancel_jobs.until)
+  from app_hidden.require_admin()
+$$;
+
+--
+-- Name: FUNCTION cancel_jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.cancel_jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) IS '@arg task: Only jobs of this task.
+@arg state: Only jobs in this state.
+@arg since: Only jobs due at or after this time.
+@arg until: Only jobs due before this time.
+@resultFieldName count
+@notNull
+Admins: cancel (as cancelJob) the jobs a filter matches that are not running, at most 1,000 per call, the earliest first; returns how many.';
+
+--
 -- Name: cancel_notification(uuid); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
@@ -3516,6 +3608,36 @@ COMMENT ON FUNCTION app_public.jobs(task text, state app_public.job_state, since
 Admins: jobs filtered by task, state and run_at window [since, until), by run_at.';
 
 --
+-- Name: jobs_matching(text, app_public.job_state, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.jobs_matching(task text DEFAULT NULL::text, state app_public.job_state DEFAULT NULL::app_public.job_state, since timestamp with time zone DEFAULT NULL::timestamp with time zone, until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS app_public.job_match
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return (
+    select row(count(*), count(*) filter (where app_private.job_action_allowed('retried', m.state)),
+               count(*) filter (where app_private.job_action_allowed('cancelled', m.state)),
+               count(*) filter (where app_private.job_action_allowed('rescheduled', m.state)),
+               app_private.bulk_action_limit())::app_public.job_match
+    from app_private.jobs_matching(jobs_matching.task, jobs_matching.state, jobs_matching.since, jobs_matching.until) m
+  );
+end;
+$$;
+
+--
+-- Name: FUNCTION jobs_matching(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.jobs_matching(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) IS '@arg task: Only jobs of this task.
+@arg state: Only jobs in this state.
+@arg since: Only jobs due at or after this time.
+@arg until: Only jobs due before this time.
+Admins: how many jobs a filter matches (at least one of task, state, since, until) and how many each bulk action would act on, to show before confirming one.';
+
+--
 -- Name: queue_summary(); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
@@ -3677,6 +3799,31 @@ COMMENT ON FUNCTION app_public.reschedule_job(id bigint, run_at timestamp with t
 Admins: move a job to another time. A booking timer run early finds its booking not yet due and does nothing.';
 
 --
+-- Name: reschedule_jobs(timestamp with time zone, text, app_public.job_state, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.reschedule_jobs(run_at timestamp with time zone, task text DEFAULT NULL::text, state app_public.job_state DEFAULT NULL::app_public.job_state, since timestamp with time zone DEFAULT NULL::timestamp with time zone, until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select app_private.change_jobs('rescheduled', reschedule_jobs.task, reschedule_jobs.state, reschedule_jobs.since, reschedule_jobs.until, reschedule_jobs.run_at)
+  from app_hidden.require_admin()
+$$;
+
+--
+-- Name: FUNCTION reschedule_jobs(run_at timestamp with time zone, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.reschedule_jobs(run_at timestamp with time zone, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) IS '@arg runAt: When they should run.
+@arg task: Only jobs of this task.
+@arg state: Only jobs in this state.
+@arg since: Only jobs due at or after this time.
+@arg until: Only jobs due before this time.
+@resultFieldName count
+@notNull
+Admins: move (as rescheduleJob) the jobs a filter matches that are not running to runAt, at most 1,000 per call, the earliest first; returns how many.';
+
+--
 -- Name: retry_job(bigint); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
@@ -3686,11 +3833,8 @@ CREATE FUNCTION app_public.retry_job(id bigint) RETURNS app_public.job
     AS $$
 declare
   v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(retry_job.id);
+  v_job app_private.job_states := app_private.admin_job_for_update(retry_job.id, 'retried');
 begin
-  if v_job.state not in ('failed', 'retrying') then
-    raise exception 'job % is %, not failed: nothing to retry', v_job.id, v_job.state using errcode = 'ILLTR';
-  end if;
   -- A notification that gave up is pending again, with fresh attempts.
   if v_job.task = 'send_notification' then
     update app_public.notifications n set state = 'pending', attempts = 0, last_error = null
@@ -3708,6 +3852,30 @@ COMMENT ON FUNCTION app_public.retry_job(id bigint) IS '@arg id: The failed or r
 @resultFieldName job
 @notNull
 Admins: run a failed (or retrying) job again now, with its attempts reset.';
+
+--
+-- Name: retry_jobs(text, app_public.job_state, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.retry_jobs(task text DEFAULT NULL::text, state app_public.job_state DEFAULT NULL::app_public.job_state, since timestamp with time zone DEFAULT NULL::timestamp with time zone, until timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select app_private.change_jobs('retried', retry_jobs.task, retry_jobs.state, retry_jobs.since, retry_jobs.until)
+  from app_hidden.require_admin() -- admins only: DENYD for anyone else, even when nothing matches
+$$;
+
+--
+-- Name: FUNCTION retry_jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.retry_jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) IS '@arg task: Only jobs of this task.
+@arg state: Only jobs in this state.
+@arg since: Only jobs due at or after this time.
+@arg until: Only jobs due before this time.
+@resultFieldName count
+@notNull
+Admins: retry (as retryJob) the failed and retrying jobs a filter matches, at most 1,000 per call, the earliest first; returns how many.';
 
 --
 -- Name: run_sweep(text); Type: FUNCTION; Schema: app_public; Owner: -
@@ -5710,10 +5878,22 @@ REVOKE ALL ON FUNCTION app_private.booking_deadline_of(task text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone) FROM PUBLIC;
 
 --
--- Name: FUNCTION bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION bulk_action_limit(); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.bulk_action_limit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION bulk_job_ids(change text, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.bulk_job_ids(change text, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION change_jobs(change text, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone, run_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.change_jobs(change text, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone, run_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
@@ -5774,6 +5954,18 @@ REVOKE ALL ON FUNCTION app_private.give_up_job(job_id bigint) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.instant_text(at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION job_action_allowed(change text, state app_public.job_state); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.job_action_allowed(change text, state app_public.job_state) FROM PUBLIC;
+
+--
+-- Name: FUNCTION jobs_matching(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.jobs_matching(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: TABLE schedules; Type: ACL; Schema: app_public; Owner: -
@@ -5968,12 +6160,6 @@ GRANT SELECT(updated_at) ON TABLE app_public.notifications TO schoolbell_visitor
 REVOKE ALL ON FUNCTION app_private.schedule_notification_job(notification app_public.notifications) FROM PUBLIC;
 
 --
--- Name: FUNCTION schedule_what(schedule app_public.schedules); Type: ACL; Schema: app_private; Owner: -
---
-
-REVOKE ALL ON FUNCTION app_private.schedule_what(schedule app_public.schedules) FROM PUBLIC;
-
---
 -- Name: FUNCTION set_actor(actor text, reason text); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -6070,12 +6256,6 @@ REVOKE ALL ON FUNCTION app_private.to_job(s app_private.job_states) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text) FROM PUBLIC;
 
 --
--- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean); Type: ACL; Schema: app_private; Owner: -
---
-
-REVOKE ALL ON FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean) FROM PUBLIC;
-
---
 -- Name: FUNCTION visible_booking_for_update(booking_id uuid); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -6141,6 +6321,13 @@ REVOKE ALL ON FUNCTION app_public.cancel_job(id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.cancel_job(id bigint) TO schoolbell_visitor;
 
 --
+-- Name: FUNCTION cancel_jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) TO schoolbell_visitor;
+
+--
 -- Name: FUNCTION cancel_notification(id uuid); Type: ACL; Schema: app_public; Owner: -
 --
 
@@ -6197,6 +6384,13 @@ REVOKE ALL ON FUNCTION app_public.jobs(task text, state app_public.job_state, si
 GRANT ALL ON FUNCTION app_public.jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) TO schoolbell_visitor;
 
 --
+-- Name: FUNCTION jobs_matching(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.jobs_matching(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.jobs_matching(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) TO schoolbell_visitor;
+
+--
 -- Name: FUNCTION queue_summary(); Type: ACL; Schema: app_public; Owner: -
 --
 
@@ -6225,11 +6419,25 @@ REVOKE ALL ON FUNCTION app_public.reschedule_job(id bigint, run_at timestamp wit
 GRANT ALL ON FUNCTION app_public.reschedule_job(id bigint, run_at timestamp with time zone) TO schoolbell_visitor;
 
 --
+-- Name: FUNCTION reschedule_jobs(run_at timestamp with time zone, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.reschedule_jobs(run_at timestamp with time zone, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.reschedule_jobs(run_at timestamp with time zone, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) TO schoolbell_visitor;
+
+--
 -- Name: FUNCTION retry_job(id bigint); Type: ACL; Schema: app_public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_public.retry_job(id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.retry_job(id bigint) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION retry_jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.retry_jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.retry_jobs(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) TO schoolbell_visitor;
 
 --
 -- Name: FUNCTION run_sweep(task text); Type: ACL; Schema: app_public; Owner: -

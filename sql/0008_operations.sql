@@ -372,8 +372,22 @@ comment on function app_public.job_throughput(integer, integer) is E'@arg minute
 
 -- Mutations. Each returns the job as it is afterwards (null when it no longer exists).
 
--- The job an admin acts on, locked; `change` (cancelled, rescheduled), when given, is refused
--- while the job runs.
+create function app_private.job_action_allowed(change text, state app_public.job_state) returns boolean
+  language sql immutable
+  set search_path = pg_catalog
+as $$
+  select case change
+    when 'retried' then state in ('failed', 'retrying')
+    when 'cancelled' then state <> 'running'
+    when 'rescheduled' then state <> 'running'
+    else false
+  end
+$$;
+comment on function app_private.job_action_allowed(text, app_public.job_state) is
+  'Whether an admin may change a job in this state so (retried, cancelled, rescheduled): retry a failed or retrying job, cancel or move one that is not running.';
+
+-- The job an admin acts on, locked; `change` (retried, cancelled, rescheduled), when given, is
+-- refused unless the job's state allows it (app_private.job_action_allowed).
 create function app_private.admin_job_for_update(id bigint, change text default null) returns app_private.job_states
   language plpgsql volatile
   set search_path = pg_catalog
@@ -386,8 +400,8 @@ begin
   if not found then
     raise exception 'job % not found (finished jobs are in jobRuns)', admin_job_for_update.id using errcode = 'NTFND';
   end if;
-  if change is not null and v_job.state = 'running' then
-    raise exception 'job % is running; it cannot be % now', v_job.id, change using errcode = 'ILLTR';
+  if change is not null and not app_private.job_action_allowed(change, v_job.state) then
+    raise exception 'job % is %; it cannot be % now', v_job.id, v_job.state, change using errcode = 'ILLTR';
   end if;
   return v_job;
 end;
@@ -419,11 +433,8 @@ create function app_public.retry_job(id bigint) returns app_public.job
 as $$
 declare
   v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(retry_job.id);
+  v_job app_private.job_states := app_private.admin_job_for_update(retry_job.id, 'retried');
 begin
-  if v_job.state not in ('failed', 'retrying') then
-    raise exception 'job % is %, not failed: nothing to retry', v_job.id, v_job.state using errcode = 'ILLTR';
-  end if;
   -- A notification that gave up is pending again, with fresh attempts.
   if v_job.task = 'send_notification' then
     update app_public.notifications n set state = 'pending', attempts = 0, last_error = null

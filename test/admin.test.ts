@@ -163,6 +163,31 @@ if (skip) {
     t.pass('the sweep was queued');
   });
 
+  t.test('the jobs view counts what a filter matches and cancels them all', async (t) => {
+    // Jobs of a task no worker runs, two of them in the filter's window and one after it.
+    const { rows } = await pool.query(
+      `select (graphile_worker.add_job('admin_bulk', '{}', run_at := now() + make_interval(days => d))).id as id
+         from unnest(array[1, 2, 30]) d`,
+    );
+    const until = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    await page.goto(`${base}/admin#/jobs?task=admin_bulk&until=${encodeURIComponent(until)}`);
+    const count = page.getByTestId('bulk-count');
+    await count.waitFor();
+    t.equal(
+      await count.textContent(),
+      '2 job(s) match this filter.',
+      'the count before confirming',
+    );
+    await page.getByRole('button', { name: 'Cancel all' }).click();
+    t.match(await page.locator('#confirm-text').textContent(), /Cancel the 2 job\(s\)/);
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel all' }).click();
+    await page.getByText('2 job(s) cancelled.').waitFor();
+    const left = await pool.query('select id from graphile_worker.jobs where id = any($1)', [
+      rows.map((r) => r.id),
+    ]);
+    t.same(left.rows, [{ id: rows[2].id }], 'the job outside the window stays');
+  });
+
   t.test('the schedules list shows a created schedule, and pausing it works', async (t) => {
     const created = await graphqlClient(base, SECRET)(
       admin,

@@ -2,7 +2,7 @@
 // happened and re-renders the view.
 
 import { gql } from './api.js';
-import { h } from './dom.js';
+import { h, readDate } from './dom.js';
 import { STALE, say } from './page.js';
 
 /** confirmAction shows the confirmation dialog and resolves true when the admin confirms. */
@@ -41,5 +41,24 @@ export function confirmButton(attributes, action) {
     'button',
     { type: 'button', ...attributes, onclick: () => mutate(action) },
     action.label,
+  );
+}
+
+/**
+ * confirmAtButton is a button that reads the time chosen in `input` (a datetime-local) and runs
+ * mutate() with `action(runAt)`, runAt as an ISO string; with no time chosen it says so.
+ */
+export function confirmAtButton(input, label, action) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        const chosen = readDate(input.value);
+        if (!chosen) return say('Choose a time to reschedule to.', 'error');
+        mutate(action(chosen.toISOString()));
+      },
+    },
+    label,
   );
 }

@@ -1,10 +1,10 @@
 // One job: its facts, the actions on it (retry, cancel, reschedule) and its history.
 
-import { confirmButton, mutate } from './confirm.js';
-import { badge, h, readDate, seconds, toLocalInput, when } from './dom.js';
+import { confirmAtButton, confirmButton } from './confirm.js';
+import { badge, h, seconds, toLocalInput, when } from './dom.js';
 import { facts } from './facts.js';
 import { JOB_FIELDS } from './jobs.js';
-import { load, main, refreshAfter, say } from './page.js';
+import { load, main, refreshAfter } from './page.js';
 
 /** WATCH_GONE_MS is how long a job that left the queue is watched for its outcome to show. */
 const WATCH_GONE_MS = 30_000;
@@ -55,27 +55,15 @@ export async function renderJob(id, goneSince = Date.now()) {
           ),
         job.state !== 'RUNNING' && h('label', { for: 'reschedule-at' }, 'run at', reschedule),
         job.state !== 'RUNNING' &&
-          h(
-            'button',
-            {
-              type: 'button',
-              onclick: () => {
-                const chosen = readDate(reschedule.value);
-                if (!chosen) return say('Choose a time to reschedule to.', 'error');
-                const runAt = chosen.toISOString();
-                mutate({
-                  question: `Move job #${id} (${job.task}) to ${new Date(runAt).toLocaleString()}?`,
-                  label: 'Reschedule',
-                  mutation:
-                    'mutation ($id: BigInt!, $runAt: Datetime!) { rescheduleJob(input: { id: $id, runAt: $runAt }) { job { id } } }',
-                  variables: { id, runAt },
-                  done: () => `Job #${id} rescheduled.`,
-                  after: refresh,
-                });
-              },
-            },
-            'Reschedule',
-          ),
+          confirmAtButton(reschedule, 'Reschedule', (runAt) => ({
+            question: `Move job #${id} (${job.task}) to ${new Date(runAt).toLocaleString()}?`,
+            label: 'Reschedule',
+            mutation:
+              'mutation ($id: BigInt!, $runAt: Datetime!) { rescheduleJob(input: { id: $id, runAt: $runAt }) { job { id } } }',
+            variables: { id, runAt },
+            done: () => `Job #${id} rescheduled.`,
+            after: refresh,
+          })),
       )
     : h(
         'p',

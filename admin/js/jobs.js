@@ -1,5 +1,6 @@
 // Jobs: the queue, filtered by state, task and run time.
 
+import { confirmAtButton, confirmButton } from './confirm.js';
 import { badge, h, readDate, toLocalInput, when } from './dom.js';
 import { load, main } from './page.js';
 import { table } from './table.js';
@@ -15,12 +16,15 @@ export async function renderJobs(params) {
     until: readDate(params.get('until') || '')?.toISOString() ?? null,
   };
   const data = await load(
-    `query ($state: JobState, $task: String, $since: Datetime, $until: Datetime) {
+    `query ($state: JobState, $task: String, $since: Datetime, $until: Datetime, $filtered: Boolean!) {
       jobs(state: $state, task: $task, since: $since, until: $until, first: 100) { totalCount nodes { ${JOB_FIELDS} } }
+      jobsMatching(state: $state, task: $task, since: $since, until: $until) @include(if: $filtered) {
+        total retryable cancellable reschedulable perCall
+      }
       jobCounts { nodes { task } }
       adminVocabulary { jobStates }
     }`,
-    filters,
+    { ...filters, filtered: Object.values(filters).some(Boolean) },
   );
   const tasks = [...new Set(data.jobCounts.nodes.map((c) => c.task))].sort();
   const STATES = data.adminVocabulary.jobStates;
@@ -82,6 +86,7 @@ export async function renderJobs(params) {
   main.replaceChildren(
     h('h2', {}, 'Jobs'),
     form,
+    bulkActions(filters, data.jobsMatching, () => renderJobs(params)),
     table({
       attributes: { 'data-testid': 'jobs' },
       caption: `${data.jobs.totalCount} job(s)${jobs.length < data.jobs.totalCount ? `, the first ${jobs.length} shown` : ''}, by run time`,
@@ -99,5 +104,50 @@ export async function renderJobs(params) {
       })),
       empty: 'No job matches.',
     }),
+  );
+}
+
+/**
+ * bulkActions is the bulk section under the filter: how many jobs the filter matches, then a
+ * confirm-and-act button per action saying how many it would act on. The API refuses an empty
+ * filter (it would mean every job), so without one the section only says so.
+ */
+function bulkActions(filters, matching, refresh) {
+  if (!matching)
+    return h(
+      'p',
+      { class: 'muted', 'data-testid': 'bulk' },
+      'Filter by state, task or time to retry, cancel or reschedule the matching jobs at once.',
+    );
+  const FILTER = '$state: JobState, $task: String, $since: Datetime, $until: Datetime';
+  const ARGS = 'state: $state, task: $task, since: $since, until: $until';
+  const action = (label, done, count, field, runAt) => ({
+    question: `${label.replace(' all', '')} the ${count > matching.perCall ? `first ${matching.perCall} of the ${count}` : count} job(s) of this filter${runAt ? ` to ${new Date(runAt).toLocaleString()}` : ''}?`,
+    label,
+    mutation: runAt
+      ? `mutation (${FILTER}, $runAt: Datetime!) { ${field}(input: { ${ARGS}, runAt: $runAt }) { count } }`
+      : `mutation (${FILTER}) { ${field}(input: { ${ARGS} }) { count } }`,
+    variables: { ...filters, runAt },
+    done: (data) => `${data[field].count} job(s) ${done}.`,
+    after: refresh,
+  });
+  const runAt = h('input', { id: 'bulk-run-at', type: 'datetime-local' });
+  const { total, retryable, cancellable, reschedulable } = matching;
+  return h(
+    'div',
+    { class: 'actions', 'data-testid': 'bulk' },
+    h('span', { 'data-testid': 'bulk-count' }, `${total} job(s) match this filter.`),
+    retryable > 0 &&
+      confirmButton({ class: 'primary' }, action('Retry all', 'retried', retryable, 'retryJobs')),
+    cancellable > 0 &&
+      confirmButton(
+        { class: 'danger' },
+        action('Cancel all', 'cancelled', cancellable, 'cancelJobs'),
+      ),
+    reschedulable > 0 && h('label', { for: 'bulk-run-at' }, 'run at', runAt),
+    reschedulable > 0 &&
+      confirmAtButton(runAt, 'Reschedule all', (at) =>
+        action('Reschedule all', 'rescheduled', reschedulable, 'rescheduleJobs', at),
+      ),
   );
 }
