@@ -1503,6 +1503,30 @@ $_$;
 COMMENT ON FUNCTION app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone) IS 'Whether any booking still waits in the deadline''s state for that instant.';
 
 --
+-- Name: bookings_due_at(app_private.booking_deadlines, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $_$
+declare
+  v_count integer;
+begin
+  execute format('select count(*)::integer from app_public.bookings where state = %L and %I = $1',
+    deadline.from_state, deadline.deadline_column)
+    into v_count using instant;
+  return v_count;
+end;
+$_$;
+
+--
+-- Name: FUNCTION bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone) IS 'How many bookings wait in the deadline''s state for that instant.';
+
+--
 -- Name: bulk_action_limit(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2597,6 +2621,22 @@ $$;
 COMMENT ON FUNCTION app_private.schedule_notification_job(notification app_public.notifications) IS 'Adds or moves the send_notification job of a notification (job key notification:<id>).';
 
 --
+-- Name: schedule_what(app_public.schedules); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.schedule_what(schedule app_public.schedules) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+  select 'run schedule ''' || schedule.name || ''' (' || schedule.kind || ')'
+$$;
+
+--
+-- Name: FUNCTION schedule_what(schedule app_public.schedules); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.schedule_what(schedule app_public.schedules) IS 'What an occurrence of the schedule does, in words: run schedule ''<name>'' (<kind>).';
+
+--
 -- Name: set_actor(text, text); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -3103,6 +3143,68 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text) IS 'Moves a booking to a state if the state machine allows it; idempotent; audited with the given actor.';
+
+--
+-- Name: upcoming_jobs(timestamp with time zone, timestamp with time zone, integer, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean DEFAULT true) RETURNS TABLE(at timestamp with time zone, kind text, task text, what text, count integer, key text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $_$
+  with due as (
+    select j.run_at, t.identifier as task, coalesce(j.key, '') as key, j.payload
+    from graphile_worker._private_jobs j
+    join graphile_worker._private_tasks t on t.id = j.task_id
+    where j.run_at >= from_at and j.run_at < until_at
+      and j.locked_at is null and j.attempts < j.max_attempts
+  ),
+  timers as (
+    select d.run_at, d.task, d.key,
+      app_private.bookings_due_at(dl, (d.payload ->> 'at')::timestamptz) as count,
+      -- start_sessions_timer: "start", "session(s)".
+      split_part(d.task, '_', 1) as verb, regexp_replace(split_part(d.task, '_', 2), 's$', '') as noun
+    from due d
+    join app_private.booking_deadlines dl on dl.timer_task = d.task
+    where d.key like 'timer:%'
+  ),
+  described as (
+    select tm.run_at as at, 'booking_timer' as kind, tm.task,
+      tm.verb || ' ' || tm.count || ' ' || tm.noun || case when tm.count = 1 then '' else 's' end as what,
+      tm.count, tm.key
+    from timers tm
+    union all
+    select d.run_at, case when x.booking_id is null then 'notification' else 'reminder' end, d.task,
+      case when x.booking_id is null then 'send ' || u.name || ' (' || x.channel || ') a message'
+        else 'remind ' || u.name || ' (' || x.channel || ') of the session at '
+          || to_char(b.starts_at at time zone u.time_zone, 'YYYY-MM-DD HH24:MI') || ' ' || u.time_zone end,
+      1, d.key
+    from due d
+    join app_public.notifications x on app_private.notification_job_key(x.id) = d.key
+    join app_public.users u on u.id = x.recipient_id
+    left join app_public.bookings b on b.id = x.booking_id
+    where d.task = 'send_notification'
+    union all
+    select d.run_at, 'schedule', d.task, app_private.schedule_what(s), 1, d.key
+    from due d
+    join app_public.schedules s on app_private.schedule_job_key(s.id) = d.key
+    where d.task = 'run_schedule'
+    union all
+    select d.run_at, case when d.key like 'sweep:%' then 'crontab' else 'job' end, d.task, 'run ' || d.task, 1, d.key
+    from due d
+    where not exists (select 1 from timers tm where tm.key = d.key)
+      and d.task not in ('send_notification', 'run_schedule')
+  )
+  select at, kind, task, what, count, nullif(key, '') from described
+  where with_crontab or kind <> 'crontab'
+  order by at, kind, key limit greatest(max_items, 0)
+$_$;
+
+--
+-- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean) IS 'The queued jobs due from from_at (included) to until_at (excluded), in time order (the queued sweeps only with_crontab), at most max_items: when, kind (booking_timer, reminder, notification, schedule, crontab, job), task, what it will do, how many bookings or messages, job key.';
 
 --
 -- Name: visible_booking_for_update(uuid); Type: FUNCTION; Schema: app_private; Owner: -
@@ -5878,6 +5980,12 @@ REVOKE ALL ON FUNCTION app_private.booking_deadline_of(task text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.bookings_due_at(deadline app_private.booking_deadlines, instant timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION bulk_action_limit(); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -6160,6 +6268,12 @@ GRANT SELECT(updated_at) ON TABLE app_public.notifications TO schoolbell_visitor
 REVOKE ALL ON FUNCTION app_private.schedule_notification_job(notification app_public.notifications) FROM PUBLIC;
 
 --
+-- Name: FUNCTION schedule_what(schedule app_public.schedules); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.schedule_what(schedule app_public.schedules) FROM PUBLIC;
+
+--
 -- Name: FUNCTION set_actor(actor text, reason text); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -6254,6 +6368,12 @@ REVOKE ALL ON FUNCTION app_private.to_job(s app_private.job_states) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.upcoming_jobs(from_at timestamp with time zone, until_at timestamp with time zone, max_items integer, with_crontab boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION visible_booking_for_update(booking_id uuid); Type: ACL; Schema: app_private; Owner: -

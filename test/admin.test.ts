@@ -228,6 +228,19 @@ if (skip) {
     t.same(rows[0], { paused: true, has_job: false }, 'paused, and its job is gone');
   });
 
+  t.test('the upcoming timeline shows the booking start timer', async (t) => {
+    await page.goto(`${base}/admin#/upcoming?hours=24`);
+    await page.getByRole('heading', { name: 'Upcoming' }).waitFor();
+    const timer = page.locator('[data-testid=upcoming] tr[data-kind=BOOKING_TIMER]');
+    await timer.first().waitFor();
+    t.match(await timer.first().textContent(), /booking_timer.*start 1 session/s, 'kind and what');
+    t.match(
+      await page.locator('[data-testid=upcoming] tr[data-kind=REMINDER]').first().textContent(),
+      /remind (Sam|Tomás) \(\w+\) of the session at/,
+      'and a reminder before it',
+    );
+  });
+
   t.test('times JavaScript cannot read are shown as Postgres wrote them', async (t) => {
     // A DBA's jobs, due at times Postgres stores and JavaScript's Date cannot (past 9999 it
     // needs "+010000-..." to parse; past 275760 it has no date at all), one of them a booking's.

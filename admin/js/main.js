@@ -12,6 +12,7 @@ import { renderOverview } from './overview.js';
 import { hooks, main, nav, newView, say, showError } from './page.js';
 import { renderSchedules } from './schedules.js';
 import { renderSignIn } from './signin.js';
+import { renderUpcoming } from './upcoming.js';
 
 hooks.signedOut = (reason) => renderSignIn(reason, route);
 
@@ -31,6 +32,7 @@ async function route() {
     else if (parts[0] === 'bookings' && parts[1]) await renderBooking(parts[1]);
     else if (parts[0] === 'bookings') await renderBookings(new URLSearchParams(query));
     else if (parts[0] === 'schedules') await renderSchedules(new URLSearchParams(query));
+    else if (parts[0] === 'upcoming') await renderUpcoming(new URLSearchParams(query));
     else await renderOverview();
   } catch (error) {
     showError(error);

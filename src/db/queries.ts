@@ -539,3 +539,54 @@ export async function dailyAgenda(
   );
   return agenda ?? undefined;
 }
+
+/** UpcomingJob is a row of app_private.upcoming_jobs: a queued job due in a window. */
+export interface UpcomingJob {
+  at: Date;
+  kind: string;
+  task: string;
+  what: string;
+  count: number;
+  key: string | null;
+}
+
+/**
+ * upcomingJobs lists the queued jobs due in [from, until), in time order, at most `max`; the
+ * queued sweeps (kind crontab) only `withCrontab`.
+ */
+export async function upcomingJobs(
+  db: Queryable,
+  window: { from: Date; until: Date; max: number; withCrontab: boolean },
+): Promise<UpcomingJob[]> {
+  const { rows } = await db.query<UpcomingJob>(
+    'select at, kind, task, what, count, key from app_private.upcoming_jobs($1, $2, $3, $4)',
+    [window.from, window.until, window.max, window.withCrontab],
+  );
+  return rows;
+}
+
+/**
+ * runningSchedules reads the schedules that are not paused and next run before `until`, each
+ * with what its occurrences do in words (app_private.schedule_what).
+ */
+export async function runningSchedules(
+  db: Queryable,
+  until: Date,
+): Promise<(ScheduleRow & { what: string })[]> {
+  const { rows } = await db.query<ScheduleRow & { what: string }>(
+    `select ${SCHEDULE_COLUMNS}, app_private.schedule_what(s) as what from app_public.schedules s
+     where not s.paused and s.next_run_at < $1 order by s.next_run_at, s.id`,
+    [until],
+  );
+  return rows;
+}
+
+/** crontabSchedules reads the crontab as the running code wrote it: each task and its five fields. */
+export async function crontabSchedules(
+  db: Queryable,
+): Promise<{ task: string; schedule: string }[]> {
+  const { rows } = await db.query<{ task: string; schedule: string }>(
+    'select task, schedule from app_private.crontab order by identifier',
+  );
+  return rows;
+}

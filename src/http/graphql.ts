@@ -17,6 +17,7 @@ import { MaskedColumnsPlugin } from './masked-columns.ts';
 import type { RequestLimiter } from './ratelimit.ts';
 import { responsesPlugin } from './responses.ts';
 import { schedulesPlugin } from './schedules.ts';
+import { upcomingPlugin } from './upcoming.ts';
 
 /** MAX_REQUEST_BYTES bounds a GraphQL request body; larger ones are refused with 413. */
 export const MAX_REQUEST_BYTES = 100_000;
@@ -131,6 +132,7 @@ export function graphqlPreset(
       limitsPlugin(config),
       responsesPlugin(ENDPOINTS.graphql.path, claimsOf),
       schedulesPlugin(pool),
+      upcomingPlugin(pool),
     ],
     disablePlugins: ['NodePlugin'],
     pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: false })],
