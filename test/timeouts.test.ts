@@ -1,7 +1,10 @@
 // Task timeouts on a real worker: a delivery to a webhook that hangs fails as a timeout long
 // before the channel's own 10 s, frees the only worker slot for other jobs, is retried, and is
 // delivered once when the gateway answers again.
+import net from 'node:net';
 import t from 'tap';
+import { parseDuration } from '../src/duration.ts';
+import { loadTaskDefinitions } from '../src/worker/worker.ts';
 import { createTestPool } from '../support/database.ts';
 import { asUser, createUser } from '../support/factories.ts';
 import { finished, runCli, serve } from '../support/processes.ts';
@@ -19,18 +22,32 @@ const gateway = await startWebhookReceiver(t, {
     return 200;
   },
 });
+// An SMTP server that takes the connection and never greets: nodemailer would wait 30 s.
+const sockets = new Set<net.Socket>();
+const silentSmtp = net.createServer((socket) => {
+  sockets.add(socket);
+  socket.on('close', () => sockets.delete(socket));
+});
+await new Promise<void>((resolve) => silentSmtp.listen(0, '127.0.0.1', resolve));
+t.teardown(() => {
+  for (const socket of sockets) socket.destroy();
+  return new Promise((resolve) => silentSmtp.close(resolve));
+});
+const smtpPort = (silentSmtp.address() as net.AddressInfo).port;
+
 await serve(t, 'start', {
   DATABASE_URL: db.url,
   WORKER_CONCURRENCY: '1',
   WEBHOOK_URL: gateway.url,
   WEBHOOK_SECRET: 'webhook-secret-0123456789',
+  SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   TASK_TIMEOUTS: 'send_notification=500 milliseconds',
 });
 
 const admin = await createUser(pool, 'admin');
 const student = await createUser(pool, 'student');
 
-const notify = (channel: 'webhook' | 'log', message: string) =>
+const notify = (channel: 'webhook' | 'email' | 'log', message: string) =>
   asUser(
     pool,
     admin,
@@ -96,6 +113,27 @@ t.test('a hanging delivery times out, frees its slot, and is delivered once late
     gateway.calls.filter((call) => call.body.id === hung).length >= 2,
     'after at least one timed-out attempt',
   );
+});
+
+t.test('an email to a server that never answers times out too', async (t) => {
+  const mail = await notify('email', 'the mail server is silent');
+  const run = await waitUntil('the attempt timed out', async () => {
+    const { rows } = await pool.query<{ error: string; duration_ms: number }>(
+      `select error, duration_ms from app_private.job_history
+        where task = 'send_notification' and payload->>'notificationId' = $1`,
+      [mail],
+    );
+    return rows[0];
+  });
+  t.match(run.error, /^send_notification timed out after 500 milliseconds/);
+  t.ok(Number(run.duration_ms) < 5_000, 'long before nodemailer’s own 30 s');
+  t.equal((await notification(mail))?.state, 'pending');
+});
+
+t.test('every timeout a task declares is a duration', async (t) => {
+  for (const [name, task] of await loadTaskDefinitions()) {
+    if (task.timeout !== undefined) t.ok(parseDuration(task.timeout).ms >= 100, name);
+  }
 });
 
 t.test('TASK_TIMEOUTS naming no task stops the worker with exit 78', async (t) => {
