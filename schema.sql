@@ -1171,10 +1171,10 @@ CREATE VIEW app_private.job_states AS
 COMMENT ON VIEW app_private.job_states IS 'Every job with its state (scheduled, due, running, retrying, failed) and lateness.';
 
 --
--- Name: admin_job_for_update(bigint); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: admin_job_for_update(bigint, text); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.admin_job_for_update(id bigint) RETURNS app_private.job_states
+CREATE FUNCTION app_private.admin_job_for_update(id bigint, change text DEFAULT NULL::text) RETURNS app_private.job_states
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
     AS $$
@@ -1186,9 +1186,128 @@ begin
   if not found then
     raise exception 'job % not found (finished jobs are in jobRuns)', admin_job_for_update.id using errcode = 'NTFND';
   end if;
+  if change is not null and v_job.state = 'running' then
+    raise exception 'job % is running; it cannot be % now', v_job.id, change using errcode = 'ILLTR';
+  end if;
   return v_job;
 end;
 $$;
+
+--
+-- Name: bookings; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.bookings (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    student_id uuid NOT NULL,
+    tutor_id uuid NOT NULL,
+    subject text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    state app_public.booking_state DEFAULT 'requested'::app_public.booking_state NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT bookings_at_most_a_day CHECK (((ends_at - starts_at) <= '24:00:00'::interval)),
+    CONSTRAINT bookings_ends_after_start CHECK ((ends_at > starts_at)),
+    CONSTRAINT bookings_not_with_self CHECK ((student_id <> tutor_id)),
+    CONSTRAINT bookings_subject_length CHECK (((length(btrim(subject)) >= 1) AND (length(btrim(subject)) <= 200))),
+    CONSTRAINT bookings_times_usable CHECK ((app_hidden.time_is_usable(starts_at) AND app_hidden.time_is_usable(ends_at) AND app_hidden.time_is_usable(expires_at)))
+);
+
+--
+-- Name: TABLE bookings; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.bookings IS '@behavior -insert -update -delete
+A tutoring session: requested by a student, accepted or declined by the tutor, then started and ended on time.';
+
+--
+-- Name: COLUMN bookings.id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.id IS 'The booking''s id.';
+
+--
+-- Name: COLUMN bookings.student_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.student_id IS 'The student who asked for the session.';
+
+--
+-- Name: COLUMN bookings.tutor_id; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.tutor_id IS 'The tutor who gives it.';
+
+--
+-- Name: COLUMN bookings.subject; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.subject IS 'What the session is about.';
+
+--
+-- Name: COLUMN bookings.starts_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.starts_at IS 'When the session starts; it becomes active then.';
+
+--
+-- Name: COLUMN bookings.ends_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.ends_at IS 'When the session ends; it becomes ended END_GRACE later.';
+
+--
+-- Name: COLUMN bookings.state; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.state IS 'Where the booking is in its life.';
+
+--
+-- Name: COLUMN bookings.expires_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.expires_at IS 'When an unanswered request expires: REQUEST_TTL after it was made, or at starts_at if that is sooner.';
+
+--
+-- Name: COLUMN bookings.created_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.created_at IS 'When the booking was requested.';
+
+--
+-- Name: COLUMN bookings.updated_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.bookings.updated_at IS 'When the booking last changed.';
+
+--
+-- Name: CONSTRAINT bookings_times_usable ON bookings; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT bookings_times_usable ON app_public.bookings IS 'starts_at, ends_at and expires_at lie between 1900 and 9999.';
+
+--
+-- Name: booking_time(app_public.bookings, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.booking_time(booking app_public.bookings, name text) RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select case name
+    when 'expires_at' then booking.expires_at
+    when 'starts_at' then booking.starts_at
+    when 'ends_at' then booking.ends_at
+    else app_private.no_deadline_column(name)
+  end
+$$;
+
+--
+-- Name: FUNCTION booking_time(booking app_public.bookings, name text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.booking_time(booking app_public.bookings, name text) IS 'A booking''s time by the name of its column, for the columns a deadline may use; any other name is refused.';
 
 --
 -- Name: booking_transition_allowed(app_public.booking_state, app_public.booking_state); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1214,6 +1333,121 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.booking_transition_allowed(from_state app_public.booking_state, to_state app_public.booking_state) IS 'Whether the state machine allows moving a booking from one state to the other.';
+
+--
+-- Name: booking_deadlines; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.booking_deadlines (
+    from_state app_public.booking_state NOT NULL,
+    to_state app_public.booking_state NOT NULL,
+    deadline_column text NOT NULL,
+    grace_setting text,
+    timer_task text NOT NULL,
+    sweep_task text NOT NULL,
+    too_early text NOT NULL,
+    CONSTRAINT booking_deadlines_allowed CHECK (app_private.booking_transition_allowed(from_state, to_state)),
+    CONSTRAINT booking_deadlines_column CHECK ((app_private.booking_time(NULL::app_public.bookings, deadline_column) IS NULL)),
+    CONSTRAINT booking_deadlines_tasks_differ CHECK ((timer_task <> sweep_task)),
+    CONSTRAINT booking_deadlines_too_early_names_deadline CHECK ((too_early ~~ '%\%s%'::text))
+);
+
+--
+-- Name: TABLE booking_deadlines; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.booking_deadlines IS 'The booking state machine''s time-driven moves: from which state, to which, at which deadline, by which timer and which sweep.';
+
+--
+-- Name: COLUMN booking_deadlines.from_state; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.booking_deadlines.from_state IS 'The state a booking waits in; it waits for at most one deadline.';
+
+--
+-- Name: COLUMN booking_deadlines.to_state; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.booking_deadlines.to_state IS 'Where the booking goes when the deadline comes.';
+
+--
+-- Name: COLUMN booking_deadlines.deadline_column; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.booking_deadlines.deadline_column IS 'The timestamptz column of app_public.bookings that holds the deadline; the instant that names the timer.';
+
+--
+-- Name: COLUMN booking_deadlines.grace_setting; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.booking_deadlines.grace_setting IS 'The interval setting (app_private.settings) added to the column to make the deadline; null for none.';
+
+--
+-- Name: COLUMN booking_deadlines.timer_task; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.booking_deadlines.timer_task IS 'The task of the exact-time timer, one job per instant: timer:<task>:<instant>.';
+
+--
+-- Name: COLUMN booking_deadlines.sweep_task; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.booking_deadlines.sweep_task IS 'The crontab sweep that moves whatever is overdue: sweep:<task>.';
+
+--
+-- Name: COLUMN booking_deadlines.too_early; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.booking_deadlines.too_early IS 'How the guard refuses the move before the deadline: the end of its message, %s for the deadline.';
+
+--
+-- Name: booking_deadline_of(text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.booking_deadline_of(task text) RETURNS app_private.booking_deadlines
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_deadline app_private.booking_deadlines;
+begin
+  select d.* into v_deadline from app_private.booking_deadlines d where booking_deadline_of.task in (d.timer_task, d.sweep_task);
+  if not found then
+    raise exception 'no booking timer or sweep named "%"', booking_deadline_of.task using errcode = 'BADIN';
+  end if;
+  return v_deadline;
+end;
+$$;
+
+--
+-- Name: FUNCTION booking_deadline_of(task text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.booking_deadline_of(task text) IS 'The row of app_private.booking_deadlines whose timer or sweep a task is; BADIN for any other task.';
+
+--
+-- Name: bookings_at_deadline(app_private.booking_deadlines, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $_$
+declare
+  v_waiting boolean;
+begin
+  execute format('select exists (select 1 from app_public.bookings where state = %L and %I = $1)',
+    deadline.from_state, deadline.deadline_column)
+    into v_waiting using instant;
+  return v_waiting;
+end;
+$_$;
+
+--
+-- Name: FUNCTION bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone) IS 'Whether any booking still waits in the deadline''s state for that instant.';
 
 --
 -- Name: check_session_times(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1288,6 +1522,38 @@ $$;
 COMMENT ON FUNCTION app_private.daily_agenda(user_id uuid, at timestamp with time zone) IS 'A user''s time zone, the day `at` falls on there, and their scheduled or running sessions that start that day; null for no such user.';
 
 --
+-- Name: deadline_grace(app_private.booking_deadlines); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.deadline_grace(deadline app_private.booking_deadlines) RETURNS interval
+    LANGUAGE sql STABLE
+    AS $$
+  select case when deadline.grace_setting is null then interval '0' else app_private.setting_interval(deadline.grace_setting) end
+$$;
+
+--
+-- Name: FUNCTION deadline_grace(deadline app_private.booking_deadlines); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.deadline_grace(deadline app_private.booking_deadlines) IS 'How long after its instant a deadline falls: its grace setting, or nothing.';
+
+--
+-- Name: deadline_instant(app_public.bookings, app_private.booking_deadlines); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.deadline_instant(booking app_public.bookings, deadline app_private.booking_deadlines) RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select app_private.booking_time(booking, deadline.deadline_column)
+$$;
+
+--
+-- Name: FUNCTION deadline_instant(booking app_public.bookings, deadline app_private.booking_deadlines); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.deadline_instant(booking app_public.bookings, deadline app_private.booking_deadlines) IS 'The instant a booking waits for under a deadline: its deadline column, which names its timer.';
+
+--
 -- Name: enqueue_notification(uuid, app_public.notification_channel, text, uuid); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -1345,30 +1611,22 @@ CREATE FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_pub
     AS $$
 declare
   v_booking app_public.bookings;
-  v_from app_public.booking_state;
-  v_due timestamptz;
+  v_deadline app_private.booking_deadlines;
 begin
-  v_from := case to_state
-    when 'expired' then 'requested'
-    when 'active' then 'scheduled'
-    when 'ended' then 'active'
-  end;
-  if v_from is null then
+  perform 1 from app_private.booking_deadlines d where d.to_state = fire_booking_timer.to_state;
+  if not found then
     raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
   end if;
   select b.* into v_booking from app_public.bookings b where b.id = fire_booking_timer.booking_id for update;
   if not found then
     return 'gone';
   end if;
-  if v_booking.state <> v_from then
+  select d.* into v_deadline from app_private.booking_deadlines d
+  where d.from_state = v_booking.state and d.to_state = fire_booking_timer.to_state;
+  if not found then
     return 'moved on';
   end if;
-  v_due := case to_state
-    when 'expired' then v_booking.expires_at
-    when 'active' then v_booking.starts_at
-    else v_booking.ends_at + app_private.setting_interval('end_grace')
-  end;
-  if now() < v_due then
+  if now() < app_private.deadline_instant(v_booking, v_deadline) + app_private.deadline_grace(v_deadline) then
     return 'not due';
   end if;
   perform app_private.transition_booking(v_booking.id, to_state, app_private.actor('job', task));
@@ -1383,92 +1641,32 @@ $$;
 COMMENT ON FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text) IS 'Runs one exact-time transition if it is still due; idempotent.';
 
 --
--- Name: fire_timer(app_public.booking_state, timestamp with time zone, integer, text, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: fire_timer(text, timestamp with time zone, integer, boolean); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.fire_timer(to_state app_public.booking_state, instant timestamp with time zone, batch_size integer, task text, wait boolean, OUT moved integer, OUT waiting boolean) RETURNS record
+CREATE FUNCTION app_private.fire_timer(task text, instant timestamp with time zone, batch_size integer, wait boolean, OUT moved integer, OUT waiting boolean) RETURNS record
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
     AS $$
 declare
-  v_grace interval := app_private.setting_interval('end_grace');
-  v_task text;
+  v_deadline app_private.booking_deadlines := app_private.booking_deadline_of(task);
 begin
-  perform app_private.set_actor(app_private.actor('job', fire_timer.task));
-  if to_state = 'expired' then
-    v_task := 'expire_booking';
-    if wait then
-      update app_public.bookings b set state = 'expired'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'requested' and expires_at = instant and expires_at <= now()
-        order by id for update
-      );
-    else
-      update app_public.bookings b set state = 'expired'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'requested' and expires_at = instant and expires_at <= now()
-        limit batch_size for update skip locked
-      );
-    end if;
-    get diagnostics moved = row_count;
-    waiting := exists (select 1 from app_public.bookings where state = 'requested' and expires_at = instant);
-  elsif to_state = 'active' then
-    v_task := 'start_booking';
-    if wait then
-      update app_public.bookings b set state = 'active'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'scheduled' and starts_at = instant and starts_at <= now()
-        order by id for update
-      );
-    else
-      update app_public.bookings b set state = 'active'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'scheduled' and starts_at = instant and starts_at <= now()
-        limit batch_size for update skip locked
-      );
-    end if;
-    get diagnostics moved = row_count;
-    waiting := exists (select 1 from app_public.bookings where state = 'scheduled' and starts_at = instant);
-  elsif to_state = 'ended' then
-    v_task := 'end_booking';
-    if wait then
-      update app_public.bookings b set state = 'ended'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
-        order by id for update
-      );
-    else
-      update app_public.bookings b set state = 'ended'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
-        limit batch_size for update skip locked
-      );
-    end if;
-    get diagnostics moved = row_count;
-    waiting := exists (select 1 from app_public.bookings where state = 'active' and ends_at = instant);
-  else
-    raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
-  end if;
-  perform app_private.set_actor(null);
+  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait, app_private.actor('job', task));
+  waiting := app_private.bookings_at_deadline(v_deadline, instant);
   if wait and waiting then
     -- Still waiting after every due one moved: their deadline is later than this run. Set the
     -- timer again for it (the running job gives its key to the new one).
-    perform app_private.add_jobs(array[app_private.timer_spec(v_task, instant, v_grace)]);
+    perform app_private.add_jobs(array[
+      app_private.timer_spec(v_deadline.timer_task, instant, app_private.deadline_grace(v_deadline))]);
   end if;
 end;
 $$;
 
 --
--- Name: FUNCTION fire_timer(to_state app_public.booking_state, instant timestamp with time zone, batch_size integer, task text, wait boolean, OUT moved integer, OUT waiting boolean); Type: COMMENT; Schema: app_private; Owner: -
+-- Name: FUNCTION fire_timer(task text, instant timestamp with time zone, batch_size integer, wait boolean, OUT moved integer, OUT waiting boolean); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.fire_timer(to_state app_public.booking_state, instant timestamp with time zone, batch_size integer, task text, wait boolean, OUT moved integer, OUT waiting boolean) IS 'Runs an instant timer: moves the bookings of its transition due at that instant, set-wise; idempotent.';
+COMMENT ON FUNCTION app_private.fire_timer(task text, instant timestamp with time zone, batch_size integer, wait boolean, OUT moved integer, OUT waiting boolean) IS 'Runs an instant timer: moves the bookings of its deadline due at that instant, set-wise; idempotent.';
 
 --
 -- Name: give_up_job(bigint); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1682,6 +1880,86 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.lock_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, OUT schedule app_public.schedules, OUT grace interval) IS 'Locks a schedule for run_schedule; null when its job is stale (schedule gone, paused, finished or moved on).';
+
+--
+-- Name: move_booking_as_user(uuid, app_public.booking_state, uuid, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text DEFAULT NULL::text) RETURNS app_public.bookings
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if length(move_booking_as_user.reason) > 1000 then
+    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
+  end if;
+  return app_private.transition_booking(move_booking_as_user.booking_id, move_booking_as_user.to_state,
+    app_private.actor('user', move_booking_as_user.user_id::text), nullif(btrim(move_booking_as_user.reason), ''));
+end;
+$$;
+
+--
+-- Name: FUNCTION move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text) IS 'Moves a booking for a user who may, audited as them, with an optional reason of at most 1000 characters.';
+
+--
+-- Name: move_due_bookings(app_private.booking_deadlines, timestamp with time zone, integer, boolean, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $_$
+declare
+  v_moved integer;
+begin
+  perform app_private.set_actor(actor);
+  execute format(
+    'update app_public.bookings b set state = %L where b.id in ('
+      'select id from app_public.bookings where state = %L and %s <= now()%s %s)',
+    deadline.to_state,
+    deadline.from_state,
+    -- A deadline without grace is the column itself: the sweep's condition reads the index.
+    format(case when deadline.grace_setting is null then '%I' else '%I + $3' end, deadline.deadline_column),
+    case when instant is not null then format(' and %I = $1', deadline.deadline_column) else '' end,
+    case
+      when instant is null then format('order by %I limit $2 for update skip locked', deadline.deadline_column)
+      when wait then 'order by id for update'
+      else 'limit $2 for update skip locked'
+    end
+  ) using instant, batch_size, app_private.deadline_grace(deadline);
+  get diagnostics v_moved = row_count;
+  perform app_private.set_actor(null);
+  return v_moved;
+end;
+$_$;
+
+--
+-- Name: FUNCTION move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text) IS 'Moves the bookings whose deadline has come, at one instant (a timer) or any (a sweep), in one statement.';
+
+--
+-- Name: no_deadline_column(text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.no_deadline_column(name text) RETURNS timestamp with time zone
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  raise exception 'app_public.bookings has no deadline column "%" (app_private.booking_time)', name using errcode = 'BADIN';
+end;
+$$;
+
+--
+-- Name: FUNCTION no_deadline_column(name text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.no_deadline_column(name text) IS 'Refuses a deadline column booking_time does not know.';
 
 --
 -- Name: notification_job_key(uuid); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1907,6 +2185,22 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.requeue_notifications(batch_size integer) IS 'Gives due pending notifications without a job a new send_notification job.';
+
+--
+-- Name: reschedule_admin_job(bigint, timestamp with time zone, integer, integer); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.reschedule_admin_job(id bigint, run_at timestamp with time zone, attempts integer DEFAULT NULL::integer, max_attempts integer DEFAULT NULL::integer) RETURNS app_public.job
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform graphile_worker.reschedule_jobs(array[reschedule_admin_job.id], run_at := reschedule_admin_job.run_at,
+    attempts := reschedule_admin_job.attempts, max_attempts := reschedule_admin_job.max_attempts);
+  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
+  return (select app_private.to_job(s) from app_private.job_states s where s.id = reschedule_admin_job.id);
+end;
+$$;
 
 --
 -- Name: resume_schedule(uuid); Type: FUNCTION; Schema: app_private; Owner: -
@@ -2193,70 +2487,40 @@ $$;
 COMMENT ON FUNCTION app_private.setting_interval(name text) IS 'A duration from app_private.settings.';
 
 --
--- Name: sweep_bookings(app_public.booking_state, integer, text); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: sweep_bookings(text, integer); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, task text) RETURNS integer
-    LANGUAGE plpgsql
+CREATE FUNCTION app_private.sweep_bookings(task text, batch_size integer) RETURNS integer
+    LANGUAGE sql
     SET search_path TO 'pg_catalog'
     AS $$
-declare
-  v_grace interval := app_private.setting_interval('end_grace');
-  v_moved integer;
-begin
-  perform app_private.set_actor(app_private.actor('sweep', task));
-  if to_state = 'expired' then
-    update app_public.bookings b set state = 'expired'
-    where b.id in (
-      select id from app_public.bookings
-      where state = 'requested' and expires_at <= now()
-      order by expires_at limit batch_size for update skip locked
-    );
-  elsif to_state = 'active' then
-    update app_public.bookings b set state = 'active'
-    where b.id in (
-      select id from app_public.bookings
-      where state = 'scheduled' and starts_at <= now()
-      order by starts_at limit batch_size for update skip locked
-    );
-  elsif to_state = 'ended' then
-    update app_public.bookings b set state = 'ended'
-    where b.id in (
-      select id from app_public.bookings
-      where state = 'active' and ends_at + v_grace <= now()
-      order by ends_at limit batch_size for update skip locked
-    );
-  else
-    raise exception 'no sweep moves bookings to %', to_state using errcode = 'BADIN';
-  end if;
-  get diagnostics v_moved = row_count;
-  perform app_private.set_actor(null);
-  return v_moved;
-end;
+  select app_private.move_due_bookings(app_private.booking_deadline_of(task), null, batch_size, false,
+    app_private.actor('sweep', task))
 $$;
 
 --
--- Name: FUNCTION sweep_bookings(to_state app_public.booking_state, batch_size integer, task text); Type: COMMENT; Schema: app_private; Owner: -
+-- Name: FUNCTION sweep_bookings(task text, batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, task text) IS 'One batch of a sweep: moves up to batch_size overdue bookings, skipping locked rows.';
+COMMENT ON FUNCTION app_private.sweep_bookings(task text, batch_size integer) IS 'One batch of a booking sweep: moves up to batch_size overdue bookings, skipping locked rows.';
 
 --
 -- Name: sweep_tasks(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
 CREATE FUNCTION app_private.sweep_tasks() RETURNS text[]
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog'
     AS $$
-  select array['start_sessions', 'end_sessions', 'expire_requests', 'requeue_notifications', 'prune_job_history']
+  select array(select d.sweep_task from app_private.booking_deadlines d order by d.to_state)
+    || array['requeue_notifications', 'prune_job_history']
 $$;
 
 --
 -- Name: FUNCTION sweep_tasks(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.sweep_tasks() IS 'The crontab sweeps an admin may run now (runSweep), in the order the admin page offers them.';
+COMMENT ON FUNCTION app_private.sweep_tasks() IS 'The crontab sweeps an admin may run now (runSweep), in the order the admin page offers them: one per booking deadline, then the housekeeping ones.';
 
 --
 -- Name: sync_schedule_job(app_public.schedules); Type: FUNCTION; Schema: app_private; Owner: -
@@ -2282,101 +2546,6 @@ $$;
 COMMENT ON FUNCTION app_private.sync_schedule_job(schedule app_public.schedules) IS 'Makes the run_schedule job of a schedule (key schedule:<id>) match its row: at next_run_at, or none when paused or finished.';
 
 --
--- Name: bookings; Type: TABLE; Schema: app_public; Owner: -
---
-
-CREATE TABLE app_public.bookings (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    student_id uuid NOT NULL,
-    tutor_id uuid NOT NULL,
-    subject text NOT NULL,
-    starts_at timestamp with time zone NOT NULL,
-    ends_at timestamp with time zone NOT NULL,
-    state app_public.booking_state DEFAULT 'requested'::app_public.booking_state NOT NULL,
-    expires_at timestamp with time zone NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT bookings_at_most_a_day CHECK (((ends_at - starts_at) <= '24:00:00'::interval)),
-    CONSTRAINT bookings_ends_after_start CHECK ((ends_at > starts_at)),
-    CONSTRAINT bookings_not_with_self CHECK ((student_id <> tutor_id)),
-    CONSTRAINT bookings_subject_length CHECK (((length(btrim(subject)) >= 1) AND (length(btrim(subject)) <= 200))),
-    CONSTRAINT bookings_times_usable CHECK ((app_hidden.time_is_usable(starts_at) AND app_hidden.time_is_usable(ends_at) AND app_hidden.time_is_usable(expires_at)))
-);
-
---
--- Name: TABLE bookings; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON TABLE app_public.bookings IS '@behavior -insert -update -delete
-A tutoring session: requested by a student, accepted or declined by the tutor, then started and ended on time.';
-
---
--- Name: COLUMN bookings.id; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON COLUMN app_public.bookings.id IS 'The booking''s id.';
-
---
--- Name: COLUMN bookings.student_id; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON COLUMN app_public.bookings.student_id IS 'The student who asked for the session.';
-
---
--- Name: COLUMN bookings.tutor_id; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON COLUMN app_public.bookings.tutor_id IS 'The tutor who gives it.';
-
---
--- Name: COLUMN bookings.subject; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON COLUMN app_public.bookings.subject IS 'What the session is about.';
-
---
--- Name: COLUMN bookings.starts_at; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON COLUMN app_public.bookings.starts_at IS 'When the session starts; it becomes active then.';
-
---
--- Name: COLUMN bookings.ends_at; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON COLUMN app_public.bookings.ends_at IS 'When the session ends; it becomes ended END_GRACE later.';
-
---
--- Name: COLUMN bookings.state; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON COLUMN app_public.bookings.state IS 'Where the booking is in its life.';
-
---
--- Name: COLUMN bookings.expires_at; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON COLUMN app_public.bookings.expires_at IS 'When an unanswered request expires: REQUEST_TTL after it was made, or at starts_at if that is sooner.';
-
---
--- Name: COLUMN bookings.created_at; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON COLUMN app_public.bookings.created_at IS 'When the booking was requested.';
-
---
--- Name: COLUMN bookings.updated_at; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON COLUMN app_public.bookings.updated_at IS 'When the booking last changed.';
-
---
--- Name: CONSTRAINT bookings_times_usable ON bookings; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON CONSTRAINT bookings_times_usable ON app_public.bookings IS 'starts_at, ends_at and expires_at lie between 1900 and 9999.';
-
---
 -- Name: sync_timers(app_public.bookings[], app_public.bookings[]); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2385,7 +2554,6 @@ CREATE FUNCTION app_private.sync_timers(after app_public.bookings[], before app_
     SET search_path TO 'pg_catalog'
     AS $$
 declare
-  v_grace interval := app_private.setting_interval('end_grace');
   v_channel app_public.notification_channel :=
     (select value::app_public.notification_channel from app_private.settings where name = 'reminder_channel');
   v_leads interval[] := array(
@@ -2393,9 +2561,7 @@ declare
     from unnest(string_to_array((select value from app_private.settings where name = 'reminder_leads'), ',')) part
     where btrim(part) <> ''
   );
-  v_key text;
-  v_state app_public.booking_state;
-  v_instant timestamptz;
+  v_timer record;
   v_specs graphile_worker.job_spec[];
   v_gone text[];
 begin
@@ -2404,47 +2570,39 @@ begin
   -- the job alone: it is running, or finds nothing when it runs. Lock the job before looking for
   -- bookings still waiting, so that a transaction adding a booking at the same instant either
   -- committed before (and is seen) or re-creates the job after.
-  for v_key, v_state, v_instant in
-    select app_private.timer_key(app_private.timer_task(t.state), t.instant), t.state, t.instant
+  for v_timer in
+    select app_private.timer_key(d.timer_task, t.instant) as key, d as deadline, t.instant
     from (
-      select distinct o.state, app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at) as instant
+      select distinct o.state, app_private.deadline_instant(o, d) as instant
       from unnest(before) o
       join unnest(after) n on n.id = o.id
-      where app_private.timer_task(o.state) is not null
-        and (n.state <> o.state
-          or app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at)
-            <> app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at))
-        and (o.state, n.state) not in (
-          ('requested'::app_public.booking_state, 'expired'::app_public.booking_state), ('scheduled', 'active'), ('active', 'ended'))
+      join app_private.booking_deadlines d on d.from_state = o.state
+      where n.state <> d.to_state
+        and (n.state <> o.state or app_private.deadline_instant(n, d) <> app_private.deadline_instant(o, d))
     ) t
+    join app_private.booking_deadlines d on d.from_state = t.state
     order by 1
   loop
-    perform 1 from graphile_worker._private_jobs j where j.key = v_key and j.locked_at is null for update;
+    perform 1 from graphile_worker._private_jobs j where j.key = v_timer.key and j.locked_at is null for update;
     continue when not found;
-    if v_state = 'requested' then
-      continue when exists (select 1 from app_public.bookings b where b.state = 'requested' and b.expires_at = v_instant);
-    elsif v_state = 'scheduled' then
-      continue when exists (select 1 from app_public.bookings b where b.state = 'scheduled' and b.starts_at = v_instant);
-    else
-      continue when exists (select 1 from app_public.bookings b where b.state = 'active' and b.ends_at = v_instant);
-    end if;
-    perform app_private.remove_jobs(array[v_key]);
+    continue when app_private.bookings_at_deadline(v_timer.deadline, v_timer.instant);
+    perform app_private.remove_jobs(array[v_timer.key]);
   end loop;
 
   -- 2. Timers for the new deadlines: one job per task and instant, in key order (two statements
   -- adding the same instants lock them in the same order).
-  select array_agg(app_private.timer_spec(t.task, t.instant, v_grace) order by app_private.timer_key(t.task, t.instant))
+  select array_agg(app_private.timer_spec(d.timer_task, t.instant, app_private.deadline_grace(d))
+      order by app_private.timer_key(d.timer_task, t.instant))
     into v_specs
   from (
-    select distinct app_private.timer_task(n.state) as task,
-      app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at) as instant
+    select distinct n.state, app_private.deadline_instant(n, d) as instant
     from unnest(after) n
+    join app_private.booking_deadlines d on d.from_state = n.state
     left join unnest(before) o on o.id = n.id
-    where app_private.timer_task(n.state) is not null
-      and (o.id is null or o.state <> n.state
-        or app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at)
-          <> app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at))
-  ) t;
+    where o.id is null or o.state <> n.state
+      or app_private.deadline_instant(o, d) <> app_private.deadline_instant(n, d)
+  ) t
+  join app_private.booking_deadlines d on d.from_state = t.state;
   perform app_private.add_jobs(v_specs);
 
   -- 3. Reminders of sessions newly scheduled or rescheduled: one per recipient and lead, due lead
@@ -2574,6 +2732,8 @@ CREATE FUNCTION app_private.tg_bookings__guard() RETURNS trigger
 declare
   v_student_role app_public.user_role;
   v_tutor_role app_public.user_role;
+  v_deadline app_private.booking_deadlines;
+  v_due timestamptz;
 begin
   if tg_op = 'INSERT' then
     select role into v_student_role from app_public.users where id = new.student_id;
@@ -2607,16 +2767,15 @@ begin
     elsif old.state = 'scheduled' and new.state = 'cancelled' and now() >= old.starts_at then
       raise exception 'cannot move booking % from scheduled to cancelled: it started at %', old.id, old.starts_at
         using errcode = 'ILLTR';
-    elsif old.state = 'scheduled' and new.state = 'active' and now() < old.starts_at then
-      raise exception 'cannot move booking % from scheduled to active before it starts at %', old.id, old.starts_at
-        using errcode = 'ILLTR';
-    elsif old.state = 'active' and new.state = 'ended'
-      and now() < old.ends_at + app_private.setting_interval('end_grace') then
-      raise exception 'cannot move booking % from active to ended before % (ends_at plus END_GRACE)',
-        old.id, old.ends_at + app_private.setting_interval('end_grace') using errcode = 'ILLTR';
-    elsif old.state = 'requested' and new.state = 'expired' and now() < old.expires_at then
-      raise exception 'cannot move booking % from requested to expired before it expires at %', old.id, old.expires_at
-        using errcode = 'ILLTR';
+    end if;
+    -- A time-driven move, never before its deadline.
+    select d.* into v_deadline from app_private.booking_deadlines d where d.from_state = old.state and d.to_state = new.state;
+    if found then
+      v_due := app_private.deadline_instant(old, v_deadline) + app_private.deadline_grace(v_deadline);
+      if now() < v_due then
+        raise exception '%', format('cannot move booking %s from %s to %s ', old.id, old.state, new.state)
+          || format(v_deadline.too_early, v_due) using errcode = 'ILLTR';
+      end if;
     end if;
   end if;
 
@@ -2693,22 +2852,6 @@ end;
 $$;
 
 --
--- Name: timer_instant(app_public.booking_state, timestamp with time zone, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
---
-
-CREATE FUNCTION app_private.timer_instant(state app_public.booking_state, expires_at timestamp with time zone, starts_at timestamp with time zone, ends_at timestamp with time zone) RETURNS timestamp with time zone
-    LANGUAGE sql IMMUTABLE
-    AS $$
-  select case state when 'requested' then expires_at when 'scheduled' then starts_at when 'active' then ends_at end
-$$;
-
---
--- Name: FUNCTION timer_instant(state app_public.booking_state, expires_at timestamp with time zone, starts_at timestamp with time zone, ends_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
---
-
-COMMENT ON FUNCTION app_private.timer_instant(state app_public.booking_state, expires_at timestamp with time zone, starts_at timestamp with time zone, ends_at timestamp with time zone) IS 'The deadline a booking in this state waits for, which names its timer.';
-
---
 -- Name: timer_key(text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2731,8 +2874,7 @@ COMMENT ON FUNCTION app_private.timer_key(task text, instant timestamp with time
 CREATE FUNCTION app_private.timer_spec(task text, instant timestamp with time zone, grace interval) RETURNS graphile_worker.job_spec
     LANGUAGE sql STABLE
     AS $$
-  select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null,
-    case when task = 'end_booking' then instant + grace else instant end,
+  select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null, instant + grace,
     10, app_private.timer_key(task, instant), null, null)::graphile_worker.job_spec
 $$;
 
@@ -2740,24 +2882,7 @@ $$;
 -- Name: FUNCTION timer_spec(task text, instant timestamp with time zone, grace interval); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.timer_spec(task text, instant timestamp with time zone, grace interval) IS 'The graphile-worker job spec of the timer of a task at an instant (the end timer runs END_GRACE later).';
-
---
--- Name: timer_task(app_public.booking_state); Type: FUNCTION; Schema: app_private; Owner: -
---
-
-CREATE FUNCTION app_private.timer_task(state app_public.booking_state) RETURNS text
-    LANGUAGE sql IMMUTABLE
-    AS $$
-  select case state when 'requested' then 'expire_booking' when 'scheduled' then 'start_booking'
-    when 'active' then 'end_booking' end
-$$;
-
---
--- Name: FUNCTION timer_task(state app_public.booking_state); Type: COMMENT; Schema: app_private; Owner: -
---
-
-COMMENT ON FUNCTION app_private.timer_task(state app_public.booking_state) IS 'The timer task a booking in this state waits for: expire_booking, start_booking, end_booking, or null.';
+COMMENT ON FUNCTION app_private.timer_spec(task text, instant timestamp with time zone, grace interval) IS 'The graphile-worker job spec of the timer of a task at an instant, due grace after it.';
 
 --
 -- Name: to_job(app_private.job_states); Type: FUNCTION; Schema: app_private; Owner: -
@@ -2935,7 +3060,7 @@ begin
   if v_me.role <> 'admin' and v_me.id <> v_booking.tutor_id then
     raise exception 'only the tutor accepts a booking' using errcode = 'DENYD';
   end if;
-  return app_private.transition_booking(v_booking.id, 'scheduled', app_private.actor('user', v_me.id::text));
+  return app_private.move_booking_as_user(v_booking.id, 'scheduled', v_me.id);
 end;
 $$;
 
@@ -2976,15 +3101,16 @@ CREATE FUNCTION app_public.bookings_timers(booking app_public.bookings) RETURNS 
     SET search_path TO 'pg_catalog'
     AS $$
 declare
-  v_task text := app_private.timer_task(booking.state);
-  v_key text := app_private.timer_key(v_task,
-    app_private.timer_instant(booking.state, booking.expires_at, booking.starts_at, booking.ends_at));
+  v_key text := (
+    select app_private.timer_key(d.timer_task, app_private.deadline_instant(booking, d))
+    from app_private.booking_deadlines d where d.from_state = booking.state
+  );
 begin
   perform app_hidden.require_admin();
   return query
     select (app_private.to_job(s)).*
     from app_private.job_states s
-    where (v_task is not null and s.key = v_key)
+    where s.key = v_key
        or s.key like 'booking:' || booking.id || ':%'
        or s.key in (select app_private.notification_job_key(n.id) from app_public.notifications n where n.booking_id = booking.id)
     order by s.run_at, s.id;
@@ -3012,10 +3138,7 @@ begin
   if v_booking.state = 'requested' and v_me.role = 'tutor' then
     raise exception 'a tutor declines a request rather than cancelling it' using errcode = 'DENYD';
   end if;
-  if length(cancel_booking.reason) > 1000 then
-    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
-  end if;
-  return app_private.transition_booking(v_booking.id, 'cancelled', app_private.actor('user', v_me.id::text), nullif(btrim(cancel_booking.reason), ''));
+  return app_private.move_booking_as_user(v_booking.id, 'cancelled', v_me.id, cancel_booking.reason);
 end;
 $$;
 
@@ -3039,11 +3162,8 @@ CREATE FUNCTION app_public.cancel_job(id bigint) RETURNS app_public.job
     AS $$
 declare
   v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(cancel_job.id);
+  v_job app_private.job_states := app_private.admin_job_for_update(cancel_job.id, 'cancelled');
 begin
-  if v_job.state = 'running' then
-    raise exception 'job % is running; it cannot be cancelled now', v_job.id using errcode = 'ILLTR';
-  end if;
   if v_job.task = 'send_notification' then
     update app_public.notifications n set state = 'cancelled'
     where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'pending';
@@ -3136,10 +3256,7 @@ begin
   if v_me.role <> 'admin' and v_me.id <> v_booking.tutor_id then
     raise exception 'only the tutor declines a booking; a student cancels it' using errcode = 'DENYD';
   end if;
-  if length(decline_booking.reason) > 1000 then
-    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
-  end if;
-  return app_private.transition_booking(v_booking.id, 'declined', app_private.actor('user', v_me.id::text), nullif(btrim(decline_booking.reason), ''));
+  return app_private.move_booking_as_user(v_booking.id, 'declined', v_me.id, decline_booking.reason);
 end;
 $$;
 
@@ -3437,19 +3554,13 @@ CREATE FUNCTION app_public.reschedule_job(id bigint, run_at timestamp with time 
     AS $$
 declare
   v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(reschedule_job.id);
+  v_job app_private.job_states := app_private.admin_job_for_update(reschedule_job.id, 'rescheduled');
 begin
-  if v_job.state = 'running' then
-    raise exception 'job % is running; it cannot be rescheduled now', v_job.id using errcode = 'ILLTR';
-  end if;
   if reschedule_job.run_at is null or not isfinite(reschedule_job.run_at) then
     raise exception 'runAt must be a real time' using errcode = 'BADIN';
   end if;
   perform app_hidden.check_time('runAt', reschedule_job.run_at);
-  perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := reschedule_job.run_at);
-  -- Due now, the workers fetch it at once; due later, their wake-up timers look up the new time.
-  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
-  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
+  return app_private.reschedule_admin_job(v_job.id, reschedule_job.run_at);
 end;
 $$;
 
@@ -3483,10 +3594,7 @@ begin
     update app_public.notifications n set state = 'pending', attempts = 0, last_error = null
     where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'failed';
   end if;
-  perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := now(), attempts := 0,
-    max_attempts := greatest(v_job.max_attempts, 1));
-  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
-  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
+  return app_private.reschedule_admin_job(v_job.id, now(), 0, greatest(v_job.max_attempts, 1));
 end;
 $$;
 
@@ -4531,6 +4639,27 @@ ALTER TABLE graphile_worker._private_tasks ALTER COLUMN id ADD GENERATED ALWAYS 
 );
 
 --
+-- Name: booking_deadlines booking_deadlines_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.booking_deadlines
+    ADD CONSTRAINT booking_deadlines_pkey PRIMARY KEY (from_state);
+
+--
+-- Name: booking_deadlines booking_deadlines_sweep_task_key; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.booking_deadlines
+    ADD CONSTRAINT booking_deadlines_sweep_task_key UNIQUE (sweep_task);
+
+--
+-- Name: booking_deadlines booking_deadlines_timer_task_key; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.booking_deadlines
+    ADD CONSTRAINT booking_deadlines_timer_task_key UNIQUE (timer_task);
+
+--
 -- Name: crontab crontab_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
 --
 
@@ -5073,6 +5202,12 @@ COMMENT ON CONSTRAINT schedules_user_id_fkey ON app_public.schedules IS '@fieldN
 The user the schedule concerns.';
 
 --
+-- Name: booking_deadlines; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.booking_deadlines ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: crontab; Type: ROW SECURITY; Schema: app_private; Owner: -
 --
 
@@ -5437,16 +5572,40 @@ REVOKE ALL ON FUNCTION app_private.actor_parts(actor text, OUT kind text, OUT su
 REVOKE ALL ON FUNCTION app_private.add_jobs(specs graphile_worker.job_spec[]) FROM PUBLIC;
 
 --
--- Name: FUNCTION admin_job_for_update(id bigint); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION admin_job_for_update(id bigint, change text); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.admin_job_for_update(id bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.admin_job_for_update(id bigint, change text) FROM PUBLIC;
+
+--
+-- Name: TABLE bookings; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT ON TABLE app_public.bookings TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION booking_time(booking app_public.bookings, name text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.booking_time(booking app_public.bookings, name text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION booking_transition_allowed(from_state app_public.booking_state, to_state app_public.booking_state); Type: ACL; Schema: app_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_private.booking_transition_allowed(from_state app_public.booking_state, to_state app_public.booking_state) FROM PUBLIC;
+
+--
+-- Name: FUNCTION booking_deadline_of(task text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.booking_deadline_of(task text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
@@ -5459,6 +5618,18 @@ REVOKE ALL ON FUNCTION app_private.check_session_times(starts_at timestamp with 
 --
 
 REVOKE ALL ON FUNCTION app_private.daily_agenda(user_id uuid, at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION deadline_grace(deadline app_private.booking_deadlines); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.deadline_grace(deadline app_private.booking_deadlines) FROM PUBLIC;
+
+--
+-- Name: FUNCTION deadline_instant(booking app_public.bookings, deadline app_private.booking_deadlines); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.deadline_instant(booking app_public.bookings, deadline app_private.booking_deadlines) FROM PUBLIC;
 
 --
 -- Name: FUNCTION enqueue_notification(recipient_id uuid, channel app_public.notification_channel, message text, scheduled_by_id uuid); Type: ACL; Schema: app_private; Owner: -
@@ -5479,10 +5650,10 @@ REVOKE ALL ON FUNCTION app_private.finish_schedule_occurrence(schedule_id uuid, 
 REVOKE ALL ON FUNCTION app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text) FROM PUBLIC;
 
 --
--- Name: FUNCTION fire_timer(to_state app_public.booking_state, instant timestamp with time zone, batch_size integer, task text, wait boolean, OUT moved integer, OUT waiting boolean); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION fire_timer(task text, instant timestamp with time zone, batch_size integer, wait boolean, OUT moved integer, OUT waiting boolean); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.fire_timer(to_state app_public.booking_state, instant timestamp with time zone, batch_size integer, task text, wait boolean, OUT moved integer, OUT waiting boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.fire_timer(task text, instant timestamp with time zone, batch_size integer, wait boolean, OUT moved integer, OUT waiting boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION give_up_job(job_id bigint); Type: ACL; Schema: app_private; Owner: -
@@ -5507,6 +5678,24 @@ GRANT SELECT ON TABLE app_public.schedules TO schoolbell_visitor;
 --
 
 REVOKE ALL ON FUNCTION app_private.lock_schedule_occurrence(schedule_id uuid, occurrence timestamp with time zone, OUT schedule app_public.schedules, OUT grace interval) FROM PUBLIC;
+
+--
+-- Name: FUNCTION move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.move_booking_as_user(booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.move_due_bookings(deadline app_private.booking_deadlines, instant timestamp with time zone, batch_size integer, wait boolean, actor text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION no_deadline_column(name text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.no_deadline_column(name text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION notification_job_key(id uuid); Type: ACL; Schema: app_private; Owner: -
@@ -5561,6 +5750,12 @@ REVOKE ALL ON FUNCTION app_private.remove_jobs(keys text[]) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.requeue_notifications(batch_size integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION reschedule_admin_job(id bigint, run_at timestamp with time zone, attempts integer, max_attempts integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.reschedule_admin_job(id bigint, run_at timestamp with time zone, attempts integer, max_attempts integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION resume_schedule(id uuid); Type: ACL; Schema: app_private; Owner: -
@@ -5683,10 +5878,10 @@ REVOKE ALL ON FUNCTION app_private.set_schedule_paused(id uuid, paused boolean) 
 REVOKE ALL ON FUNCTION app_private.setting_interval(name text) FROM PUBLIC;
 
 --
--- Name: FUNCTION sweep_bookings(to_state app_public.booking_state, batch_size integer, task text); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION sweep_bookings(task text, batch_size integer); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, task text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.sweep_bookings(task text, batch_size integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION sweep_tasks(); Type: ACL; Schema: app_private; Owner: -
@@ -5699,12 +5894,6 @@ REVOKE ALL ON FUNCTION app_private.sweep_tasks() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.sync_schedule_job(schedule app_public.schedules) FROM PUBLIC;
-
---
--- Name: TABLE bookings; Type: ACL; Schema: app_public; Owner: -
---
-
-GRANT SELECT ON TABLE app_public.bookings TO schoolbell_visitor;
 
 --
 -- Name: FUNCTION sync_timers(after app_public.bookings[], before app_public.bookings[]); Type: ACL; Schema: app_private; Owner: -
@@ -5743,12 +5932,6 @@ REVOKE ALL ON FUNCTION app_private.tg_bookings__timers_set() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_schedules__job() FROM PUBLIC;
 
 --
--- Name: FUNCTION timer_instant(state app_public.booking_state, expires_at timestamp with time zone, starts_at timestamp with time zone, ends_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
---
-
-REVOKE ALL ON FUNCTION app_private.timer_instant(state app_public.booking_state, expires_at timestamp with time zone, starts_at timestamp with time zone, ends_at timestamp with time zone) FROM PUBLIC;
-
---
 -- Name: FUNCTION timer_key(task text, instant timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -5759,12 +5942,6 @@ REVOKE ALL ON FUNCTION app_private.timer_key(task text, instant timestamp with t
 --
 
 REVOKE ALL ON FUNCTION app_private.timer_spec(task text, instant timestamp with time zone, grace interval) FROM PUBLIC;
-
---
--- Name: FUNCTION timer_task(state app_public.booking_state); Type: ACL; Schema: app_private; Owner: -
---
-
-REVOKE ALL ON FUNCTION app_private.timer_task(state app_public.booking_state) FROM PUBLIC;
 
 --
 -- Name: FUNCTION to_job(s app_private.job_states); Type: ACL; Schema: app_private; Owner: -

@@ -23,7 +23,7 @@ async function sweepAll(pool: pg.Pool): Promise<{ moved: number; windows: number
   let windowStart = process.hrtime.bigint();
   let windowMoved = 0;
   for (;;) {
-    const batch = await sweepBatch(pool, 'active', BATCH, 'bench');
+    const batch = await sweepBatch(pool, 'start_sessions_sweep', BATCH);
     moved += batch;
     windowMoved += batch;
     if (windowMoved >= WINDOW || batch < BATCH) {
@@ -57,7 +57,7 @@ export async function backlog(): Promise<string> {
     const { moved, windows } = await sweepAll(ours.pool);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const { rows: jobs } = await ours.pool.query<{ n: number }>(
-      "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'end_booking'",
+      "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'end_sessions_timer'",
     );
 
     const reference = await sweepAll(off.pool);

@@ -227,10 +227,16 @@ export async function burst(): Promise<string> {
     true,
     (now) => ({ startsAt: new Date(now), endDue: new Date(now + 20_000) }),
     async (db, to, at) => {
+      // The booking sweep of this move, from the table of deadlines.
+      const { rows } = await db.pool.query<{ task: string }>(
+        'select sweep_task as task from app_private.booking_deadlines where to_state = $1',
+        [to],
+      );
+      const task = (rows[0] as { task: string }).task;
       let queries = await untilDbTime(db, at);
       for (;;) {
         queries++;
-        if ((await sweepBatch(db.pool, to, BATCH, 'bench')) < BATCH) break;
+        if ((await sweepBatch(db.pool, task, BATCH)) < BATCH) break;
       }
       return queries + (await waitForAll(db, to));
     },

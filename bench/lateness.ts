@@ -1,6 +1,6 @@
 // Scenario 1: how late do 2,000 sessions start, spread over one minute? schoolbell (timers
 // woken at run_at) against graphile-worker's default polling (the same timers, wake-up off)
-// and ADR-006 (no timers: the per-minute start_sessions sweep alone), all in the same run.
+// and ADR-006 (no timers: the per-minute start_sessions_sweep alone), all in the same run.
 
 import { spawnRole } from '../support/processes.ts';
 import { waitUntil } from '../support/waiting.ts';

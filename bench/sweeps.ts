@@ -18,7 +18,7 @@ export async function sweeps(): Promise<string> {
     const started = process.hrtime.bigint();
     let moved = 0;
     for (;;) {
-      const batch = await sweepBatch(ours.pool, 'active', BATCH, 'bench');
+      const batch = await sweepBatch(ours.pool, 'start_sessions_sweep', BATCH);
       moved += batch;
       if (batch < BATCH) break;
     }

@@ -110,6 +110,26 @@ begin
 end;
 $$;
 
+-- A user's move of a booking, audited as them, with an optional reason (at most 1000
+-- characters; a blank one is none): what accept, decline and cancel share once they have checked
+-- who may make the move.
+create function app_private.move_booking_as_user(
+  booking_id uuid, to_state app_public.booking_state, user_id uuid, reason text default null
+) returns app_public.bookings
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+begin
+  if length(move_booking_as_user.reason) > 1000 then
+    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
+  end if;
+  return app_private.transition_booking(move_booking_as_user.booking_id, move_booking_as_user.to_state,
+    app_private.actor('user', move_booking_as_user.user_id::text), nullif(btrim(move_booking_as_user.reason), ''));
+end;
+$$;
+comment on function app_private.move_booking_as_user(uuid, app_public.booking_state, uuid, text) is
+  'Moves a booking for a user who may, audited as them, with an optional reason of at most 1000 characters.';
+
 create function app_public.accept_booking(booking_id uuid) returns app_public.bookings
   language plpgsql volatile security definer
   set search_path = pg_catalog
@@ -121,7 +141,7 @@ begin
   if v_me.role <> 'admin' and v_me.id <> v_booking.tutor_id then
     raise exception 'only the tutor accepts a booking' using errcode = 'DENYD';
   end if;
-  return app_private.transition_booking(v_booking.id, 'scheduled', app_private.actor('user', v_me.id::text));
+  return app_private.move_booking_as_user(v_booking.id, 'scheduled', v_me.id);
 end;
 $$;
 
@@ -136,10 +156,7 @@ begin
   if v_me.role <> 'admin' and v_me.id <> v_booking.tutor_id then
     raise exception 'only the tutor declines a booking; a student cancels it' using errcode = 'DENYD';
   end if;
-  if length(decline_booking.reason) > 1000 then
-    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
-  end if;
-  return app_private.transition_booking(v_booking.id, 'declined', app_private.actor('user', v_me.id::text), nullif(btrim(decline_booking.reason), ''));
+  return app_private.move_booking_as_user(v_booking.id, 'declined', v_me.id, decline_booking.reason);
 end;
 $$;
 
@@ -154,10 +171,7 @@ begin
   if v_booking.state = 'requested' and v_me.role = 'tutor' then
     raise exception 'a tutor declines a request rather than cancelling it' using errcode = 'DENYD';
   end if;
-  if length(cancel_booking.reason) > 1000 then
-    raise exception 'reason must have at most 1000 characters' using errcode = 'BADIN';
-  end if;
-  return app_private.transition_booking(v_booking.id, 'cancelled', app_private.actor('user', v_me.id::text), nullif(btrim(cancel_booking.reason), ''));
+  return app_private.move_booking_as_user(v_booking.id, 'cancelled', v_me.id, cancel_booking.reason);
 end;
 $$;
 

@@ -4,7 +4,8 @@
 -- a graphile-worker job, scheduled in the same transaction that gives the booking that deadline;
 -- the same transaction schedules, moves or cancels its reminders (sql/0005_notifications.sql).
 -- The crontab's sweeps (app_private.sweep_bookings) are the safety net for whatever has no live
--- job.
+-- job. Which deadlines there are, and which timer and sweep serve each, is
+-- app_private.booking_deadlines (sql/0003_bookings.sql): everything here reads it.
 --
 -- A switch for the exact-time timers: app_private.settings 'booking_timers' = 'off' makes
 -- booking changes schedule no jobs (a bulk import, a benchmark of what the timers cost). The
@@ -15,9 +16,9 @@
 -- changes computed once per statement, not once per row.
 --
 -- Sessions start on the hour: thousands of bookings share one deadline. A timer is the job
--- timer:<task>:<instant> (e.g. timer:start_booking:2026-11-24T09:00:00.000000Z); when it fires it
--- moves every booking of its transition whose deadline is that instant, in bounded set-wise
--- batches (app_private.fire_timer). Bookings that share an instant share the job (add_jobs is
+-- timer:<task>:<instant> (e.g. timer:start_sessions_timer:2026-11-24T09:00:00.000000Z); when it
+-- fires it moves every booking of its transition whose deadline is that instant, in bounded
+-- set-wise batches (app_private.fire_timer). Bookings that share an instant share the job (add_jobs is
 -- an upsert by key). The instant job outlives a reschedule or cancel of one of its bookings if
 -- others still wait for it; it is removed when the last one leaves, and a timer that finds
 -- nothing to move does nothing.
@@ -92,27 +93,6 @@ $$;
 comment on function app_private.instant_text(timestamptz) is
   'An instant as the timers name it: ISO 8601 in UTC with microseconds.';
 
--- Which timer a booking in a state waits for (null: none) and the instant that names it, its
--- deadline column. The end timer runs END_GRACE after its instant.
-create function app_private.timer_task(state app_public.booking_state) returns text
-  language sql immutable
-as $$
-  select case state when 'requested' then 'expire_booking' when 'scheduled' then 'start_booking'
-    when 'active' then 'end_booking' end
-$$;
-comment on function app_private.timer_task(app_public.booking_state) is
-  'The timer task a booking in this state waits for: expire_booking, start_booking, end_booking, or null.';
-
-create function app_private.timer_instant(
-  state app_public.booking_state, expires_at timestamptz, starts_at timestamptz, ends_at timestamptz
-) returns timestamptz
-  language sql immutable
-as $$
-  select case state when 'requested' then expires_at when 'scheduled' then starts_at when 'active' then ends_at end
-$$;
-comment on function app_private.timer_instant(app_public.booking_state, timestamptz, timestamptz, timestamptz) is
-  'The deadline a booking in this state waits for, which names its timer.';
-
 create function app_private.timer_key(task text, instant timestamptz) returns text
   language sql stable
 as $$
@@ -121,16 +101,93 @@ $$;
 comment on function app_private.timer_key(text, timestamptz) is
   'The job key of the timer of a task at an instant: timer:<task>:<instant>.';
 
--- The job that runs a task's timer at an instant.
+-- The job that runs a task's timer at an instant, due grace after it (the deadline's grace).
 create function app_private.timer_spec(task text, instant timestamptz, grace interval) returns graphile_worker.job_spec
   language sql stable
 as $$
-  select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null,
-    case when task = 'end_booking' then instant + grace else instant end,
+  select (task, pg_catalog.json_build_object('at', app_private.instant_text(instant)), null, instant + grace,
     10, app_private.timer_key(task, instant), null, null)::graphile_worker.job_spec
 $$;
 comment on function app_private.timer_spec(text, timestamptz, interval) is
-  'The graphile-worker job spec of the timer of a task at an instant (the end timer runs END_GRACE later).';
+  'The graphile-worker job spec of the timer of a task at an instant, due grace after it.';
+
+-- The timers and sweeps of every deadline (app_private.booking_deadlines, sql/0003_bookings.sql)
+-- are the same queries with the deadline's states and column filled in as literals
+-- (format %L, %I), so that each is planned with its deadline's partial index, as a query written
+-- out for one deadline would be: the two below.
+
+-- Whether bookings still wait in a deadline's state for that instant.
+create function app_private.bookings_at_deadline(deadline app_private.booking_deadlines, instant timestamptz)
+  returns boolean
+  language plpgsql stable
+  set search_path = pg_catalog
+as $$
+declare
+  v_waiting boolean;
+begin
+  execute format('select exists (select 1 from app_public.bookings where state = %L and %I = $1)',
+    deadline.from_state, deadline.deadline_column)
+    into v_waiting using instant;
+  return v_waiting;
+end;
+$$;
+comment on function app_private.bookings_at_deadline(app_private.booking_deadlines, timestamptz) is
+  'Whether any booking still waits in the deadline''s state for that instant.';
+
+-- The deadline a timer or sweep task serves.
+create function app_private.booking_deadline_of(task text) returns app_private.booking_deadlines
+  language plpgsql stable
+  set search_path = pg_catalog
+as $$
+declare
+  v_deadline app_private.booking_deadlines;
+begin
+  select d.* into v_deadline from app_private.booking_deadlines d where booking_deadline_of.task in (d.timer_task, d.sweep_task);
+  if not found then
+    raise exception 'no booking timer or sweep named "%"', booking_deadline_of.task using errcode = 'BADIN';
+  end if;
+  return v_deadline;
+end;
+$$;
+comment on function app_private.booking_deadline_of(text) is
+  'The row of app_private.booking_deadlines whose timer or sweep a task is; BADIN for any other task.';
+
+-- Moves the bookings whose deadline has come, in one statement, as actor. With an instant,
+-- those due at that instant (a timer): without wait, up to batch_size of them, skipping rows
+-- others hold; with wait, all of them, waiting for the rows others hold. Without an instant, up
+-- to batch_size overdue ones, earliest first, skipping rows others hold (a sweep). Returns how
+-- many it moved.
+create function app_private.move_due_bookings(
+  deadline app_private.booking_deadlines, instant timestamptz, batch_size integer, wait boolean, actor text
+) returns integer
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  v_moved integer;
+begin
+  perform app_private.set_actor(actor);
+  execute format(
+    'update app_public.bookings b set state = %L where b.id in ('
+      'select id from app_public.bookings where state = %L and %s <= now()%s %s)',
+    deadline.to_state,
+    deadline.from_state,
+    -- A deadline without grace is the column itself: the sweep's condition reads the index.
+    format(case when deadline.grace_setting is null then '%I' else '%I + $3' end, deadline.deadline_column),
+    case when instant is not null then format(' and %I = $1', deadline.deadline_column) else '' end,
+    case
+      when instant is null then format('order by %I limit $2 for update skip locked', deadline.deadline_column)
+      when wait then 'order by id for update'
+      else 'limit $2 for update skip locked'
+    end
+  ) using instant, batch_size, app_private.deadline_grace(deadline);
+  get diagnostics v_moved = row_count;
+  perform app_private.set_actor(null);
+  return v_moved;
+end;
+$$;
+comment on function app_private.move_due_bookings(app_private.booking_deadlines, timestamptz, integer, boolean, text) is
+  'Moves the bookings whose deadline has come, at one instant (a timer) or any (a sweep), in one statement.';
 
 -- The job changes of a set of booking changes (after is the new version of each changed row,
 -- before the old one, absent for an insert), all at once.
@@ -139,7 +196,6 @@ create function app_private.sync_timers(after app_public.bookings[], before app_
   set search_path = pg_catalog
 as $$
 declare
-  v_grace interval := app_private.setting_interval('end_grace');
   v_channel app_public.notification_channel :=
     (select value::app_public.notification_channel from app_private.settings where name = 'reminder_channel');
   v_leads interval[] := array(
@@ -147,9 +203,7 @@ declare
     from unnest(string_to_array((select value from app_private.settings where name = 'reminder_leads'), ',')) part
     where btrim(part) <> ''
   );
-  v_key text;
-  v_state app_public.booking_state;
-  v_instant timestamptz;
+  v_timer record;
   v_specs graphile_worker.job_spec[];
   v_gone text[];
 begin
@@ -158,47 +212,39 @@ begin
   -- the job alone: it is running, or finds nothing when it runs. Lock the job before looking for
   -- bookings still waiting, so that a transaction adding a booking at the same instant either
   -- committed before (and is seen) or re-creates the job after.
-  for v_key, v_state, v_instant in
-    select app_private.timer_key(app_private.timer_task(t.state), t.instant), t.state, t.instant
+  for v_timer in
+    select app_private.timer_key(d.timer_task, t.instant) as key, d as deadline, t.instant
     from (
-      select distinct o.state, app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at) as instant
+      select distinct o.state, app_private.deadline_instant(o, d) as instant
       from unnest(before) o
       join unnest(after) n on n.id = o.id
-      where app_private.timer_task(o.state) is not null
-        and (n.state <> o.state
-          or app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at)
-            <> app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at))
-        and (o.state, n.state) not in (
-          ('requested'::app_public.booking_state, 'expired'::app_public.booking_state), ('scheduled', 'active'), ('active', 'ended'))
+      join app_private.booking_deadlines d on d.from_state = o.state
+      where n.state <> d.to_state
+        and (n.state <> o.state or app_private.deadline_instant(n, d) <> app_private.deadline_instant(o, d))
     ) t
+    join app_private.booking_deadlines d on d.from_state = t.state
     order by 1
   loop
-    perform 1 from graphile_worker._private_jobs j where j.key = v_key and j.locked_at is null for update;
+    perform 1 from graphile_worker._private_jobs j where j.key = v_timer.key and j.locked_at is null for update;
     continue when not found;
-    if v_state = 'requested' then
-      continue when exists (select 1 from app_public.bookings b where b.state = 'requested' and b.expires_at = v_instant);
-    elsif v_state = 'scheduled' then
-      continue when exists (select 1 from app_public.bookings b where b.state = 'scheduled' and b.starts_at = v_instant);
-    else
-      continue when exists (select 1 from app_public.bookings b where b.state = 'active' and b.ends_at = v_instant);
-    end if;
-    perform app_private.remove_jobs(array[v_key]);
+    continue when app_private.bookings_at_deadline(v_timer.deadline, v_timer.instant);
+    perform app_private.remove_jobs(array[v_timer.key]);
   end loop;
 
   -- 2. Timers for the new deadlines: one job per task and instant, in key order (two statements
   -- adding the same instants lock them in the same order).
-  select array_agg(app_private.timer_spec(t.task, t.instant, v_grace) order by app_private.timer_key(t.task, t.instant))
+  select array_agg(app_private.timer_spec(d.timer_task, t.instant, app_private.deadline_grace(d))
+      order by app_private.timer_key(d.timer_task, t.instant))
     into v_specs
   from (
-    select distinct app_private.timer_task(n.state) as task,
-      app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at) as instant
+    select distinct n.state, app_private.deadline_instant(n, d) as instant
     from unnest(after) n
+    join app_private.booking_deadlines d on d.from_state = n.state
     left join unnest(before) o on o.id = n.id
-    where app_private.timer_task(n.state) is not null
-      and (o.id is null or o.state <> n.state
-        or app_private.timer_instant(o.state, o.expires_at, o.starts_at, o.ends_at)
-          <> app_private.timer_instant(n.state, n.expires_at, n.starts_at, n.ends_at))
-  ) t;
+    where o.id is null or o.state <> n.state
+      or app_private.deadline_instant(o, d) <> app_private.deadline_instant(n, d)
+  ) t
+  join app_private.booking_deadlines d on d.from_state = t.state;
   perform app_private.add_jobs(v_specs);
 
   -- 3. Reminders of sessions newly scheduled or rescheduled: one per recipient and lead, due lead
@@ -291,17 +337,17 @@ create trigger _900_timers_update after update on app_public.bookings
   referencing old table as old_rows new table as new_rows
   for each statement execute function app_private.tg_bookings__timers_set();
 
--- What an instant timer does when it fires: move the bookings of its transition whose deadline
--- is that instant and has come. Without wait, one bounded batch that skips rows others hold
--- (like a sweep); with wait, every remaining one, waiting for the rows others hold and moving
--- those still due after the holder is done. Returns how many it moved, and whether bookings at
--- this instant are still waiting: held by others (without wait), or not yet due (with wait:
--- END_GRACE grew since the timer was set; the timer is set again for their deadline).
+-- What an instant timer does when it fires: move the bookings of its deadline (the row of
+-- app_private.booking_deadlines whose timer_task it is) due at that instant whose deadline has
+-- come. Without wait, one bounded batch that skips rows others hold (like a sweep); with wait,
+-- every remaining one, waiting for the rows others hold and moving those still due after the
+-- holder is done. Returns how many it moved, and whether bookings at this instant are still
+-- waiting: held by others (without wait), or not yet due (with wait: the grace grew since the
+-- timer was set; the timer is set again for their deadline).
 create function app_private.fire_timer(
-  to_state app_public.booking_state,
+  task text,
   instant timestamptz,
   batch_size integer,
-  task text,
   wait boolean,
   out moved integer,
   out waiting boolean
@@ -310,84 +356,25 @@ create function app_private.fire_timer(
   set search_path = pg_catalog
 as $$
 declare
-  v_grace interval := app_private.setting_interval('end_grace');
-  v_task text;
+  v_deadline app_private.booking_deadlines := app_private.booking_deadline_of(task);
 begin
-  perform app_private.set_actor(app_private.actor('job', fire_timer.task));
-  if to_state = 'expired' then
-    v_task := 'expire_booking';
-    if wait then
-      update app_public.bookings b set state = 'expired'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'requested' and expires_at = instant and expires_at <= now()
-        order by id for update
-      );
-    else
-      update app_public.bookings b set state = 'expired'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'requested' and expires_at = instant and expires_at <= now()
-        limit batch_size for update skip locked
-      );
-    end if;
-    get diagnostics moved = row_count;
-    waiting := exists (select 1 from app_public.bookings where state = 'requested' and expires_at = instant);
-  elsif to_state = 'active' then
-    v_task := 'start_booking';
-    if wait then
-      update app_public.bookings b set state = 'active'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'scheduled' and starts_at = instant and starts_at <= now()
-        order by id for update
-      );
-    else
-      update app_public.bookings b set state = 'active'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'scheduled' and starts_at = instant and starts_at <= now()
-        limit batch_size for update skip locked
-      );
-    end if;
-    get diagnostics moved = row_count;
-    waiting := exists (select 1 from app_public.bookings where state = 'scheduled' and starts_at = instant);
-  elsif to_state = 'ended' then
-    v_task := 'end_booking';
-    if wait then
-      update app_public.bookings b set state = 'ended'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
-        order by id for update
-      );
-    else
-      update app_public.bookings b set state = 'ended'
-      where b.id in (
-        select id from app_public.bookings
-        where state = 'active' and ends_at = instant and ends_at + v_grace <= now()
-        limit batch_size for update skip locked
-      );
-    end if;
-    get diagnostics moved = row_count;
-    waiting := exists (select 1 from app_public.bookings where state = 'active' and ends_at = instant);
-  else
-    raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
-  end if;
-  perform app_private.set_actor(null);
+  moved := app_private.move_due_bookings(v_deadline, instant, batch_size, wait, app_private.actor('job', task));
+  waiting := app_private.bookings_at_deadline(v_deadline, instant);
   if wait and waiting then
     -- Still waiting after every due one moved: their deadline is later than this run. Set the
     -- timer again for it (the running job gives its key to the new one).
-    perform app_private.add_jobs(array[app_private.timer_spec(v_task, instant, v_grace)]);
+    perform app_private.add_jobs(array[
+      app_private.timer_spec(v_deadline.timer_task, instant, app_private.deadline_grace(v_deadline))]);
   end if;
 end;
 $$;
-comment on function app_private.fire_timer(app_public.booking_state, timestamptz, integer, text, boolean) is
-  'Runs an instant timer: moves the bookings of its transition due at that instant, set-wise; idempotent.';
+comment on function app_private.fire_timer(text, timestamptz, integer, boolean) is
+  'Runs an instant timer: moves the bookings of its deadline due at that instant, set-wise; idempotent.';
 
 -- What an exact-time job does when it fires: move the booking if it is still in the state the
 -- timer was set for and the deadline has come. A late, repeated or superseded timer finds the
--- booking moved on (or its deadline moved later) and does nothing. Returns what happened.
+-- booking moved on (or its deadline moved later) and does nothing. Audited as the job of task.
+-- Returns what happened.
 create function app_private.fire_booking_timer(booking_id uuid, to_state app_public.booking_state, task text)
   returns text
   language plpgsql volatile
@@ -395,30 +382,22 @@ create function app_private.fire_booking_timer(booking_id uuid, to_state app_pub
 as $$
 declare
   v_booking app_public.bookings;
-  v_from app_public.booking_state;
-  v_due timestamptz;
+  v_deadline app_private.booking_deadlines;
 begin
-  v_from := case to_state
-    when 'expired' then 'requested'
-    when 'active' then 'scheduled'
-    when 'ended' then 'active'
-  end;
-  if v_from is null then
+  perform 1 from app_private.booking_deadlines d where d.to_state = fire_booking_timer.to_state;
+  if not found then
     raise exception 'no timer moves a booking to %', to_state using errcode = 'BADIN';
   end if;
   select b.* into v_booking from app_public.bookings b where b.id = fire_booking_timer.booking_id for update;
   if not found then
     return 'gone';
   end if;
-  if v_booking.state <> v_from then
+  select d.* into v_deadline from app_private.booking_deadlines d
+  where d.from_state = v_booking.state and d.to_state = fire_booking_timer.to_state;
+  if not found then
     return 'moved on';
   end if;
-  v_due := case to_state
-    when 'expired' then v_booking.expires_at
-    when 'active' then v_booking.starts_at
-    else v_booking.ends_at + app_private.setting_interval('end_grace')
-  end;
-  if now() < v_due then
+  if now() < app_private.deadline_instant(v_booking, v_deadline) + app_private.deadline_grace(v_deadline) then
     return 'not due';
   end if;
   perform app_private.transition_booking(v_booking.id, to_state, app_private.actor('job', task));
@@ -428,50 +407,20 @@ $$;
 comment on function app_private.fire_booking_timer(uuid, app_public.booking_state, text) is
   'Runs one exact-time transition if it is still due; idempotent.';
 
--- One bounded batch of a sweep: moves up to batch_size overdue bookings to to_state in one
--- statement, skipping rows other transactions hold. Returns how many it moved; the caller
--- repeats, one transaction per batch, until a batch comes back short.
-create function app_private.sweep_bookings(to_state app_public.booking_state, batch_size integer, task text)
+-- One bounded batch of a sweep (the row of app_private.booking_deadlines whose sweep_task it is):
+-- moves up to batch_size overdue bookings in one statement, skipping rows other transactions
+-- hold. Returns how many it moved; the caller repeats, one transaction per batch, until a batch
+-- comes back short.
+create function app_private.sweep_bookings(task text, batch_size integer)
   returns integer
-  language plpgsql volatile
+  language sql volatile
   set search_path = pg_catalog
 as $$
-declare
-  v_grace interval := app_private.setting_interval('end_grace');
-  v_moved integer;
-begin
-  perform app_private.set_actor(app_private.actor('sweep', task));
-  if to_state = 'expired' then
-    update app_public.bookings b set state = 'expired'
-    where b.id in (
-      select id from app_public.bookings
-      where state = 'requested' and expires_at <= now()
-      order by expires_at limit batch_size for update skip locked
-    );
-  elsif to_state = 'active' then
-    update app_public.bookings b set state = 'active'
-    where b.id in (
-      select id from app_public.bookings
-      where state = 'scheduled' and starts_at <= now()
-      order by starts_at limit batch_size for update skip locked
-    );
-  elsif to_state = 'ended' then
-    update app_public.bookings b set state = 'ended'
-    where b.id in (
-      select id from app_public.bookings
-      where state = 'active' and ends_at + v_grace <= now()
-      order by ends_at limit batch_size for update skip locked
-    );
-  else
-    raise exception 'no sweep moves bookings to %', to_state using errcode = 'BADIN';
-  end if;
-  get diagnostics v_moved = row_count;
-  perform app_private.set_actor(null);
-  return v_moved;
-end;
+  select app_private.move_due_bookings(app_private.booking_deadline_of(task), null, batch_size, false,
+    app_private.actor('sweep', task))
 $$;
-comment on function app_private.sweep_bookings(app_public.booking_state, integer, text) is
-  'One batch of a sweep: moves up to batch_size overdue bookings, skipping locked rows.';
+comment on function app_private.sweep_bookings(text, integer) is
+  'One batch of a booking sweep: moves up to batch_size overdue bookings, skipping locked rows.';
 
 -- A task whose payload can never parse fails at once instead of being retried 25 times.
 -- graphile-worker 0.18 has no public call for failing the running job, so this sets its

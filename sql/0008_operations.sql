@@ -372,7 +372,9 @@ comment on function app_public.job_throughput(integer, integer) is E'@arg minute
 
 -- Mutations. Each returns the job as it is afterwards (null when it no longer exists).
 
-create function app_private.admin_job_for_update(id bigint) returns app_private.job_states
+-- The job an admin acts on, locked; `change` (cancelled, rescheduled), when given, is refused
+-- while the job runs.
+create function app_private.admin_job_for_update(id bigint, change text default null) returns app_private.job_states
   language plpgsql volatile
   set search_path = pg_catalog
 as $$
@@ -384,15 +386,33 @@ begin
   if not found then
     raise exception 'job % not found (finished jobs are in jobRuns)', admin_job_for_update.id using errcode = 'NTFND';
   end if;
+  if change is not null and v_job.state = 'running' then
+    raise exception 'job % is running; it cannot be % now', v_job.id, change using errcode = 'ILLTR';
+  end if;
   return v_job;
 end;
 $$;
 
 -- graphile_worker.reschedule_jobs sends no NOTIFY, so a job an admin retried "now" (or moved to
 -- another time) would wait for a worker's next poll, up to WORKER_POLL_INTERVAL (10 s), or for
--- the wake-up timer's next refresh (30 s). retry_job and reschedule_job send graphile-worker's
--- own jobs:insert notification, as add_job does: every listening worker fetches what is due
--- straight away, and its wake-up timer looks up the next run_at.
+-- the wake-up timer's next refresh (30 s). retry_job and reschedule_job move the job here, which
+-- sends graphile-worker's own jobs:insert notification, as add_job does: every listening worker
+-- fetches what is due straight away (due later, its wake-up timer looks up the new run_at).
+-- Null arguments keep what the job has. Returns the job as it is now.
+create function app_private.reschedule_admin_job(
+  id bigint, run_at timestamptz, attempts integer default null, max_attempts integer default null
+) returns app_public.job
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+begin
+  perform graphile_worker.reschedule_jobs(array[reschedule_admin_job.id], run_at := reschedule_admin_job.run_at,
+    attempts := reschedule_admin_job.attempts, max_attempts := reschedule_admin_job.max_attempts);
+  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
+  return (select app_private.to_job(s) from app_private.job_states s where s.id = reschedule_admin_job.id);
+end;
+$$;
+
 create function app_public.retry_job(id bigint) returns app_public.job
   language plpgsql volatile security definer
   set search_path = pg_catalog
@@ -409,10 +429,7 @@ begin
     update app_public.notifications n set state = 'pending', attempts = 0, last_error = null
     where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'failed';
   end if;
-  perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := now(), attempts := 0,
-    max_attempts := greatest(v_job.max_attempts, 1));
-  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
-  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
+  return app_private.reschedule_admin_job(v_job.id, now(), 0, greatest(v_job.max_attempts, 1));
 end;
 $$;
 comment on function app_public.retry_job(bigint) is E'@arg id: The failed or retrying job.\n@resultFieldName job\n@notNull\nAdmins: run a failed (or retrying) job again now, with its attempts reset.';
@@ -423,11 +440,8 @@ create function app_public.cancel_job(id bigint) returns app_public.job
 as $$
 declare
   v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(cancel_job.id);
+  v_job app_private.job_states := app_private.admin_job_for_update(cancel_job.id, 'cancelled');
 begin
-  if v_job.state = 'running' then
-    raise exception 'job % is running; it cannot be cancelled now', v_job.id using errcode = 'ILLTR';
-  end if;
   if v_job.task = 'send_notification' then
     update app_public.notifications n set state = 'cancelled'
     where n.id = (v_job.payload->>'notificationId')::uuid and n.state = 'pending';
@@ -446,33 +460,29 @@ create function app_public.reschedule_job(id bigint, run_at timestamptz) returns
 as $$
 declare
   v_me app_public.users := app_hidden.require_admin();
-  v_job app_private.job_states := app_private.admin_job_for_update(reschedule_job.id);
+  v_job app_private.job_states := app_private.admin_job_for_update(reschedule_job.id, 'rescheduled');
 begin
-  if v_job.state = 'running' then
-    raise exception 'job % is running; it cannot be rescheduled now', v_job.id using errcode = 'ILLTR';
-  end if;
   if reschedule_job.run_at is null or not isfinite(reschedule_job.run_at) then
     raise exception 'runAt must be a real time' using errcode = 'BADIN';
   end if;
   perform app_hidden.check_time('runAt', reschedule_job.run_at);
-  perform graphile_worker.reschedule_jobs(array[v_job.id], run_at := reschedule_job.run_at);
-  -- Due now, the workers fetch it at once; due later, their wake-up timers look up the new time.
-  perform pg_notify('jobs:insert', json_build_object('r', random(), 'count', 1)::text);
-  return (select app_private.to_job(s) from app_private.job_states s where s.id = v_job.id);
+  return app_private.reschedule_admin_job(v_job.id, reschedule_job.run_at);
 end;
 $$;
 comment on function app_public.reschedule_job(bigint, timestamptz) is E'@arg id: The job to move.\n@arg runAt: When it should run.\n@resultFieldName job\n@notNull\nAdmins: move a job to another time. A booking timer run early finds its booking not yet due and does nothing.';
 
--- The sweeps runSweep accepts, in the order the admin page offers them: the booking sweeps, then
--- the housekeeping ones. The one list of them in SQL (run_sweep, app_public.admin_vocabulary).
+-- The sweeps runSweep accepts, in the order the admin page offers them: the booking sweeps, one
+-- per row of app_private.booking_deadlines (in the order of the states they move bookings to),
+-- then the housekeeping ones. The one list of them in SQL (run_sweep, app_public.admin_vocabulary).
 create function app_private.sweep_tasks() returns text[]
-  language sql immutable
+  language sql stable
   set search_path = pg_catalog
 as $$
-  select array['start_sessions', 'end_sessions', 'expire_requests', 'requeue_notifications', 'prune_job_history']
+  select array(select d.sweep_task from app_private.booking_deadlines d order by d.to_state)
+    || array['requeue_notifications', 'prune_job_history']
 $$;
 comment on function app_private.sweep_tasks() is
-  'The crontab sweeps an admin may run now (runSweep), in the order the admin page offers them.';
+  'The crontab sweeps an admin may run now (runSweep), in the order the admin page offers them: one per booking deadline, then the housekeeping ones.';
 
 create function app_public.run_sweep(task text) returns app_public.job
   language plpgsql volatile security definer
@@ -525,15 +535,16 @@ create function app_public.bookings_timers(booking app_public.bookings) returns 
   set search_path = pg_catalog
 as $$
 declare
-  v_task text := app_private.timer_task(booking.state);
-  v_key text := app_private.timer_key(v_task,
-    app_private.timer_instant(booking.state, booking.expires_at, booking.starts_at, booking.ends_at));
+  v_key text := (
+    select app_private.timer_key(d.timer_task, app_private.deadline_instant(booking, d))
+    from app_private.booking_deadlines d where d.from_state = booking.state
+  );
 begin
   perform app_hidden.require_admin();
   return query
     select (app_private.to_job(s)).*
     from app_private.job_states s
-    where (v_task is not null and s.key = v_key)
+    where s.key = v_key
        or s.key like 'booking:' || booking.id || ':%'
        or s.key in (select app_private.notification_job_key(n.id) from app_public.notifications n where n.booking_id = booking.id)
     order by s.run_at, s.id;

@@ -117,7 +117,7 @@ if (skip) {
       'people are shown by name',
     );
     t.notMatch(await page.getByTestId('booking-events').textContent(), /user:/);
-    t.match(await page.getByTestId('booking-timers').textContent(), /start_booking/);
+    t.match(await page.getByTestId('booking-timers').textContent(), /start_sessions_timer/);
   });
 
   t.test(
@@ -144,7 +144,7 @@ if (skip) {
 
   t.test('cancel and run a sweep, each confirmed and reported', async (t) => {
     const { rows } = await pool.query(
-      "select (graphile_worker.add_job('expire_requests', '{}', run_at := now() + interval '1 day', job_key := 'admin-page')).id as id",
+      "select (graphile_worker.add_job('expire_requests_sweep', '{}', run_at := now() + interval '1 day', job_key := 'admin-page')).id as id",
     );
     await page.goto(`${base}/admin#/jobs/${rows[0].id}`);
     await page.getByRole('button', { name: 'Cancel job' }).click();
@@ -156,10 +156,10 @@ if (skip) {
     );
 
     await page.goto(`${base}/admin#/overview`);
-    await page.getByLabel('Sweep').selectOption('start_sessions');
+    await page.getByLabel('Sweep').selectOption('start_sessions_sweep');
     await page.getByRole('button', { name: 'Run sweep' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Run sweep' }).click();
-    await page.getByText(/Sweep start_sessions queued as job #\d+\./).waitFor();
+    await page.getByText(/Sweep start_sessions_sweep queued as job #\d+\./).waitFor();
     t.pass('the sweep was queued');
   });
 
@@ -213,7 +213,7 @@ if (skip) {
       [`booking:${booking.id}:far`, '10000-01-01 10:00:00+00'],
     ] as const) {
       const { rows } = await pool.query(
-        `select (graphile_worker.add_job('expire_requests', '{}', run_at := $1::timestamptz, job_key := $2)).id as id`,
+        `select (graphile_worker.add_job('expire_requests_sweep', '{}', run_at := $1::timestamptz, job_key := $2)).id as id`,
         [runAt, key],
       );
       far[key] = rows[0].id;
@@ -266,18 +266,22 @@ if (skip) {
     const nav = page.getByRole('navigation', { name: 'Sections' });
 
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    await page.locator('[data-testid=task-counts] th', { hasText: 'start_booking' }).waitFor();
+    await page
+      .locator('[data-testid=task-counts] th', { hasText: 'start_sessions_timer' })
+      .waitFor();
     await noErrorBanner(t, page);
 
     await nav.getByRole('link', { name: 'Jobs' }).click();
     await page.getByRole('heading', { name: 'Jobs' }).waitFor();
-    const timer = page.locator('[data-testid=jobs] tr', { hasText: 'start_booking' }).first();
+    const timer = page
+      .locator('[data-testid=jobs] tr', { hasText: 'start_sessions_timer' })
+      .first();
     await timer.waitFor();
     t.equal(await page.locator('#nav a[aria-current=page]').textContent(), 'Jobs');
     await noErrorBanner(t, page);
     await timer.getByRole('link').click();
     await page.getByRole('heading', { name: /^Job #\d+/ }).waitFor();
-    t.equal(await page.locator('[data-field=task]').textContent(), 'start_booking');
+    t.equal(await page.locator('[data-field=task]').textContent(), 'start_sessions_timer');
     await noErrorBanner(t, page);
 
     // needs schema helper's orderBy: the list asks for UPDATED_AT_DESC and upper-case
@@ -322,7 +326,7 @@ if (skip) {
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.getByRole('button', { name: 'Run sweep' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Run sweep' }).click();
-    await page.getByText(/Sweep start_sessions queued as job #\d+\./).waitFor();
+    await page.getByText(/Sweep start_sessions_sweep queued as job #\d+\./).waitFor();
     let overviewRequests = 0;
     page.on('request', (request) => {
       if (request.postData()?.includes('queueSummary')) overviewRequests++;

@@ -267,12 +267,13 @@ t.test('the worker batches by default; its local queue must feed every worker', 
 t.test('TASK_TIMEOUTS sets timeouts per task, and refuses hostile values', async (t) => {
   t.same(parseConfig({}).taskTimeouts, [], 'unset: every task keeps its own');
   t.same(
-    parseConfig({ TASK_TIMEOUTS: 'send_notification=30s, run_schedule = 1 minute,end_booking=off' })
-      .taskTimeouts,
+    parseConfig({
+      TASK_TIMEOUTS: 'send_notification=30s, run_schedule = 1 minute,end_sessions_timer=off',
+    }).taskTimeouts,
     [
       { task: 'send_notification', timeout: parseDuration('30s') },
       { task: 'run_schedule', timeout: parseDuration('1 minute') },
-      { task: 'end_booking', timeout: null },
+      { task: 'end_sessions_timer', timeout: null },
     ],
   );
   const refused: Array<[string, RegExp]> = [

@@ -23,11 +23,11 @@ t.test('the sweeps keep ADR-006’s schedule, with a backfill window', async (t)
       items.get(task)?.match({ min, hour: 13, date: 7, month: 5, dow: 2 }),
     );
   t.same(
-    minutes('expire_requests'),
+    minutes('expire_requests_sweep'),
     [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55],
     'expiry every 5 minutes',
   );
-  for (const task of ['start_sessions', 'end_sessions'])
+  for (const task of ['start_sessions_sweep', 'end_sessions_sweep'])
     t.equal(minutes(task).length, 60, `${task} every minute`);
   for (const item of items.values())
     t.ok((item.options.backfillPeriod ?? 0) >= 60_000, `${item.task} backfills missed ticks`);
@@ -44,16 +44,16 @@ t.test('each crontab entry knows how long it may go without running', async (t) 
   const entries = new Map(
     crontabEntries(await fs.readFile(crontabPath, 'utf8')).map((entry) => [entry.task, entry]),
   );
-  t.match(entries.get('expire_requests'), {
+  t.match(entries.get('expire_requests_sweep'), {
     schedule: '*/5 * * * *',
     periodSeconds: 300,
-    jobKey: 'sweep:expire_requests',
+    jobKey: 'sweep:expire_requests_sweep',
   });
-  t.equal(entries.get('start_sessions')?.periodSeconds, 60);
+  t.equal(entries.get('start_sessions_sweep')?.periodSeconds, 60);
   t.equal(entries.get('prune_job_history')?.periodSeconds, 3600);
   // Longest gaps of schedules that are not regular.
   const period = (line: string) => crontabEntries(line)[0]?.periodSeconds;
-  t.equal(period('0 9 * * 1-5 start_sessions'), 3 * 86400, 'weekdays at 9: Friday to Monday');
-  t.equal(period('0 0 1 * * start_sessions'), 31 * 86400, 'monthly: the longest month');
-  t.equal(period('15,45 * * * * start_sessions'), 1800);
+  t.equal(period('0 9 * * 1-5 start_sessions_sweep'), 3 * 86400, 'weekdays at 9: Friday to Monday');
+  t.equal(period('0 0 1 * * start_sessions_sweep'), 31 * 86400, 'monthly: the longest month');
+  t.equal(period('15,45 * * * * start_sessions_sweep'), 1800);
 });

@@ -140,7 +140,7 @@ t.test(
     const { rows: bookings } = await pool.query<{ id: string; timer: string }>(
       `insert into app_public.bookings (student_id, tutor_id, subject, state, starts_at, ends_at, expires_at)
        select $1, t, 'Burst', 'scheduled', now() + interval '4 seconds', now() + interval '1 hour', now() + interval '4 seconds'
-         from unnest($2::uuid[]) t returning id, app_private.timer_key('start_booking', starts_at) as timer`,
+         from unnest($2::uuid[]) t returning id, app_private.timer_key('start_sessions_timer', starts_at) as timer`,
       [student.id, tutors.map((r) => r.id)],
     );
     const ids = bookings.map((b) => b.id);
@@ -195,7 +195,9 @@ t.test(
     t.equal(moves.length, 300, 'one start per session');
     t.equal(new Set(moves.map((m) => m.booking_id)).size, 300, 'each session started exactly once');
     t.ok(
-      moves.every((m) => ['job:start_booking', 'sweep:start_sessions'].includes(m.actor)),
+      moves.every((m) =>
+        ['job:start_sessions_timer', 'sweep:start_sessions_sweep'].includes(m.actor),
+      ),
       'by the timer (or the crontab sweep)',
     );
     t.ok(

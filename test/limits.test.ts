@@ -196,7 +196,7 @@ t.test('times outside what the service can handle are refused', async (t) => {
 
   const job = (
     await pool.query(
-      "select (graphile_worker.add_job('expire_requests', '{}', run_at := now() + interval '1 hour')).id",
+      "select (graphile_worker.add_job('expire_requests_sweep', '{}', run_at := now() + interval '1 hour')).id",
     )
   ).rows[0].id;
   for (const runAt of ['infinity', '294276-01-01']) {

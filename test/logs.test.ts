@@ -83,7 +83,12 @@ t.test(
     // Idle sweeps: each one moves nothing.
     const mark = service.output().length;
     const since = new Date();
-    const sweeps = ['start_sessions', 'end_sessions', 'expire_requests', 'requeue_notifications'];
+    const sweeps = [
+      'start_sessions_sweep',
+      'end_sessions_sweep',
+      'expire_requests_sweep',
+      'requeue_notifications',
+    ];
     for (let round = 0; round < 2; round++) {
       for (const task of sweeps) {
         const { rows } = await pool.query(

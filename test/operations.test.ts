@@ -108,7 +108,7 @@ t.test('an admin finds a failed job, reads its history, retries it, and it succe
 t.test('cancel, reschedule and run a sweep now', async (t) => {
   const later = new Date(Date.now() + 3_600_000);
   const { rows } = await pool.query(
-    "select (graphile_worker.add_job('expire_requests', '{}', run_at := $1, job_key := 'ops-test')).id as id",
+    "select (graphile_worker.add_job('expire_requests_sweep', '{}', run_at := $1, job_key := 'ops-test')).id as id",
     [later],
   );
   const id = rows[0].id as string;
@@ -149,10 +149,10 @@ t.test('cancel, reschedule and run a sweep now', async (t) => {
   });
 
   const sweep = await gql(
-    'mutation { runSweep(input: { task: "start_sessions" }) { job { id task } } }',
+    'mutation { runSweep(input: { task: "start_sessions_sweep" }) { job { id task } } }',
   );
   const sweepJob = (dataOf(sweep.body).runSweep as { job: { id: string; task: string } }).job;
-  t.equal(sweepJob.task, 'start_sessions');
+  t.equal(sweepJob.task, 'start_sessions_sweep');
   await waitUntil('the sweep ran', async () => {
     const { rows } = await pool.query(
       "select outcome from app_private.job_history where job_id = $1 and outcome = 'success'",
@@ -186,7 +186,7 @@ t.test('the admin page asks the API for its lists', async (t) => {
   const crontab = await fs.readFile(path.join(root, 'crontab'), 'utf8');
   const crontabSweeps = [...crontab.matchAll(/jobKey=sweep:(\w+)/g)].map((match) => match[1]);
   t.same([...(lists.sweeps ?? [])].sort(), crontabSweeps.sort(), 'the crontab’s sweeps');
-  t.equal(lists.sweeps?.[0], 'start_sessions');
+  t.equal(lists.sweeps?.[0], 'start_sessions_sweep');
 
   const refused = await gql(query, {}, student);
   t.match(refused.body.errors?.[0], { extensions: { code: 'DENYD' } }, 'admins only');
@@ -221,7 +221,7 @@ t.test('admins only', async (t) => {
     t.match(body.errors?.[0], { message: 'admins only', extensions: { code: 'DENYD' } }, query);
   }
   const write = await gql(
-    'mutation { runSweep(input: { task: "start_sessions" }) { job { id } } }',
+    'mutation { runSweep(input: { task: "start_sessions_sweep" }) { job { id } } }',
     {},
     student,
   );
@@ -231,17 +231,19 @@ t.test('admins only', async (t) => {
 t.test('the DBA views tell what is due, running, failed and stuck', async (t) => {
   // Jobs nobody works on: this database has no worker of its own.
   const { pool: q } = await createTestPool(t, 2);
-  await q.query(`select graphile_worker.add_job('start_booking', '{"bookingId":"00000000-0000-4000-8000-000000000001"}',
+  await q.query(`select graphile_worker.add_job('start_sessions_timer', '{"bookingId":"00000000-0000-4000-8000-000000000001"}',
                    run_at := now() - interval '90 seconds', job_key := 'late')`);
   await q.query(
-    "select graphile_worker.add_job('end_booking', '{}', run_at := now() + interval '1 hour', job_key := 'later')",
+    "select graphile_worker.add_job('end_sessions_timer', '{}', run_at := now() + interval '1 hour', job_key := 'later')",
   );
-  await q.query("select graphile_worker.add_job('expire_booking', '{}', job_key := 'stuck')");
+  await q.query(
+    "select graphile_worker.add_job('expire_requests_timer', '{}', job_key := 'stuck')",
+  );
   await q.query(
     "update graphile_worker._private_jobs set locked_at = now() - interval '10 minutes', locked_by = 'pool-gone' where key = 'stuck'",
   );
   await q.query(
-    "select graphile_worker.add_job('end_sessions', '{}', job_key := 'broken', max_attempts := 1)",
+    "select graphile_worker.add_job('end_sessions_sweep', '{}', job_key := 'broken', max_attempts := 1)",
   );
   await q.query(
     "update graphile_worker._private_jobs set attempts = 1, last_error = 'boom' where key = 'broken'",
@@ -255,8 +257,8 @@ t.test('the DBA views tell what is due, running, failed and stuck', async (t) =>
     'select task, scheduled, due from app_private.jobs_pending_by_task order by task',
   );
   t.match(byTask.rows, [
-    { task: 'end_booking', scheduled: '1', due: '0' },
-    { task: 'start_booking', scheduled: '0', due: '1' },
+    { task: 'end_sessions_timer', scheduled: '1', due: '0' },
+    { task: 'start_sessions_timer', scheduled: '0', due: '1' },
   ]);
   const running = await q.query('select key, locked_by from app_private.jobs_running');
   t.same(running.rows, [{ key: 'stuck', locked_by: 'pool-gone' }]);
@@ -264,7 +266,7 @@ t.test('the DBA views tell what is due, running, failed and stuck', async (t) =>
   t.same(stale.rows, [{ key: 'stuck' }], 'a lock held by a worker that is gone');
   // A job with attempts left is tried again at its run_at; one without is not tried again.
   await q.query(
-    "select graphile_worker.add_job('end_sessions', '{}', job_key := 'flaky', max_attempts := 3, run_at := now() + interval '5 minutes')",
+    "select graphile_worker.add_job('end_sessions_sweep', '{}', job_key := 'flaky', max_attempts := 3, run_at := now() + interval '5 minutes')",
   );
   await q.query(
     "update graphile_worker._private_jobs set attempts = 1, last_error = 'hiccup' where key = 'flaky'",
@@ -319,7 +321,7 @@ t.test('/metrics is Prometheus text with the jobs, the queue and the API', async
     text,
     /schoolbell_job_duration_seconds_bucket\{le="0.005",task="send_notification"\} \d+/,
   );
-  t.match(text, /schoolbell_job_lateness_seconds_count\{task="start_sessions"\} \d+/);
+  t.match(text, /schoolbell_job_lateness_seconds_count\{task="start_sessions_sweep"\} \d+/);
   t.match(text, /# TYPE schoolbell_queue_jobs gauge/);
   t.match(text, /# TYPE schoolbell_cron_ticks_total counter/);
   t.match(text, /schoolbell_graphql_requests_total\{outcome="ok",status="200"\} \d+/);

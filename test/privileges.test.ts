@@ -87,7 +87,7 @@ t.test('the request role cannot reach graphile_worker or app_private', async (t)
   ]);
   const student = await createUser(pool, 'student');
   for (const statement of [
-    "select graphile_worker.add_job('start_booking', '{}')",
+    "select graphile_worker.add_job('start_sessions_timer', '{}')",
     "select graphile_worker.remove_job('booking:x:start')",
     'select graphile_worker.complete_jobs(array[1::bigint])',
     'select * from graphile_worker.jobs',

@@ -133,7 +133,7 @@ t.test(
       async () => {
         const { rows } = await pool.query(
           `select payload->'_cron'->>'ts' as tick, count(*)::int as runs from app_private.job_history
-          where task = 'start_sessions' and payload->'_cron' is not null group by 1`,
+          where task = 'start_sessions_sweep' and payload->'_cron' is not null group by 1`,
         );
         return rows.length > 0 ? rows : undefined;
       },
@@ -141,7 +141,7 @@ t.test(
     );
     t.ok(
       ticks.every((tick) => tick.runs === 1),
-      `each tick ran start_sessions once (${ticks.length} tick(s))`,
+      `each tick ran start_sessions_sweep once (${ticks.length} tick(s))`,
     );
     for (const worker of [workers[0], workers[2]]) {
       worker?.child.kill('SIGTERM');

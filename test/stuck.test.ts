@@ -35,27 +35,27 @@ t.test('a sweep whose ticks folded into one job shows how long it has really wai
   // The API alone: nothing runs the sweep.
   const { base } = await serve(t, 'server', { DATABASE_URL: url, JWT_SECRET: SECRET });
 
-  // A start_sessions tick seven minutes ago was never run; tick after tick folded into its job.
-  await addSweep(pool, 'start_sessions');
+  // A start_sessions_sweep tick seven minutes ago was never run; tick after tick folded into its job.
+  await addSweep(pool, 'start_sessions_sweep');
   await pool.query(
-    "update graphile_worker._private_jobs set created_at = now() - interval '7 minutes', run_at = now() - interval '7 minutes' where key = 'sweep:start_sessions'",
+    "update graphile_worker._private_jobs set created_at = now() - interval '7 minutes', run_at = now() - interval '7 minutes' where key = 'sweep:start_sessions_sweep'",
   );
-  await addSweep(pool, 'start_sessions');
+  await addSweep(pool, 'start_sessions_sweep');
 
   // The job views see a job due for a moment: the fold moved its run_at to now.
   const due = await pool.query(
-    "select extract(epoch from lateness)::float8 as seconds from app_private.jobs_due where key = 'sweep:start_sessions'",
+    "select extract(epoch from lateness)::float8 as seconds from app_private.jobs_due where key = 'sweep:start_sessions_sweep'",
   );
   t.ok(due.rows[0].seconds < 60, `jobs_due says ${due.rows[0].seconds.toFixed(1)} s late`);
 
   // sweep_status sees seven minutes.
   const { rows: status } = await pool.query(
-    "select *, extract(epoch from overdue_for)::float8 as overdue_seconds from app_private.sweep_status where sweep = 'start_sessions'",
+    "select *, extract(epoch from overdue_for)::float8 as overdue_seconds from app_private.sweep_status where sweep = 'start_sessions_sweep'",
   );
   t.match(status[0], { schedule: '* * * * *', job_state: 'due', ticks_folded: 1 });
   t.ok(status[0].overdue_seconds >= 419, `sweep_status: ${status[0].overdue_seconds} s overdue`);
   const others = await pool.query(
-    "select count(*)::int as n from app_private.sweep_status where sweep <> 'start_sessions' and overdue_for > interval '0'",
+    "select count(*)::int as n from app_private.sweep_status where sweep <> 'start_sessions_sweep' and overdue_for > interval '0'",
   );
   t.equal(others.rows[0].n, 0, 'the sweeps nobody knows about yet are not overdue');
 
@@ -71,7 +71,7 @@ t.test('a sweep whose ticks folded into one job shows how long it has really wai
     overdueSweep: string;
     overdueSweepSeconds: number;
   };
-  t.equal(queueSummary.overdueSweep, 'start_sessions');
+  t.equal(queueSummary.overdueSweep, 'start_sessions_sweep');
   t.ok(
     queueSummary.overdueSweepSeconds >= 419,
     `queueSummary: ${queueSummary.overdueSweepSeconds} s`,
@@ -79,11 +79,11 @@ t.test('a sweep whose ticks folded into one job shows how long it has really wai
 
   // ...and /metrics.
   const metrics = await (await fetch(`${base}/metrics`)).text();
-  const gauge = /^schoolbell_sweep_overdue_seconds\{task="start_sessions"\} ([\d.]+)$/m.exec(
+  const gauge = /^schoolbell_sweep_overdue_seconds\{task="start_sessions_sweep"\} ([\d.]+)$/m.exec(
     metrics,
   );
   t.ok(gauge && Number(gauge[1]) >= 419, `/metrics: ${gauge?.[1]} s`);
-  t.match(metrics, /^schoolbell_sweep_overdue_seconds\{task="expire_requests"\} 0$/m);
+  t.match(metrics, /^schoolbell_sweep_overdue_seconds\{task="expire_requests_sweep"\} 0$/m);
 
   // An API process stays ready: lateness is the cluster's, not this process's to answer for.
   const ready = await readiness(base);
@@ -93,17 +93,17 @@ t.test('a sweep whose ticks folded into one job shows how long it has really wai
 
 t.test('a worker process is not ready while a sweep is overdue, naming it', async (t) => {
   const { url, pool } = await createTestPool(t, 3);
-  // start_sessions last succeeded ten minutes ago, and fails now: a DBA renamed what it calls.
+  // start_sessions_sweep last succeeded ten minutes ago, and fails now: a DBA renamed what it calls.
   await pool.query(
     `insert into app_private.job_history (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome)
-     values (0, 'start_sessions', 'sweep:start_sessions', 1, now() - interval '10 minutes',
+     values (0, 'start_sessions_sweep', 'sweep:start_sessions_sweep', 1, now() - interval '10 minutes',
              now() - interval '10 minutes', now() - interval '10 minutes', 'success')`,
   );
   await pool.query(
-    "insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution) values ('start_sessions', now() - interval '1 hour', now())",
+    "insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution) values ('start_sessions_sweep', now() - interval '1 hour', now())",
   );
   await pool.query(
-    'alter function app_private.sweep_bookings(app_public.booking_state, integer, text) rename to sweep_bookings_renamed',
+    'alter function app_private.sweep_bookings(text, integer) rename to sweep_bookings_renamed',
   );
   const worker = runCli(t, ['worker'], { DATABASE_URL: url });
   t.teardown(async () => {
@@ -117,13 +117,13 @@ t.test('a worker process is not ready while a sweep is overdue, naming it', asyn
     const ready = await readiness(base);
     return ready.status === 503 && ready.checks.worker === 'ok' ? ready : undefined;
   });
-  t.match(late.checks, { worker: 'ok', sweeps: /^overdue: start_sessions by \d+ s$/ });
+  t.match(late.checks, { worker: 'ok', sweeps: /^overdue: start_sessions_sweep by \d+ s$/ });
 
   // Repaired, and run once: ready again.
   await pool.query(
-    'alter function app_private.sweep_bookings_renamed(app_public.booking_state, integer, text) rename to sweep_bookings',
+    'alter function app_private.sweep_bookings_renamed(text, integer) rename to sweep_bookings',
   );
-  await addSweep(pool, 'start_sessions');
+  await addSweep(pool, 'start_sessions_sweep');
   const ready = await waitUntil('the worker is ready again', async () => {
     const answer = await readiness(base);
     return answer.status === 200 ? answer : undefined;
@@ -145,19 +145,19 @@ t.test(
     await service.waitFor(/read the task ids this worker uses/);
 
     // A DBA runs `graphile-worker --cleanup GC_TASK_IDENTIFIERS` beside the live service: the
-    // task ids no job uses are deleted (a crontab tick may hold start_sessions' for a moment).
+    // task ids no job uses are deleted (a crontab tick may hold start_sessions_sweep' for a moment).
     const utils = await makeWorkerUtils({ connectionString: url });
     t.teardown(() => utils.release());
-    await waitUntil('the cleanup deletes start_sessions', async () => {
+    await waitUntil('the cleanup deletes start_sessions_sweep', async () => {
       await utils.cleanup({ tasks: ['GC_TASK_IDENTIFIERS'] });
       const { rowCount } = await pool.query(
-        "select 1 from graphile_worker._private_tasks where identifier = 'start_sessions'",
+        "select 1 from graphile_worker._private_tasks where identifier = 'start_sessions_sweep'",
       );
       return rowCount === 0;
     });
 
-    // The next tick inserts start_sessions again, with a new id; the worker still runs it.
-    const jobId = await addSweep(pool, 'start_sessions');
+    // The next tick inserts start_sessions_sweep again, with a new id; the worker still runs it.
+    const jobId = await addSweep(pool, 'start_sessions_sweep');
     await waitUntil(
       'the sweep runs',
       async () => {
@@ -171,7 +171,7 @@ t.test(
     );
     t.match(
       service.output(),
-      /"level":50,.*"msg":"graphile-worker's task ids changed under this running worker \(start_sessions \d+ → \d+\)/,
+      /"level":50,.*"msg":"graphile-worker's task ids changed under this running worker \(start_sessions_sweep \d+ → \d+\)/,
       'the worker says loudly what happened',
     );
     t.match(service.output(), /worker restarted with the current task ids/);

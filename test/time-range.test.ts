@@ -60,7 +60,7 @@ t.test('a job due after JavaScript’s last date does not make the worker spin',
 
   for (const runAt of ['294276-01-01', 'infinity']) {
     const { rows } = await pool.query<{ id: string }>(
-      `select id from graphile_worker.add_job('start_booking', json_build_object('bookingId', $1::text),
+      `select id from graphile_worker.add_job('start_sessions_timer', json_build_object('bookingId', $1::text),
          run_at := $2::timestamptz, job_key := 'far-future')`,
       [randomUUID(), runAt],
     );

@@ -1,6 +1,11 @@
 // A booking's jobs, seen where a DBA would look (graphile_worker.jobs): created, moved and
 // removed in the same transaction as the booking. No worker runs here.
+import fs from 'node:fs/promises';
 import t from 'tap';
+import { bookingSweep, bookingTimer } from '../src/bookings/transitions.ts';
+import { crontabPath } from '../src/paths.ts';
+import { crontabEntries } from '../src/worker/schedule.ts';
+import { loadTaskDefinitions } from '../src/worker/worker.ts';
 import { createTestPool } from '../support/database.ts';
 import {
   acceptBooking,
@@ -28,7 +33,7 @@ async function jobsOf(bookingId: string): Promise<JobRow[]> {
     `select j.task_identifier, j.key, j.run_at from graphile_worker.jobs j
       where j.key in (
               select app_private.timer_key(t.task, t.at) from app_public.bookings b,
-                lateral (values ('expire_booking', b.expires_at), ('start_booking', b.starts_at), ('end_booking', b.ends_at)) t(task, at)
+                lateral (values ('expire_requests_timer', b.expires_at), ('start_sessions_timer', b.starts_at), ('end_sessions_timer', b.ends_at)) t(task, at)
                where b.id = $1::uuid)
          or j.key in (select app_private.notification_job_key(n.id) from app_public.notifications n where n.booking_id = $1::uuid)
       order by j.run_at, j.key`,
@@ -50,8 +55,8 @@ t.test('each state schedules the job for its next deadline; moving on removes it
   // Requested: one job, to expire it.
   const booking = await requestBooking(pool, student, tutor, { startsIn: 48 * 60 });
   const requested = await jobsOf(booking.id);
-  t.same(tasks(requested), ['expire_booking']);
-  t.match(requested[0]?.key, timerKey('expire_booking', booking.expires_at));
+  t.same(tasks(requested), ['expire_requests_timer']);
+  t.match(requested[0]?.key, timerKey('expire_requests_timer', booking.expires_at));
   t.equal(
     requested[0]?.run_at.getTime(),
     booking.expires_at.getTime(),
@@ -66,9 +71,9 @@ t.test('each state schedules the job for its next deadline; moving on removes it
     'send_notification',
     'send_notification',
     'send_notification',
-    'start_booking',
+    'start_sessions_timer',
   ]);
-  const start = scheduled.find((j) => j.task_identifier === 'start_booking');
+  const start = scheduled.find((j) => j.task_identifier === 'start_sessions_timer');
   t.equal(
     start?.run_at.getTime(),
     booking.starts_at.getTime(),
@@ -107,7 +112,7 @@ t.test('each state schedules the job for its next deadline; moving on removes it
   const moved = await jobsOf(booking.id);
   t.equal(moved.length, 5);
   t.equal(
-    moved.find((j) => j.task_identifier === 'start_booking')?.run_at.getTime(),
+    moved.find((j) => j.task_identifier === 'start_sessions_timer')?.run_at.getTime(),
     later.getTime(),
   );
   t.same(
@@ -169,7 +174,7 @@ t.test('a reminder whose lead has already passed is skipped', async (t) => {
   await acceptBooking(pool, tutor, soon.id);
   t.same(
     tasks(await jobsOf(soon.id)),
-    ['start_booking'],
+    ['start_sessions_timer'],
     'starts in 10 minutes: both leads (24 h, 15 min) are past',
   );
 
@@ -177,7 +182,7 @@ t.test('a reminder whose lead has already passed is skipped', async (t) => {
   await acceptBooking(pool, tutor, inTwoHours.id);
   t.same(
     tasks(await jobsOf(inTwoHours.id)),
-    ['send_notification', 'send_notification', 'start_booking'],
+    ['send_notification', 'send_notification', 'start_sessions_timer'],
     'only the 15-minute one',
   );
 });
@@ -191,20 +196,20 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     endsAt: new Date(Date.now() + 3_600_000),
   });
   const { rows } = await pool.query(
-    "select app_private.fire_booking_timer($1, 'active', 'start_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'active', 'start_sessions_timer') as outcome",
     [started.id],
   );
   t.equal(rows[0].outcome, 'moved');
   const jobs = await jobsOf(started.id);
-  const end = jobs.find((j) => j.task_identifier === 'end_booking');
+  const end = jobs.find((j) => j.task_identifier === 'end_sessions_timer');
   t.equal(end?.run_at.getTime(), started.ends_at.getTime() + 600_000);
   t.ok(
-    jobs.every((j) => j.task_identifier === 'end_booking' || j.run_at <= new Date()),
+    jobs.every((j) => j.task_identifier === 'end_sessions_timer' || j.run_at <= new Date()),
     'besides the end timer, only the start timer that already fell due (it will find nothing)',
   );
 
   const again = await pool.query(
-    "select app_private.fire_booking_timer($1, 'active', 'start_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'active', 'start_sessions_timer') as outcome",
     [started.id],
   );
   t.equal(
@@ -213,7 +218,7 @@ t.test('a started session gets its end job at ends_at + END_GRACE', async (t) =>
     'a repeated job finds the booking moved on and does nothing',
   );
   const early = await pool.query(
-    "select app_private.fire_booking_timer($1, 'ended', 'end_booking') as outcome",
+    "select app_private.fire_booking_timer($1, 'ended', 'end_sessions_timer') as outcome",
     [started.id],
   );
   t.equal(
@@ -243,7 +248,7 @@ t.test(
     const timers = async (when: Date) => {
       const { rows } = await pool.query(
         'select key, payload, run_at from graphile_worker._private_jobs where key = $1',
-        [`timer:start_booking:${when.toISOString().slice(0, -1)}000Z`],
+        [`timer:start_sessions_timer:${when.toISOString().slice(0, -1)}000Z`],
       );
       return rows;
     };
@@ -309,15 +314,15 @@ t.test(
       `select task_identifier, count(*)::int as n from graphile_worker.jobs
       where key = $1 or key in (select app_private.notification_job_key(id) from app_public.notifications where booking_id = any($2))
       group by 1 order by 1`,
-      [`timer:start_booking:${at.toISOString().slice(0, -1)}000Z`, ids],
+      [`timer:start_sessions_timer:${at.toISOString().slice(0, -1)}000Z`, ids],
     );
     t.same(jobs.rows, [
       { task_identifier: 'send_notification', n: 80 },
-      { task_identifier: 'start_booking', n: 1 },
+      { task_identifier: 'start_sessions_timer', n: 1 },
     ]);
     const expiry = await pool.query(
       `select count(*)::int as n from graphile_worker.jobs j join app_public.bookings b
-        on j.key = app_private.timer_key('expire_booking', b.expires_at) where b.id = any($1)`,
+        on j.key = app_private.timer_key('expire_requests_timer', b.expires_at) where b.id = any($1)`,
       [ids],
     );
     t.equal(expiry.rows[0].n, 0, 'accepting removed the expiry timers');
@@ -328,7 +333,7 @@ t.test(
     const left = await pool.query(
       `select count(*)::int as n from graphile_worker.jobs
       where key = $1 or key in (select app_private.notification_job_key(id) from app_public.notifications where booking_id = any($2))`,
-      [`timer:start_booking:${at.toISOString().slice(0, -1)}000Z`, ids],
+      [`timer:start_sessions_timer:${at.toISOString().slice(0, -1)}000Z`, ids],
     );
     t.equal(left.rows[0].n, 0);
     const states = await pool.query(
@@ -336,5 +341,50 @@ t.test(
       [ids],
     );
     t.same(states.rows, [{ state: 'cancelled' }]);
+  },
+);
+
+t.test(
+  'each booking deadline has its timer and sweep tasks, its crontab line and its sweep index',
+  async (t) => {
+    const definitions = await loadTaskDefinitions();
+    const crontab = crontabEntries(await fs.readFile(crontabPath, 'utf8'));
+    const { rows } = await pool.query<{ timer_task: string; sweep_task: string; indexed: boolean }>(
+      `select d.timer_task, d.sweep_task,
+            exists (select 1 from pg_indexes i
+                     where i.schemaname = 'app_public' and i.tablename = 'bookings'
+                       and i.indexdef like format('%%USING btree (%s) WHERE (state = %L::app_public.booking_state)',
+                                                  d.deadline_column, d.from_state)) as indexed
+       from app_private.booking_deadlines d order by d.from_state`,
+    );
+    t.ok(rows.length > 0);
+    for (const row of rows) {
+      t.equal(
+        definitions.get(row.timer_task),
+        bookingTimer,
+        `tasks/${row.timer_task}.ts is the timer`,
+      );
+      t.equal(
+        definitions.get(row.sweep_task),
+        bookingSweep,
+        `tasks/${row.sweep_task}.ts is the sweep`,
+      );
+      t.ok(
+        crontab.some((e) => e.task === row.sweep_task && e.jobKey === `sweep:${row.sweep_task}`),
+        `the crontab runs ${row.sweep_task}`,
+      );
+      t.ok(row.indexed, `${row.sweep_task} has a partial index on its deadline`);
+    }
+    const sweeps = await pool.query<{ tasks: string[] }>(
+      'select app_private.sweep_tasks() as tasks',
+    );
+    t.same(
+      [...(sweeps.rows[0]?.tasks ?? [])].sort(),
+      crontab
+        .filter((e) => e.jobKey === `sweep:${e.task}`)
+        .map((e) => e.task)
+        .sort(),
+      'app_private.sweep_tasks() lists the sweeps the crontab runs',
+    );
   },
 );

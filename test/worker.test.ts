@@ -61,7 +61,7 @@ t.test('each time-driven transition fires from its own job, at its due time', as
   await acceptBooking(pool, tutor, session.id);
 
   const expired = await waitUntil('the request expires', () => movedAt(unanswered.id, 'expired'));
-  t.equal(expired.actor, 'job:expire_booking');
+  t.equal(expired.actor, 'job:expire_requests_timer');
   const expiredLate = expired.at.getTime() - unanswered.expires_at.getTime();
   t.ok(
     expiredLate >= 0 && expiredLate < 3_000,
@@ -69,12 +69,12 @@ t.test('each time-driven transition fires from its own job, at its due time', as
   );
 
   const started = await waitUntil('the session starts', () => movedAt(session.id, 'active'));
-  t.equal(started.actor, 'job:start_booking');
+  t.equal(started.actor, 'job:start_sessions_timer');
   const startedLate = started.at.getTime() - session.starts_at.getTime();
   t.ok(startedLate >= 0 && startedLate < 3_000, `started at starts_at (${startedLate} ms after)`);
 
   const ended = await waitUntil('the session ends', () => movedAt(session.id, 'ended'));
-  t.equal(ended.actor, 'job:end_booking');
+  t.equal(ended.actor, 'job:end_sessions_timer');
   const endedLate = ended.at.getTime() - (session.ends_at.getTime() + 1_000);
   t.ok(endedLate >= 0 && endedLate < 3_000, `ended at ends_at + END_GRACE (${endedLate} ms after)`);
 });
@@ -91,9 +91,9 @@ async function withoutTimers<T>(fn: (client: import('pg').PoolClient) => Promise
       await client.query(
         `select graphile_worker.remove_job(j.key) from graphile_worker.jobs j
           join app_public.bookings b on j.key in (
-            app_private.timer_key('expire_booking', b.expires_at),
-            app_private.timer_key('start_booking', b.starts_at),
-            app_private.timer_key('end_booking', b.ends_at))
+            app_private.timer_key('expire_requests_timer', b.expires_at),
+            app_private.timer_key('start_sessions_timer', b.starts_at),
+            app_private.timer_key('end_sessions_timer', b.ends_at))
          where b.created_at = now()`,
       );
       return result;
@@ -143,8 +143,8 @@ t.test('the sweeps converge a backlog whose timers were lost', async (t) => {
   const all = Object.values(ids).flat();
   const { rows } = await pool.query(
     `select count(*)::int as n from graphile_worker.jobs j join app_public.bookings b
-        on j.key in (app_private.timer_key('expire_booking', b.expires_at),
-          app_private.timer_key('start_booking', b.starts_at), app_private.timer_key('end_booking', b.ends_at))
+        on j.key in (app_private.timer_key('expire_requests_timer', b.expires_at),
+          app_private.timer_key('start_sessions_timer', b.starts_at), app_private.timer_key('end_sessions_timer', b.ends_at))
       where b.id = any($1)`,
     [all],
   );
@@ -152,7 +152,7 @@ t.test('the sweeps converge a backlog whose timers were lost', async (t) => {
 
   // Run each sweep now, as the crontab would on its next tick.
   await pool.query(
-    "select graphile_worker.add_job(task) from unnest(array['start_sessions', 'end_sessions', 'expire_requests']) task",
+    "select graphile_worker.add_job(task) from unnest(array['start_sessions_sweep', 'end_sessions_sweep', 'expire_requests_sweep']) task",
   );
   for (const [state, list] of Object.entries(ids)) {
     await waitUntil(`the ${state} backlog converges`, async () => {
@@ -170,7 +170,7 @@ t.test('the sweeps converge a backlog whose timers were lost', async (t) => {
       actors.rows,
       [
         {
-          actor: `sweep:${{ active: 'start_sessions', ended: 'end_sessions', expired: 'expire_requests' }[state]}`,
+          actor: `sweep:${{ active: 'start_sessions_sweep', ended: 'end_sessions_sweep', expired: 'expire_requests_sweep' }[state]}`,
         },
       ],
       `${list.length} moved to ${state} by the sweep`,
@@ -195,18 +195,18 @@ t.test('a sweep skips rows another transaction holds, instead of waiting', async
   try {
     await locker.query('begin');
     await locker.query('select 1 from app_public.bookings where id = $1 for update', [held.id]);
-    await pool.query("select graphile_worker.add_job('start_sessions')");
+    await pool.query("select graphile_worker.add_job('start_sessions_sweep')");
     await waitUntil('the free booking starts', async () => (await stateOf(free.id)) === 'active');
     t.equal(await stateOf(held.id), 'scheduled', 'the held one was skipped');
     const { rows } = await pool.query(
-      "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'start_sessions'",
+      "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'start_sessions_sweep'",
     );
     t.equal(rows[0].n, 0, 'and the sweep finished without waiting for the lock');
   } finally {
     await locker.query('rollback');
     locker.release();
   }
-  await pool.query("select graphile_worker.add_job('start_sessions')");
+  await pool.query("select graphile_worker.add_job('start_sessions_sweep')");
   await waitUntil('the released booking starts', async () => (await stateOf(held.id)) === 'active');
   t.pass('the next sweep moved it');
 });
@@ -224,13 +224,13 @@ t.test('a sweep and exact-time jobs racing never move a booking twice, nor deadl
     );
   }
   // The start jobs (due now) race the worker's sweep and our own direct calls.
-  await pool.query("select graphile_worker.add_job('start_sessions')");
+  await pool.query("select graphile_worker.add_job('start_sessions_sweep')");
   const direct = await Promise.allSettled([
     ...bookings.map((b) =>
       pool.query("select app_private.fire_booking_timer($1, 'active', 'test')", [b.id]),
     ),
-    pool.query("select app_private.sweep_bookings('active', 7, 'test')"),
-    pool.query("select app_private.sweep_bookings('active', 7, 'test')"),
+    pool.query("select app_private.sweep_bookings('start_sessions_sweep', 7)"),
+    pool.query("select app_private.sweep_bookings('start_sessions_sweep', 7)"),
   ]);
   t.same(
     direct.filter((r) => r.status === 'rejected'),
@@ -255,7 +255,7 @@ t.test('a poisoned payload fails permanently at once while the queue keeps flowi
   const student = await createUser(pool, 'student');
   const tutor = await createUser(pool, 'tutor');
   const { rows } = await pool.query(
-    `select (graphile_worker.add_job('start_booking', '{"at": "not-a-time"}', job_key := 'poison:1')).id as poisoned,
+    `select (graphile_worker.add_job('start_sessions_timer', '{"at": "not-a-time"}', job_key := 'poison:1')).id as poisoned,
             (graphile_worker.add_job('send_notification', '{"id": 42}', job_key := 'poison:2')).id as other`,
   );
   const healthy = await requestBooking(pool, student, tutor, { startsIn: 3 / 60, minutes: 1 });
@@ -270,7 +270,7 @@ t.test('a poisoned payload fails permanently at once while the queue keeps flowi
   });
   for (const job of failed)
     t.equal(job.attempts, job.max_attempts, `${job.key}: no retries left after one attempt`);
-  t.match(failed[0].last_error, /invalid start_booking payload \(at: Invalid/);
+  t.match(failed[0].last_error, /invalid start_sessions_timer payload \(at: Invalid/);
   t.match(failed[1].last_error, /invalid send_notification payload \(notificationId: .*\)/);
   await waitUntil(
     'the healthy booking still starts',
@@ -279,7 +279,7 @@ t.test('a poisoned payload fails permanently at once while the queue keeps flowi
   t.match(await events(pool, healthy.id), [
     {},
     {},
-    { to_state: 'active', actor: 'job:start_booking' },
+    { to_state: 'active', actor: 'job:start_sessions_timer' },
   ]);
 });
 
@@ -361,7 +361,7 @@ t.test(
       );
     }
     const { rows: timers } = await pool.query(
-      "select count(*)::int as n from graphile_worker.jobs where key = app_private.timer_key('start_booking', $1)",
+      "select count(*)::int as n from graphile_worker.jobs where key = app_private.timer_key('start_sessions_timer', $1)",
       [startsAt],
     );
     t.equal(timers[0].n, 1, 'one start timer for the burst');
@@ -373,7 +373,7 @@ t.test(
     });
     const raced = await Promise.allSettled(
       Array.from({ length: 4 }, () =>
-        pool.query("select app_private.sweep_bookings('active', 25, 'test')"),
+        pool.query("select app_private.sweep_bookings('start_sessions_sweep', 25)"),
       ),
     );
     t.same(
@@ -403,15 +403,17 @@ t.test(
     t.equal(ends.length, going.length, 'and ended exactly once');
     t.equal(new Set(ends.map((m) => m.booking_id)).size, going.length);
     t.ok(
-      starts.every((m) => ['job:start_booking', 'sweep:test'].includes(m.actor)),
+      starts.every((m) =>
+        ['job:start_sessions_timer', 'sweep:start_sessions_sweep'].includes(m.actor),
+      ),
       'started by the timer or the racing sweeps',
     );
     t.ok(
-      starts.some((m) => m.actor === 'job:start_booking'),
+      starts.some((m) => m.actor === 'job:start_sessions_timer'),
       'the timer moved the bookings the sweeps had not',
     );
     t.ok(
-      ends.every((m) => m.actor === 'job:end_booking'),
+      ends.every((m) => m.actor === 'job:end_sessions_timer'),
       'ended by the end timer, audited as it',
     );
     t.ok(
@@ -464,7 +466,7 @@ t.test('worker --once runs every due job once and exits, 0 only when all succeed
 
   // A due job that fails makes the run fail, on one line that says how many.
   await ownPool.query(
-    `select graphile_worker.add_job('start_booking', '{"at": "not-a-time"}', job_key := 'once:poisoned')`,
+    `select graphile_worker.add_job('start_sessions_timer', '{"at": "not-a-time"}', job_key := 'once:poisoned')`,
   );
   const bad = runCli(t, ['worker', '--once'], { DATABASE_URL: own.url, LOG_FORMAT: 'pretty' });
   t.equal(await finished(bad), 1);
@@ -474,5 +476,5 @@ t.test('worker --once runs every due job once and exits, 0 only when all succeed
   );
   const poisoned = (await jobs()).find((job) => job.key === 'once:poisoned');
   t.equal(poisoned?.attempts, 1, 'it ran once');
-  t.match(poisoned?.last_error, /invalid start_booking payload/);
+  t.match(poisoned?.last_error, /invalid start_sessions_timer payload/);
 });

@@ -29,42 +29,33 @@ export async function fireBookingTimer(
 }
 
 /**
- * fireTimer runs one step of an instant timer in its own transaction: without `wait`, one batch
- * of up to batchSize bookings due at `instant` (skipping rows others hold); with `wait`, every
- * remaining one, waiting for the rows others hold. Returns how many moved, and whether bookings
- * at that instant still wait (held by others, or not due yet). The moves are recorded as the
- * job of `task` (the SQL spells the actor).
+ * fireTimer runs one step of the instant timer `task` (a timer_task of app_private.booking_deadlines)
+ * in its own transaction: without `wait`, one batch of up to batchSize bookings due at `instant`
+ * (skipping rows others hold); with `wait`, every remaining one, waiting for the rows others
+ * hold. Returns how many moved, and whether bookings at that instant still wait (held by
+ * others, or not due yet). The moves are recorded as the job of `task` (the SQL spells the actor).
  */
 export async function fireTimer(
   db: Queryable,
-  to: BookingState,
+  task: string,
   instant: string,
   batchSize: number,
-  task: string,
   wait: boolean,
 ): Promise<{ moved: number; waiting: boolean }> {
   const { rows } = await db.query<{ moved: number; waiting: boolean }>(
-    'select moved, waiting from app_private.fire_timer($1, $2, $3, $4, $5)',
-    [to, instant, batchSize, task, wait],
+    'select moved, waiting from app_private.fire_timer($1, $2, $3, $4)',
+    [task, instant, batchSize, wait],
   );
   return rows[0] as { moved: number; waiting: boolean };
 }
 
 /**
- * sweepBatch moves one bounded batch of overdue bookings in its own transaction, recorded as the
- * sweep `task` (the SQL spells the actor); returns how many.
+ * sweepBatch moves one bounded batch of the booking sweep `task` (a sweep_task of
+ * app_private.booking_deadlines) in its own transaction, recorded as that sweep (the SQL spells
+ * the actor); returns how many.
  */
-export async function sweepBatch(
-  db: Queryable,
-  to: BookingState,
-  batchSize: number,
-  task: string,
-): Promise<number> {
-  return scalar(db, 'select app_private.sweep_bookings($1, $2, $3) as value', [
-    to,
-    batchSize,
-    task,
-  ]);
+export async function sweepBatch(db: Queryable, task: string, batchSize: number): Promise<number> {
+  return scalar(db, 'select app_private.sweep_bookings($1, $2) as value', [task, batchSize]);
 }
 
 /** giveUpJob makes the running job's coming failure permanent. */

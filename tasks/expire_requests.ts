@@ -1,4 +1,0 @@
-import { sweepTask } from '../src/bookings/transitions.ts';
-
-/** expire_requests is the crontab sweep that moves every overdue booking to expired. */
-export default sweepTask('expire_requests', 'expired');

@@ -1,0 +1,4 @@
+import { bookingSweep } from '../src/bookings/transitions.ts';
+
+/** start_sessions_sweep is the crontab sweep of its row of app_private.booking_deadlines (sql/0003_bookings.sql). */
+export default bookingSweep;
