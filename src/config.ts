@@ -77,6 +77,53 @@ const rateLimit = () =>
     return { requests, seconds: RATE_UNITS[unit], text: `${requests}/${unit}` };
   });
 
+/** TaskTimeout is one task's entry of TASK_TIMEOUTS: a duration, or null for none at all. */
+export interface TaskTimeout {
+  readonly task: string;
+  readonly timeout: Duration | null;
+}
+
+/** TASK_TIMEOUT_MIN_MS is the shortest task timeout: shorter would fail a job before it fetched its row. */
+const TASK_TIMEOUT_MIN_MS = 100;
+
+const taskTimeouts = () =>
+  z.string().transform((value, ctx): TaskTimeout[] => {
+    const entries: TaskTimeout[] = [];
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    for (const part of value.split(',').map((entry) => entry.trim())) {
+      if (part === '') continue;
+      const match = /^([a-z][a-z0-9_]*)\s*=\s*(.+)$/.exec(part);
+      if (!match) {
+        return fail(
+          `"${part}" is not <task>=<duration> or <task>=off; write e.g. "send_notification=30 seconds,run_schedule=1 minute"`,
+        );
+      }
+      const task = match[1] as string;
+      const text = (match[2] as string).trim();
+      if (entries.some((entry) => entry.task === task)) return fail(`gives ${task} twice`);
+      if (text.toLowerCase() === 'off') {
+        entries.push({ task, timeout: null });
+        continue;
+      }
+      let timeout: Duration;
+      try {
+        timeout = parseDuration(text);
+      } catch (error) {
+        return fail(`${task}: ${(error as Error).message}`);
+      }
+      if (timeout.ms < TASK_TIMEOUT_MIN_MS || timeout.ms > parseDuration(TIMER_MAX).ms) {
+        return fail(
+          `${task}: "${text}" must be between ${TASK_TIMEOUT_MIN_MS} milliseconds and ${TIMER_MAX}, or off`,
+        );
+      }
+      entries.push({ task, timeout });
+    }
+    return entries;
+  });
+
 const DEV_JWT_SECRET = 'schoolbell-development-secret-do-not-use-in-production';
 
 const schema = z
@@ -127,6 +174,7 @@ const schema = z
         }
       })
       .default(parseDuration('0 seconds')),
+    TASK_TIMEOUTS: taskTimeouts().default([]),
     // The settings the SQL reads (app_private.settings): variable, parser and default are
     // src/db/settings.ts's registry.
     ...settingVariables(),
@@ -249,6 +297,8 @@ const schema = z
       workerLocalQueueSize: localQueueSize,
       /** workerBatchDelay: how long finished jobs wait to be completed together; 'off' completes each alone. */
       workerBatchDelay: env.WORKER_BATCH_DELAY,
+      /** taskTimeouts override the timeouts the tasks declare (TASK_TIMEOUTS); the worker checks the names. */
+      taskTimeouts: Object.freeze(env.TASK_TIMEOUTS.map((entry) => Object.freeze(entry))),
       /** settings are the rows of app_private.settings the environment sets, as text (writeSettings). */
       settings: Object.freeze(settingRows(env)),
       /** bookingHorizon: how far ahead a session may start (BOOKING_HORIZON). */
@@ -257,6 +307,7 @@ const schema = z
       durations: Object.freeze(
         Object.entries(env).flatMap(([name, value]) =>
           (Array.isArray(value) ? value : [value])
+            .map((item) => (isTaskTimeout(item) ? item.timeout : item))
             .filter(isDuration)
             .map((duration) => Object.freeze([name, duration] as const)),
         ),
@@ -284,6 +335,10 @@ const schema = z
       devConveniences: !production,
     };
   });
+
+function isTaskTimeout(value: unknown): value is TaskTimeout {
+  return typeof value === 'object' && value !== null && 'task' in value && 'timeout' in value;
+}
 
 /** Config is the service's settings, read once from the environment and frozen. */
 export type Config = Readonly<z.output<typeof schema>>;

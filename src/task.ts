@@ -2,6 +2,7 @@ import type { Job, JobHelpers, Task } from 'graphile-worker';
 import { z } from 'zod';
 import type { Config } from './config.ts';
 import { giveUpJob } from './db/queries.ts';
+import type { Duration } from './duration.ts';
 import type { Logger } from './log.ts';
 import type { Channels } from './notifications/channels.ts';
 
@@ -18,12 +19,23 @@ export interface TaskContext {
 }
 
 /**
+ * RunContext is what one run of a task gets besides its payload: the service's context and the
+ * signal that aborts when the attempt timed out or the worker is shutting down. A task passes it
+ * to its I/O (a webhook's fetch) so that an abandoned attempt stops instead of running on.
+ */
+export interface RunContext extends TaskContext {
+  readonly signal: AbortSignal;
+}
+
+/**
  * TaskDefinition is what a file in tasks/ exports by default. `run` may return how many things
  * it changed: a crontab tick that returns 0 found nothing to do and leaves no job history.
+ * `timeout` (a duration, "30 seconds") bounds each attempt unless TASK_TIMEOUTS says otherwise.
  */
 export interface TaskDefinition<Schema extends z.ZodType = z.ZodType> {
   readonly payload: Schema;
-  run(payload: z.output<Schema>, helpers: JobHelpers, context: TaskContext): Promise<unknown>;
+  readonly timeout?: string;
+  run(payload: z.output<Schema>, helpers: JobHelpers, context: RunContext): Promise<unknown>;
 }
 
 /**
@@ -48,6 +60,24 @@ export class PayloadError extends PermanentError {
 }
 
 /**
+ * TaskTimeoutError is an attempt that ran past its task's timeout. The job fails and is retried
+ * with graphile-worker's backoff; its worker slot is free at once.
+ */
+export class TaskTimeoutError extends Error {
+  override name = 'TaskTimeoutError';
+  constructor(identifier: string, timeout: Duration, source: string) {
+    super(`${identifier} timed out after ${timeout.text} (${source}); retried`);
+  }
+}
+
+/** TaskLimit is how bindTask bounds a task's attempts: the timeout, and where it was set. */
+export interface TaskLimit {
+  readonly timeout: Duration | null;
+  /** source names where the timeout comes from, for the error: "TASK_TIMEOUTS", "the task's default". */
+  readonly source: string;
+}
+
+/**
  * defineTask declares a task: its payload schema and what it does (bindTask runs it). It only
  * gives the definition its types.
  */
@@ -66,6 +96,7 @@ export function bindTask(
   identifier: string,
   definition: TaskDefinition,
   context: TaskContext,
+  limit: TaskLimit = { timeout: null, source: '' },
 ): Task {
   return async (raw, helpers) => {
     const parsed = definition.payload.safeParse(raw);
@@ -76,9 +107,55 @@ export function bindTask(
       await helpers.withPgClient((client) => giveUpJob(client, helpers.job.id));
       throw new PayloadError(`invalid ${identifier} payload (${problems}); not retried`);
     }
-    const changed = await definition.run(parsed.data, helpers, context);
+    const changed = await runBounded(
+      identifier,
+      limit,
+      context.log,
+      (signal) => definition.run(parsed.data, helpers, { ...context, signal }),
+      helpers.abortSignal,
+    );
     if (changed === 0 && isCronTick(raw)) idleTicks.add(helpers.job);
   };
+}
+
+/**
+ * runBounded runs one attempt, failing it with a TaskTimeoutError once it runs past the limit:
+ * the signal aborts (so I/O that takes it stops), and the job is handed back to graphile-worker
+ * at once, freeing its slot, whether or not the task has noticed.
+ */
+async function runBounded(
+  identifier: string,
+  limit: TaskLimit,
+  log: Logger,
+  run: (signal: AbortSignal) => Promise<unknown>,
+  shutdown: AbortSignal,
+): Promise<unknown> {
+  const { timeout } = limit;
+  if (timeout === null) return run(shutdown);
+  const controller = new AbortController();
+  const attempt = run(AbortSignal.any([shutdown, controller.signal]));
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new TaskTimeoutError(identifier, timeout, limit.source);
+      controller.abort(error);
+      reject(error);
+    }, timeout.ms);
+  });
+  try {
+    return await Promise.race([attempt, expired]);
+  } catch (error) {
+    if (controller.signal.aborted) {
+      // The attempt runs on until it notices the signal; its end is only worth a line.
+      attempt.then(
+        () => log.warn({ task: identifier }, 'a timed-out attempt finished in the background'),
+        () => {},
+      );
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function isCronTick(payload: unknown): boolean {

@@ -20,7 +20,7 @@ export interface WebhookCall {
 /**
  * startWebhookReceiver listens on 127.0.0.1 like an SMS or push gateway would, recording every
  * call; `answer` decides each status (200 unless told otherwise), its headers and body, and
- * how long it takes.
+ * how long it takes, or whether it hangs: never answers, until the caller gives up.
  */
 export async function startWebhookReceiver(
   t: Teardown,
@@ -29,6 +29,7 @@ export async function startWebhookReceiver(
     headers?: (call: WebhookCall) => Record<string, string>;
     body?: (call: WebhookCall) => string;
     delayMs?: (call: WebhookCall) => number;
+    hang?: (call: WebhookCall) => boolean;
   } = {},
 ): Promise<{ url: string; calls: WebhookCall[] }> {
   const calls: WebhookCall[] = [];
@@ -48,6 +49,7 @@ export async function startWebhookReceiver(
         body,
       };
       calls.push(call);
+      if (answer.hang?.(call)) return;
       setTimeout(
         () =>
           res

@@ -19,11 +19,14 @@ const RETRY_CAP_MS = 3_600_000;
  * locked for the attempt, marked sent in the same transaction once the channel accepted it, and
  * a row already sent (or cancelled) is never sent again. The channel sees the same idempotency
  * key on every attempt. A failure is retried with exponential backoff and jitter up to
- * NOTIFICATION_MAX_ATTEMPTS; after the last, the row is failed and so is this job.
+ * NOTIFICATION_MAX_ATTEMPTS; after the last, the row is failed and so is this job. An attempt
+ * that runs past its timeout (30 seconds, TASK_TIMEOUTS) stops its channel call, leaves the row
+ * as it was and fails the job, which graphile-worker retries with its own backoff.
  */
 export default defineTask({
   payload: z.object({ notificationId: z.uuid() }),
-  async run({ notificationId }, helpers, { config, channels }) {
+  timeout: '30 seconds',
+  async run({ notificationId }, helpers, { config, channels, signal }) {
     await helpers.withPgClient(async (client) => {
       await client.query('begin');
       try {
@@ -36,8 +39,10 @@ export default defineTask({
         }
         const delivery = toDelivery(notification);
         try {
-          await channels[notification.channel](delivery);
+          await channels[notification.channel](delivery, signal);
         } catch (error) {
+          // Timed out or stopping: the job's failure is the record; the outbox row stays pending.
+          if (signal.aborted) throw signal.reason;
           const message = (error as Error).message;
           const attempt = notification.attempts + 1;
           const last = attempt >= config.notificationMaxAttempts;

@@ -263,3 +263,41 @@ t.test('the worker batches by default; its local queue must feed every worker', 
     message: /WORKER_BATCH_DELAY: must be at most 5 seconds/,
   });
 });
+
+t.test('TASK_TIMEOUTS sets timeouts per task, and refuses hostile values', async (t) => {
+  t.same(parseConfig({}).taskTimeouts, [], 'unset: every task keeps its own');
+  t.same(
+    parseConfig({
+      TASK_TIMEOUTS: 'send_notification=30s, run_schedule = 1 minute,end_sessions_timer=off',
+    }).taskTimeouts,
+    [
+      { task: 'send_notification', timeout: parseDuration('30s') },
+      { task: 'run_schedule', timeout: parseDuration('1 minute') },
+      { task: 'end_sessions_timer', timeout: null },
+    ],
+  );
+  const refused: Array<[string, RegExp]> = [
+    ['send_notification=0 seconds', /between 100 milliseconds and 24 days, or off/],
+    ['send_notification=50 ms', /between 100 milliseconds and 24 days, or off/],
+    ['send_notification=-5 seconds', /send_notification: cannot read "-5"/],
+    ['send_notification=25 days', /between 100 milliseconds and 24 days, or off/],
+    ['send_notification=1e400 days', /send_notification: cannot read/],
+    ['send_notification=2 months', /has no fixed length/],
+    ['send_notification', /is not <task>=<duration> or <task>=off/],
+    ['Send-Notification=1s', /is not <task>=<duration> or <task>=off/],
+    ['send_notification=1s,send_notification=2s', /gives send_notification twice/],
+  ];
+  for (const [value, message] of refused) {
+    t.throws(
+      () => parseConfig({ TASK_TIMEOUTS: value }),
+      { name: 'ConfigError', message: new RegExp(`TASK_TIMEOUTS: .*${message.source}`) },
+      value,
+    );
+  }
+  t.ok(
+    parseConfig({ TASK_TIMEOUTS: 'send_notification=30s' }).durations.some(
+      ([name, duration]) => name === 'TASK_TIMEOUTS' && duration.ms === 30_000,
+    ),
+    'checked against Postgres with the other durations',
+  );
+});

@@ -20,8 +20,11 @@ export interface Delivery {
   readonly message: string;
 }
 
-/** Channel delivers a message or throws saying why it could not. */
-export type Channel = (delivery: Delivery) => Promise<void>;
+/**
+ * Channel delivers a message or throws saying why it could not. When `signal` aborts (the
+ * attempt timed out, the worker is stopping) it stops waiting and throws the signal's reason.
+ */
+export type Channel = (delivery: Delivery, signal?: AbortSignal) => Promise<void>;
 
 /** Channels are the ways out, by name (app_public.notification_channel). */
 export type Channels = Readonly<Record<NotificationChannel, Channel>>;
@@ -63,7 +66,7 @@ export function createChannels(config: Config, log: Logger): Channels {
   const webhookOrigin = webhookUrl ? new URL(webhookUrl).origin : '';
   const webhook: Channel =
     webhookUrl && webhookSecret
-      ? async (delivery) => {
+      ? async (delivery, signal) => {
           const body = JSON.stringify({
             id: delivery.notificationId,
             bookingId: delivery.bookingId,
@@ -81,8 +84,9 @@ export function createChannels(config: Config, log: Logger): Channels {
             // A redirect would re-post the signed body (names, email, phone) wherever the gateway
             // points, or turn the POST into a GET whose 200 proves nothing was delivered.
             redirect: 'manual',
-            signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+            signal: withTimeout(signal, WEBHOOK_TIMEOUT_MS),
           }).catch((error: Error) => {
+            if (signal?.aborted) throw signal.reason;
             const reason = String(error.cause ?? error.message);
             throw new Error(
               `webhook ${webhookOrigin} unreachable: ${excerpt(reason.replaceAll(webhookUrl, webhookOrigin))}`,
@@ -108,8 +112,8 @@ export function createChannels(config: Config, log: Logger): Channels {
   const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined;
   const email: Channel =
     transport && smtp
-      ? async (delivery) => {
-          await transport
+      ? async (delivery, signal) => {
+          const sending = transport
             .sendMail({
               from: config.smtpFrom,
               to: { name: delivery.recipient.name, address: delivery.recipient.email },
@@ -132,10 +136,32 @@ export function createChannels(config: Config, log: Logger): Channels {
                 `email via ${smtp.protocol}//${smtp.host} failed: ${excerpt(reason)}`,
               );
             });
+          // nodemailer takes no signal: an abandoned send ends by its own timeouts, unwatched.
+          await (signal ? abortable(sending, signal) : sending);
         }
       : missing('SMTP_URL');
 
   return Object.freeze({ log: logChannel, webhook, email });
+}
+
+function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+function abortable(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  work.catch(() => {});
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work
+      .then(
+        () => resolve(),
+        (error: unknown) => reject(error),
+      )
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** EXCERPT_CHARS is as much of a gateway's answer as an error quotes. */

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Runner, run, runOnce, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
-import type { Config } from '../config.ts';
+import { type Config, ConfigError } from '../config.ts';
+import { parseDuration } from '../duration.ts';
 import { type Logger, workerLogger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { createChannels } from '../notifications/channels.ts';
 import { crontabPath } from '../paths.ts';
-import { bindTask, type TaskContext, type TaskDefinition } from '../task.ts';
+import { bindTask, type TaskContext, type TaskDefinition, type TaskLimit } from '../task.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { recordJobHistory } from './history.ts';
 import { recordMetrics, watchJobs } from './job-events.ts';
@@ -52,13 +53,40 @@ export async function loadTaskDefinitions(dir = tasksDir): Promise<Map<string, T
   return tasks;
 }
 
-/** loadTaskList binds every task in tasks/ to the context graphile-worker cannot give them. */
+/**
+ * loadTaskList binds every task in tasks/ to the context graphile-worker cannot give them, each
+ * bounded by its timeout: TASK_TIMEOUTS's, else the one the task declares. TASK_TIMEOUTS naming
+ * a task that does not exist is a configuration error.
+ */
 export async function loadTaskList(context: TaskContext, dir = tasksDir): Promise<TaskList> {
+  const definitions = await loadTaskDefinitions(dir);
+  const unknown = context.config.taskTimeouts.filter(({ task }) => !definitions.has(task));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `invalid configuration:\n  TASK_TIMEOUTS: no task named ${unknown.map(({ task }) => task).join(', ')} (the tasks are ${[...definitions.keys()].join(', ')})`,
+    );
+  }
   const tasks: TaskList = {};
-  for (const [identifier, definition] of await loadTaskDefinitions(dir)) {
-    tasks[identifier] = bindTask(identifier, definition, context);
+  for (const [identifier, definition] of definitions) {
+    tasks[identifier] = bindTask(
+      identifier,
+      definition,
+      context,
+      taskLimit(identifier, definition, context.config),
+    );
   }
   return tasks;
+}
+
+/** taskLimit is the timeout of a task's attempts: TASK_TIMEOUTS's entry, else the task's own. */
+function taskLimit(identifier: string, definition: TaskDefinition, config: Config): TaskLimit {
+  const configured = config.taskTimeouts.find(({ task }) => task === identifier);
+  if (configured) return { timeout: configured.timeout, source: 'TASK_TIMEOUTS' };
+  if (definition.timeout === undefined) return { timeout: null, source: '' };
+  return {
+    timeout: parseDuration(definition.timeout),
+    source: `${identifier}'s default; TASK_TIMEOUTS overrides it`,
+  };
 }
 
 /**
