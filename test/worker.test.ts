@@ -198,10 +198,19 @@ t.test('a sweep skips rows another transaction holds, instead of waiting', async
     await pool.query("select graphile_worker.add_job('start_sessions_sweep')");
     await waitUntil('the free booking starts', async () => (await stateOf(free.id)) === 'active');
     t.equal(await stateOf(held.id), 'scheduled', 'the held one was skipped');
-    const { rows } = await pool.query(
-      "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'start_sessions_sweep'",
+    // The job is completed after its transaction commits (in a batch): wait for that, while the
+    // lock is still held. A sweep that waited for the lock would never get there.
+    await waitUntil('the sweep job completes while the lock is held', async () => {
+      const { rows } = await pool.query(
+        "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'start_sessions_sweep'",
+      );
+      return rows[0].n === 0;
+    });
+    t.equal(
+      await stateOf(held.id),
+      'scheduled',
+      'and the sweep finished without waiting for the lock',
     );
-    t.equal(rows[0].n, 0, 'and the sweep finished without waiting for the lock');
   } finally {
     await locker.query('rollback');
     locker.release();
