@@ -6,7 +6,7 @@ import t from 'tap';
 import { createTestPool } from '../support/database.ts';
 import { createUser, type User } from '../support/factories.ts';
 import { dataOf, graphqlClient } from '../support/graphql.ts';
-import { type CliProcess, runCli, serve, terminate } from '../support/processes.ts';
+import { type CliProcess, finished, runCli, serve, terminate } from '../support/processes.ts';
 import { startWebhookReceiver } from '../support/receivers.ts';
 import { waitUntil } from '../support/waiting.ts';
 
@@ -159,6 +159,20 @@ t.test("a paused channel holds its deliveries while another channel's go through
   await delivered(held);
   t.equal(gateway.calls.length, 3, 'each held delivery went once');
   await terminate(worker);
+});
+
+t.test('worker --once leaves what is paused queued', async (t) => {
+  gateway.calls.length = 0;
+  await gql('mutation { pauseChannel(input: { channel: WEBHOOK }) { pause { name } } }');
+  const [held] = await notify('webhook', 1);
+  const logged = await notify('log', 1);
+  t.equal(await finished(runCli(t, ['worker', '--once'], env)), 0);
+  t.same(await states(logged), ['sent']);
+  t.same(await states([held as string]), ['pending'], 'the paused channel held its delivery');
+  t.equal(gateway.calls.length, 0);
+  await gql('mutation { resumeChannel(input: { channel: WEBHOOK }) { resumed } }');
+  t.equal(await finished(runCli(t, ['worker', '--once'], env)), 0);
+  t.same(await states([held as string]), ['sent'], 'resumed, it goes');
 });
 
 t.test('what cannot be paused is refused, and only admins may pause', async (t) => {
