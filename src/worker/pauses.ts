@@ -13,8 +13,8 @@ export interface PauseWatchOptions {
   readonly log: Logger;
   /** refreshMs is the longest a missed notification (a dropped connection) goes unnoticed. */
   readonly refreshMs: number;
-  /** onPausing is told when something becomes paused (true) or nothing is paused any more (false). */
-  readonly onPausing: (paused: boolean) => void;
+  /** onPausing is called when something becomes paused, or nothing is paused any more. */
+  readonly onPausing: () => void;
 }
 
 /** PauseWatch is this replica's copy of what is paused, kept current. */
@@ -61,7 +61,7 @@ export async function startPauseWatch({
       if (next.join() !== flags.join()) log.info({ paused: next }, 'what is paused changed');
       const was = flags.length > 0;
       flags = next;
-      if (was !== next.length > 0) onPausing(next.length > 0);
+      if (was !== next.length > 0) onPausing();
       if (resumed) workerPool?.nudge(concurrency);
     } catch (error) {
       log.warn({ err: error }, 'could not read what is paused; keeping the last list');

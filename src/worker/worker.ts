@@ -222,19 +222,20 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
     deadAfter: config.workerDeadAfter,
     log: workerLog,
   });
+  let started = false;
+  // Whether the current runner was started while something was paused (no local queue).
+  let startedPaused = false;
   const pauses = await startPauseWatch({
     pool,
     events,
     concurrency: config.workerConcurrency,
     log: workerLog,
     refreshMs: PAUSES_REFRESH_MS,
-    onPausing(paused) {
-      // switch is defined below; a change before the runner runs is read as it starts.
-      if (config.workerLocalQueueSize > 0 && started)
-        restarting = restarting.then(() => switchQueue(paused));
+    onPausing() {
+      // switchQueue is defined below; a change while the first runner starts is checked after.
+      if (started) restarting = restarting.then(() => switchQueue());
     },
   });
-  let started = false;
   const history = recordJobHistory(pool, events, workerLog);
   const stopMetrics = recordMetrics(metrics, events);
   let listening = 'starting';
@@ -247,22 +248,25 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
   events.on('stop', () => {
     listening = 'stopping';
   });
-  const runnerOptions = () => ({
-    pgPool: pool,
-    concurrency: config.workerConcurrency,
-    pollInterval: config.pollInterval.ms,
-    // "Due" must mean the same clock to the wake-up timer and to the job query.
-    useNodeTime: true,
-    noHandleSignals: true,
-    taskList,
-    crontab,
-    // Paused tasks' and channels' jobs stay queued (pauses.ts).
-    forbiddenFlags: pauses.forbiddenFlags,
-    events,
-    logger: workerLogger(workerLog),
-    gracefulShutdownAbortTimeout: config.shutdownTimeout.ms,
-    preset: { worker: batchingOptions(config, pauses.forbiddenFlags() !== null) },
-  });
+  const runnerOptions = () => {
+    startedPaused = pauses.forbiddenFlags() !== null;
+    return {
+      pgPool: pool,
+      concurrency: config.workerConcurrency,
+      pollInterval: config.pollInterval.ms,
+      // "Due" must mean the same clock to the wake-up timer and to the job query.
+      useNodeTime: true,
+      noHandleSignals: true,
+      taskList,
+      crontab,
+      // Paused tasks' and channels' jobs stay queued (pauses.ts).
+      forbiddenFlags: pauses.forbiddenFlags,
+      events,
+      logger: workerLogger(workerLog),
+      gracefulShutdownAbortTimeout: config.shutdownTimeout.ms,
+      preset: { worker: batchingOptions(config, startedPaused) },
+    };
+  };
   const taskIdCheckMs = Math.max(250, Math.floor(config.workerDeadAfter.ms / 4));
   let stopping = false;
   let stale: string | undefined;
@@ -284,6 +288,8 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
   try {
     runner = await run(runnerOptions());
     started = true;
+    if (startedPaused !== (pauses.forbiddenFlags() !== null))
+      restarting = restarting.then(() => switchQueue());
   } catch (error) {
     taskIdWatch.stop();
     await pauses.stop();
@@ -357,8 +363,9 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
 
   // The local queue goes while anything is paused and comes back after (batchingOptions): the
   // runner is replaced as a stale one is, its running jobs finishing first.
-  const switchQueue = async (paused: boolean) => {
-    if (stopping || paused !== (pauses.forbiddenFlags() !== null)) return;
+  const switchQueue = async () => {
+    const paused = pauses.forbiddenFlags() !== null;
+    if (stopping || config.workerLocalQueueSize === 0 || paused === startedPaused) return;
     workerLog.info(
       { paused },
       paused
