@@ -1308,9 +1308,9 @@ CREATE VIEW app_private.job_states AS
     j.payload,
     j.created_at,
     j.updated_at,
-    (EXISTS ( SELECT 1
+    (j.is_available AND (EXISTS ( SELECT 1
            FROM app_private.paused p
-          WHERE (j.flags ? app_private.pause_flag(p.kind, p.name)))) AS paused
+          WHERE (j.flags ? app_private.pause_flag(p.kind, p.name))))) AS paused
    FROM ((graphile_worker._private_jobs j
      JOIN graphile_worker._private_tasks t ON ((t.id = j.task_id)))
      LEFT JOIN graphile_worker._private_job_queues q ON ((q.id = j.job_queue_id)));
@@ -3361,7 +3361,7 @@ CREATE FUNCTION app_private.to_pause(p app_private.paused) RETURNS app_public.pa
     AS $$
   select row(p.kind, p.name, p.paused_by, p.paused_at,
     (select count(*)::integer from graphile_worker._private_jobs j
-      where j.flags ? app_private.pause_flag(p.kind, p.name)))::app_public.pause
+      where j.is_available and j.flags ? app_private.pause_flag(p.kind, p.name)))::app_public.pause
 $$;
 
 --

@@ -107,7 +107,7 @@ create function app_private.to_pause(p app_private.paused) returns app_public.pa
 as $$
   select row(p.kind, p.name, p.paused_by, p.paused_at,
     (select count(*)::integer from graphile_worker._private_jobs j
-      where j.flags ? app_private.pause_flag(p.kind, p.name)))::app_public.pause
+      where j.is_available and j.flags ? app_private.pause_flag(p.kind, p.name)))::app_public.pause
 $$;
 comment on function app_private.to_pause(app_private.paused) is 'A row of app_private.paused as the admin API shows it, with the jobs it holds.';
 
@@ -215,7 +215,8 @@ end;
 $$;
 comment on function app_public.pauses() is 'Admins: what is paused (tasks, then channels), by whom, since when and how many jobs each holds.';
 
--- Whether a pause holds a job: the DBAs' job_states and the admin API's Job show it.
+-- Whether a pause holds a job (one waiting to run: not running, attempts left): the DBAs'
+-- job_states and the admin API's Job show it.
 create or replace view app_private.job_states as
 select
   j.id,
@@ -239,7 +240,7 @@ select
   j.payload,
   j.created_at,
   j.updated_at,
-  exists (select 1 from app_private.paused p where j.flags ? app_private.pause_flag(p.kind, p.name)) as paused
+  j.is_available and exists (select 1 from app_private.paused p where j.flags ? app_private.pause_flag(p.kind, p.name)) as paused
 from graphile_worker._private_jobs j
 join graphile_worker._private_tasks t on t.id = j.task_id
 left join graphile_worker._private_job_queues q on q.id = j.job_queue_id;
