@@ -7,37 +7,8 @@
 -- and the crontab's ticks, which cannot carry flags of their own. Each change to
 -- app_private.paused notifies schoolbell:paused, on which every worker reloads its list.
 --
--- Replaces the view app_private.job_states (sql/0008_operations.sql) with a paused column at its
--- end, and app_private.to_job (the same file) to fill app_public.job's new paused attribute.
-
-create table app_private.paused (
-  kind text not null check (kind in ('task', 'channel')),
-  name text not null,
-  paused_by text not null,
-  paused_at timestamptz not null default now(),
-  primary key (kind, name)
-);
-alter table app_private.paused enable row level security;
-comment on table app_private.paused is 'What is paused: a task (its jobs) or a notification channel (its deliveries), by whom and since when.';
-
--- The flag a job carries for what may pause it: task:<identifier> or channel:<channel>.
-create function app_private.pause_flag(kind text, name text) returns text
-  language sql immutable
-as $$
-  select kind || ':' || name
-$$;
-comment on function app_private.pause_flag(text, text) is
-  'The graphile-worker flag of what may pause a job: task:<identifier> or channel:<channel>.';
-
-create function app_private.paused_flags() returns text[]
-  language sql stable
-  set search_path = pg_catalog
-as $$
-  select coalesce(array_agg(app_private.pause_flag(p.kind, p.name) order by p.kind, p.name), '{}')
-  from app_private.paused p
-$$;
-comment on function app_private.paused_flags() is
-  'The flags workers must not fetch (graphile-worker''s forbiddenFlags): one per row of app_private.paused.';
+-- What is paused, app_private.paused, and the paused column of app_private.job_states and
+-- app_public.job are in sql/0008_operations.sql.
 
 create function app_private.tg_private_jobs__pause_flags() returns trigger
   language plpgsql volatile
@@ -215,48 +186,8 @@ end;
 $$;
 comment on function app_public.pauses() is 'Admins: what is paused (tasks, then channels), by whom, since when and how many jobs each holds.';
 
--- Whether a pause holds a job (one waiting to run: not running, attempts left): the DBAs'
--- job_states and the admin API's Job show it.
-create or replace view app_private.job_states as
-select
-  j.id,
-  t.identifier as task,
-  j.key,
-  q.queue_name as queue,
-  case
-    when j.locked_at is not null then 'running'
-    when j.attempts >= j.max_attempts then 'failed'
-    when j.last_error is not null then 'retrying'
-    when j.run_at <= now() then 'due'
-    else 'scheduled'
-  end::app_public.job_state as state,
-  j.run_at,
-  case when j.locked_at is null and j.attempts < j.max_attempts and j.run_at <= now() then now() - j.run_at end as lateness,
-  j.attempts,
-  j.max_attempts,
-  j.last_error,
-  j.locked_by,
-  j.locked_at,
-  j.payload,
-  j.created_at,
-  j.updated_at,
-  j.is_available and exists (select 1 from app_private.paused p where j.flags ? app_private.pause_flag(p.kind, p.name)) as paused
-from graphile_worker._private_jobs j
-join graphile_worker._private_tasks t on t.id = j.task_id
-left join graphile_worker._private_job_queues q on q.id = j.job_queue_id;
-comment on view app_private.job_states is 'Every job with its state (scheduled, due, running, retrying, failed), lateness, and whether a pause holds it.';
 
-alter type app_public.job add attribute paused boolean;
-comment on column app_public.job.paused is E'@notNull\nWhether a pause of its task or channel holds it (pauses): it stays queued, with its run_at, until resumed.';
 
-create or replace function app_private.to_job(s app_private.job_states) returns app_public.job
-  language sql immutable
-  set search_path = pg_catalog
-as $$
-  select row(s.id, s.task, s.key, s.queue, s.state, s.run_at, extract(epoch from s.lateness)::float8, s.attempts,
-             s.max_attempts, s.last_error, s.locked_by, s.locked_at, s.payload, s.created_at, s.updated_at,
-             s.paused)::app_public.job
-$$;
 
 grant execute on function app_public.pause_task(text) to schoolbell_visitor;
 grant execute on function app_public.resume_task(text) to schoolbell_visitor;
