@@ -3261,15 +3261,18 @@ COMMENT ON FUNCTION app_private.tg_paused__notify() IS 'Tells every worker (LIST
 CREATE FUNCTION app_private.tg_private_jobs__pause_flags() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
-    AS $$
+    AS $_$
 declare
   v_task text;
   v_channel text;
 begin
   select t.identifier into v_task from graphile_worker._private_tasks t where t.id = new.task_id;
-  if v_task = 'send_notification' then
+  -- By the notifications' primary key (a job added by hand with a malformed id gets no channel
+  -- flag rather than an error).
+  if v_task = 'send_notification'
+     and new.payload->>'notificationId' ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then
     select n.channel::text into v_channel from app_public.notifications n
-     where n.id::text = new.payload->>'notificationId';
+     where n.id = (new.payload->>'notificationId')::uuid;
   end if;
   new.flags := coalesce(new.flags, '{}'::jsonb)
     || jsonb_build_object(app_private.pause_flag('task', v_task), true)
@@ -3277,7 +3280,7 @@ begin
             else jsonb_build_object(app_private.pause_flag('channel', v_channel), true) end;
   return new;
 end;
-$$;
+$_$;
 
 --
 -- Name: FUNCTION tg_private_jobs__pause_flags(); Type: COMMENT; Schema: app_private; Owner: -

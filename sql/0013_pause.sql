@@ -19,9 +19,12 @@ declare
   v_channel text;
 begin
   select t.identifier into v_task from graphile_worker._private_tasks t where t.id = new.task_id;
-  if v_task = 'send_notification' then
+  -- By the notifications' primary key (a job added by hand with a malformed id gets no channel
+  -- flag rather than an error).
+  if v_task = 'send_notification'
+     and new.payload->>'notificationId' ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then
     select n.channel::text into v_channel from app_public.notifications n
-     where n.id::text = new.payload->>'notificationId';
+     where n.id = (new.payload->>'notificationId')::uuid;
   end if;
   new.flags := coalesce(new.flags, '{}'::jsonb)
     || jsonb_build_object(app_private.pause_flag('task', v_task), true)
