@@ -590,3 +590,55 @@ export async function crontabSchedules(
   );
   return rows;
 }
+
+/**
+ * asVisitor runs `fn` in a transaction of its own as `visitorRole` with a token's claims set,
+ * so that row-level security and app_hidden.current_user_id() see that user, then rolls back.
+ */
+async function asVisitor<T>(
+  client: pg.ClientBase,
+  visitorRole: string,
+  sub: string,
+  role: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await client.query('begin');
+  try {
+    await client.query(
+      "select set_config('role', $1, true), set_config('jwt.claims.sub', $2, true), set_config('jwt.claims.role', $3, true)",
+      [visitorRole, sub, role],
+    );
+    return await fn();
+  } finally {
+    await client.query('rollback');
+  }
+}
+
+/** bookingEventsTopic is the topic a user's booking events are announced on (app_hidden.booking_events_topic()). */
+export function bookingEventsTopic(
+  client: pg.ClientBase,
+  visitorRole: string,
+  sub: string,
+  role: string,
+): Promise<string | null> {
+  return asVisitor(client, visitorRole, sub, role, () =>
+    scalar<string | null>(client, 'select app_hidden.booking_events_topic() as value', []),
+  );
+}
+
+/** bookingEventVisible is whether row-level security shows a booking event to a user now. */
+export function bookingEventVisible(
+  client: pg.ClientBase,
+  visitorRole: string,
+  sub: string,
+  role: string,
+  id: string,
+): Promise<boolean> {
+  return asVisitor(client, visitorRole, sub, role, () =>
+    scalar<boolean>(
+      client,
+      'select exists (select 1 from app_public.booking_events where id = $1) as value',
+      [id],
+    ),
+  );
+}

@@ -1,0 +1,102 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode, makeServer } from 'graphql-ws';
+import { makeGraphQLWSConfig } from 'postgraphile/grafserv';
+import type { NodeGrafserv } from 'postgraphile/grafserv/node';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../log.ts';
+import { AuthError, type Claims } from './auth.ts';
+
+/** WS_CLOSE_AUTH is the close code of a socket whose token is missing, bad or has expired. */
+export const WS_CLOSE_AUTH = CloseCode.Forbidden;
+
+/** WebSockets take HTTP upgrade requests to /graphql over to graphql-ws. */
+export interface WebSockets {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** close closes every open socket (1001, going away). */
+  close(): void;
+}
+
+/**
+ * makeUpgradeHandler serves GraphQL subscriptions with the graphql-ws protocol on grafserv's
+ * execution (the schema, limits, context and masking of every other request), adding what
+ * grafserv leaves out: the token in the connection's init payload
+ * (`connectionParams: { authorization: 'Bearer <token>' }`) is verified when the socket
+ * connects, and a missing, bad or expired one closes the socket with WS_CLOSE_AUTH (4403) and a
+ * reason that starts with the error code (`TOKEX: token has expired`); when the token expires
+ * later, the socket is closed the same way.
+ */
+export function makeUpgradeHandler(
+  serv: NodeGrafserv,
+  verify: (authorization: string | undefined) => Promise<Claims | undefined>,
+  log: Logger,
+): WebSockets {
+  const expiries = new WeakMap<object, NodeJS.Timeout>();
+  const graphqlWs = makeServer<
+    Record<string, unknown> | undefined,
+    { socket: WebSocket; request: IncomingMessage }
+  >({
+    ...makeGraphQLWSConfig(serv),
+    async onConnect(ctx) {
+      const { socket } = ctx.extra;
+      const header = ctx.connectionParams?.authorization;
+      let claims: Claims | undefined;
+      try {
+        claims = await verify(typeof header === 'string' ? header : undefined);
+        if (!claims)
+          throw new AuthError(
+            'sign in: connectionParams.authorization must be "Bearer <token>"',
+            'AUTHH',
+          );
+      } catch (error) {
+        const reason =
+          error instanceof AuthError ? `${error.code}: ${error.message}` : 'INTRN: internal error';
+        if (!(error instanceof AuthError))
+          log.error({ err: error }, 'WebSocket authorization failed');
+        socket.close(WS_CLOSE_AUTH, reason);
+        return false;
+      }
+      const left = claims.exp * 1000 - Date.now();
+      expiries.set(
+        socket,
+        setTimeout(() => socket.close(WS_CLOSE_AUTH, 'TOKEX: token has expired'), left),
+      );
+      return true;
+    },
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const closed = graphqlWs.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (cb) =>
+          socket.on('message', async (data) => {
+            try {
+              await cb(String(data));
+            } catch (error) {
+              socket.close(CloseCode.InternalServerError, (error as Error).message);
+            }
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
+      clearTimeout(expiries.get(socket));
+      void closed(code, String(reason));
+    });
+  });
+  return {
+    upgrade(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
+    close() {
+      for (const socket of wss.clients) socket.close(1001, 'the server is stopping');
+      wss.close();
+    },
+  };
+}
