@@ -17,6 +17,7 @@ const { pool } = await createTestPool(t, 6);
 const ALLOWED = [
   'app_hidden.booking_event_actor(bigint)',
   'app_hidden.booking_event_actor_name(bigint)',
+  'app_hidden.booking_events_topic()',
   'app_hidden.check_time(text,timestamp with time zone)',
   'app_hidden.current_user_id()',
   'app_hidden.current_user_is_admin()',

@@ -12,7 +12,7 @@ import { waitUntil } from '../support/waiting.ts';
 
 const SECRET = 'subscriptions-test-secret-0123456789abcdef';
 const { pool, ...db } = await createTestPool(t, 4);
-const env = { DATABASE_URL: db.url, JWT_SECRET: SECRET };
+const env = { DATABASE_URL: db.url, JWT_SECRET: SECRET, GRAPHQL_MAX_SUBSCRIPTIONS: '3' };
 const [a, b] = [await serve(t, 'server', env), await serve(t, 'server', env)];
 const wsUrl = (base: string) => `${base.replace('http', 'ws')}/graphql`;
 
@@ -65,16 +65,21 @@ async function subscribe(base: string, user: User, ttl = 600, bookingId?: string
   return received;
 }
 
-/** listened waits until a replica's last statement on its listening connection is `command` of the user's topic. */
+/**
+ * listened waits until a replica's last statement on its listening connection is `command` of
+ * the user's topic, finished. Which replica is not known here: each test subscribes users no
+ * other subscription of the file uses.
+ */
 async function listened(command: 'LISTEN' | 'UNLISTEN', user: User) {
   const topic = await asUser(pool, user, async (client) => {
     const { rows } = await client.query('select app_hidden.booking_events_topic() as topic');
     return rows[0]?.topic as string;
   });
   await waitUntil(`a replica runs ${command} ${topic}`, async () => {
-    const { rows } = await pool.query('select 1 from pg_stat_activity where query = $1', [
-      `${command} "${topic}"`,
-    ]);
+    const { rows } = await pool.query(
+      "select 1 from pg_stat_activity where query = $1 and state = 'idle'",
+      [`${command} "${topic}"`],
+    );
     return rows.length > 0;
   });
 }
@@ -120,14 +125,15 @@ t.test(
 );
 
 t.test('an expired token closes the socket; reconnecting with a new one resumes', async (t) => {
-  const expiring = await subscribe(b.base, student, 2);
+  const late = await createUser(pool, 'student');
+  const expiring = await subscribe(b.base, late, 2);
   const closed = await waitUntil('the socket closes at expiry', async () => expiring.closed);
   t.equal(closed.code, 4403);
   t.match(closed.reason, /^TOKEX: token has expired/);
 
-  await listened('UNLISTEN', student);
-  const again = await subscribe(b.base, student);
-  const requested = await requestBooking(pool, student, tutor, { startsIn: 120 });
+  await listened('UNLISTEN', late);
+  const again = await subscribe(b.base, late);
+  const requested = await requestBooking(pool, late, tutor, { startsIn: 120 });
   const heard = await waitUntil('the new socket hears the request', async () => again.events[0]);
   t.match(heard, { toState: 'REQUESTED', bookingId: requested.id });
   t.same(expiring.events, [], 'the expired one heard nothing');
@@ -135,16 +141,17 @@ t.test('an expired token closes the socket; reconnecting with a new one resumes'
 
 t.test('a user whose role changed stops receiving', async (t) => {
   const admin = await createUser(pool, 'admin');
+  const asking = await createUser(pool, 'student');
   const watching = await subscribe(a.base, admin);
-  const mine = await subscribe(b.base, student);
-  const requested = await requestBooking(pool, student, tutor, { startsIn: 180 });
+  const mine = await subscribe(b.base, asking);
+  const requested = await requestBooking(pool, asking, tutor, { startsIn: 180 });
   await waitUntil('the admin hears the request', async () => watching.events[0]);
 
   // No longer an admin: the token's role is now wrong, and the next event is not sent.
   await pool.query("update app_public.users set role = 'tutor' where id = $1", [admin.id]);
   await asUser(
     pool,
-    student,
+    asking,
     (client) => client.query('select app_public.cancel_booking($1)', [requested.id]),
     { commit: true },
   );
@@ -159,7 +166,7 @@ t.test('a socket without a valid token is refused at connect', async (t) => {
   const expired = await signToken(student, SECRET, -10);
   for (const [connectionParams, reason] of [
     [{}, /^AUTHH: sign in/],
-    [{ authorization: 'Bearer not-a-token' }, /^TOKMF/],
+    [{ Authorization: 'Bearer not-a-token' }, /^TOKMF/],
     [bearer(expired), /^TOKEX/],
   ] as const) {
     const closed = await new Promise<CloseEvent>((resolve) => {
@@ -175,4 +182,64 @@ t.test('a socket without a valid token is refused at connect', async (t) => {
     t.equal(closed.code, 4403);
     t.match(closed.reason, reason);
   }
+});
+
+/** run sends one operation over an open client and resolves with its first result or error. */
+function run(client: ReturnType<typeof createClient>, query: string) {
+  return new Promise<{
+    data?: unknown;
+    error?: { message: string; extensions?: { code?: string } };
+  }>((resolve) => {
+    const stop = client.subscribe(
+      { query },
+      {
+        next: ({ data }) => {
+          stop();
+          resolve({ data });
+        },
+        error: (error) => resolve({ error: (Array.isArray(error) ? error[0] : error) as never }),
+        complete: () => {},
+      },
+    );
+  });
+}
+
+t.test('subscriptions obey the cost limits and the cap on open operations', async (t) => {
+  const caller = await createUser(pool, 'student');
+  const connect = async () => {
+    const client = createClient({
+      url: wsUrl(a.base),
+      connectionParams: bearer(await signToken(caller, SECRET, 600)),
+      retryAttempts: 0,
+    });
+    t.teardown(() => client.dispose());
+    return client;
+  };
+  const [first, second] = [await connect(), await connect()];
+  const query = 'subscription { bookingEvents { id } }';
+
+  // Nested deeper than GRAPHQL_MAX_DEPTH (10): refused before anything runs.
+  const deep = await run(
+    first,
+    'subscription { bookingEvents { booking { student { bookingsAsStudent { nodes { tutor { bookingsAsTutor { nodes { events { nodes { booking { id } } } } } } } } } } } }',
+  );
+  t.equal(deep.error?.extensions?.code, 'DEPTH');
+
+  // Three open over two sockets (GRAPHQL_MAX_SUBSCRIPTIONS=3): a fourth operation is refused.
+  const noop = { next: () => {}, error: () => {}, complete: () => {} };
+  first.subscribe({ query }, noop);
+  first.subscribe({ query }, noop);
+  const third = second.subscribe({ query }, noop);
+  await listened('LISTEN', caller);
+  const capped = await run(second, '{ __typename }');
+  t.equal(capped.error?.extensions?.code, 'SUBSC');
+  t.match(capped.error?.message, /GRAPHQL_MAX_SUBSCRIPTIONS allows no more/);
+
+  // Completing one makes room again.
+  third();
+  const room = await waitUntil(
+    'one more fits',
+    async () => (await run(second, '{ __typename }')).data,
+  );
+  t.same(room, { __typename: 'Query' });
 });

@@ -67,6 +67,7 @@ export async function startServer({
     websockets = makeUpgradeHandler(
       serv,
       (header) => verifyAuthorization(header, config.jwtSecret, config.tokenMaxTtl),
+      config.maxSubscriptions,
       log,
     );
     await pgl.getSchema();

@@ -1,11 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, makeServer } from 'graphql-ws';
-import { makeGraphQLWSConfig } from 'postgraphile/grafserv';
+import { CloseCode, type Context as GraphqlWsContext, makeServer } from 'graphql-ws';
+import { makeGraphQLWSConfig, normalizeConnectionParams } from 'postgraphile/grafserv';
 import type { NodeGrafserv } from 'postgraphile/grafserv/node';
+import { GraphQLError } from 'postgraphile/graphql';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { LimitErrorCode } from '../db/errors.ts';
 import type { Logger } from '../log.ts';
 import { AuthError, type Claims } from './auth.ts';
+
+type ConnectionParams = Record<string, unknown> | undefined;
+type Extra = { socket: WebSocket; request: IncomingMessage };
+type Context = GraphqlWsContext<ConnectionParams, Extra>;
 
 /** WS_CLOSE_AUTH is the close code of a socket whose token is missing, bad or has expired. */
 export const WS_CLOSE_AUTH = CloseCode.Forbidden;
@@ -24,22 +30,43 @@ export interface WebSockets {
  * (`connectionParams: { authorization: 'Bearer <token>' }`) is verified when the socket
  * connects, and a missing, bad or expired one closes the socket with WS_CLOSE_AUTH (4403) and a
  * reason that starts with the error code (`TOKEX: token has expired`); when the token expires
- * later, the socket is closed the same way.
+ * later, the socket is closed the same way. A caller (a token's sub) may have `maxOperations`
+ * operations open at once over all their sockets to this process (GRAPHQL_MAX_SUBSCRIPTIONS);
+ * one more is refused with SUBSC.
  */
 export function makeUpgradeHandler(
   serv: NodeGrafserv,
   verify: (authorization: string | undefined) => Promise<Claims | undefined>,
+  maxOperations: number,
   log: Logger,
 ): WebSockets {
   const expiries = new WeakMap<object, NodeJS.Timeout>();
-  const graphqlWs = makeServer<
-    Record<string, unknown> | undefined,
-    { socket: WebSocket; request: IncomingMessage }
-  >({
-    ...makeGraphQLWSConfig(serv),
+  // Each caller's open sockets; a socket's operations in flight are graphql-ws's ctx.subscriptions.
+  const sockets = new Map<string, Set<Context>>();
+  const callers = new WeakMap<Context, string>();
+  const grafservConfig = makeGraphQLWSConfig(serv);
+  const graphqlWs = makeServer<ConnectionParams, Extra>({
+    ...grafservConfig,
+    onSubscribe(ctx, id, payload) {
+      const caller = callers.get(ctx);
+      let open = 0;
+      for (const socket of (caller ? sockets.get(caller) : undefined) ?? []) {
+        open += Object.keys(socket.subscriptions).length;
+      }
+      if (open > maxOperations) {
+        return [
+          new GraphQLError(
+            `you have ${maxOperations} operations open; GRAPHQL_MAX_SUBSCRIPTIONS allows no more: complete one first`,
+            { extensions: { code: 'SUBSC' satisfies LimitErrorCode } },
+          ),
+        ];
+      }
+      return grafservConfig.onSubscribe?.(ctx, id, payload);
+    },
     async onConnect(ctx) {
       const { socket } = ctx.extra;
-      const header = ctx.connectionParams?.authorization;
+      // As the context reads it (src/http/graphql.ts): any case, as GraphiQL's Headers tab sends it.
+      const header = normalizeConnectionParams(ctx.connectionParams)?.authorization;
       let claims: Claims | undefined;
       try {
         claims = await verify(typeof header === 'string' ? header : undefined);
@@ -56,12 +83,22 @@ export function makeUpgradeHandler(
         socket.close(WS_CLOSE_AUTH, reason);
         return false;
       }
+      callers.set(ctx, claims.sub);
+      const own = sockets.get(claims.sub) ?? new Set();
+      sockets.set(claims.sub, own.add(ctx));
       const left = claims.exp * 1000 - Date.now();
       expiries.set(
         socket,
         setTimeout(() => socket.close(WS_CLOSE_AUTH, 'TOKEX: token has expired'), left),
       );
       return true;
+    },
+    onClose(ctx) {
+      const caller = callers.get(ctx);
+      const own = caller ? sockets.get(caller) : undefined;
+      if (!caller || !own) return;
+      own.delete(ctx);
+      if (own.size === 0) sockets.delete(caller);
     },
   });
   const wss = new WebSocketServer({ noServer: true });
