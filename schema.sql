@@ -862,6 +862,24 @@ $$;
 COMMENT ON FUNCTION app_hidden.current_user_is_admin() IS 'Whether the signed-in user is an admin.';
 
 --
+-- Name: my_notifications_topic(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.my_notifications_topic() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select app_private.subscription_topic('notifications', app_hidden.current_user_id())
+  where app_hidden.current_user_id() is not null
+$$;
+
+--
+-- Name: FUNCTION my_notifications_topic(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.my_notifications_topic() IS 'The LISTEN topic of the signed-in user''s notifications, schoolbell:notifications:<id>; null when anonymous.';
+
+--
 -- Name: notification_last_error(uuid); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -2732,7 +2750,7 @@ $$;
 -- Name: FUNCTION subscription_topic(kind text, subject uuid); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.subscription_topic(kind text, subject uuid) IS 'A LISTEN/NOTIFY topic: schoolbell:user:<id> for one user, schoolbell:admin for the admins.';
+COMMENT ON FUNCTION app_private.subscription_topic(kind text, subject uuid) IS 'A LISTEN/NOTIFY topic: schoolbell:user:<id> (a user''s booking events), schoolbell:admin (everyone''s), schoolbell:notifications:<id> (a user''s notifications).';
 
 --
 -- Name: sweep_bookings(text, integer); Type: FUNCTION; Schema: app_private; Owner: -
@@ -3106,6 +3124,32 @@ begin
   return null;
 end;
 $$;
+
+--
+-- Name: tg_notifications__notify(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_notifications__notify() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if tg_op = 'UPDATE' and old.state = new.state then
+    return null;
+  end if;
+  perform pg_notify(
+    app_private.subscription_topic('notifications', new.recipient_id),
+    json_build_object('id', new.id)::text
+  );
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_notifications__notify(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_notifications__notify() IS 'Announces a notification (its id) to its recipient when it is made and when its state changes.';
 
 --
 -- Name: tg_schedules__job(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -5488,6 +5532,12 @@ CREATE TRIGGER _900_job AFTER INSERT OR DELETE OR UPDATE ON app_public.schedules
 CREATE TRIGGER _900_notify AFTER INSERT ON app_public.booking_events FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking_events__notify();
 
 --
+-- Name: notifications _900_notify; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_notify AFTER INSERT OR UPDATE OF state ON app_public.notifications FOR EACH ROW EXECUTE FUNCTION app_private.tg_notifications__notify();
+
+--
 -- Name: bookings _900_timers_insert; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -5914,6 +5964,13 @@ GRANT ALL ON FUNCTION app_hidden.current_user_id() TO schoolbell_visitor;
 
 REVOKE ALL ON FUNCTION app_hidden.current_user_is_admin() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.current_user_is_admin() TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION my_notifications_topic(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.my_notifications_topic() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.my_notifications_topic() TO schoolbell_visitor;
 
 --
 -- Name: FUNCTION notification_last_error(id uuid); Type: ACL; Schema: app_hidden; Owner: -
@@ -6429,6 +6486,12 @@ REVOKE ALL ON FUNCTION app_private.tg_bookings__guard() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_bookings__timers_set() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_notifications__notify(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_notifications__notify() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_schedules__job(); Type: ACL; Schema: app_private; Owner: -

@@ -21,6 +21,7 @@ const ALLOWED = [
   'app_hidden.check_time(text,timestamp with time zone)',
   'app_hidden.current_user_id()',
   'app_hidden.current_user_is_admin()',
+  'app_hidden.my_notifications_topic()',
   'app_hidden.notification_last_error(uuid)',
   'app_hidden.notification_scheduled_by_id(uuid)',
   'app_hidden.time_is_usable(timestamp with time zone)',

@@ -67,12 +67,16 @@ async function subscribe(base: string, user: User, ttl = 600, bookingId?: string
 
 /**
  * listened waits until a replica's last statement on its listening connection is `command` of
- * the user's topic, finished. Which replica is not known here: each test subscribes users no
+ * the user's topic (of their booking events, or notifications), finished. Which replica is not known here: each test subscribes users no
  * other subscription of the file uses.
  */
-async function listened(command: 'LISTEN' | 'UNLISTEN', user: User) {
+async function listened(
+  command: 'LISTEN' | 'UNLISTEN',
+  user: User,
+  stream: 'booking_events_topic' | 'my_notifications_topic' = 'booking_events_topic',
+) {
   const topic = await asUser(pool, user, async (client) => {
-    const { rows } = await client.query('select app_hidden.booking_events_topic() as topic');
+    const { rows } = await client.query(`select app_hidden.${stream}() as topic`);
     return rows[0]?.topic as string;
   });
   await waitUntil(`a replica runs ${command} ${topic}`, async () => {
@@ -182,6 +186,64 @@ t.test('a socket without a valid token is refused at connect', async (t) => {
     t.equal(closed.code, 4403);
     t.match(closed.reason, reason);
   }
+});
+
+t.test('a user hears their own notifications change state, and nobody else does', async (t) => {
+  const admin = await createUser(pool, 'admin');
+  const [recipient, bystander] = [
+    await createUser(pool, 'student'),
+    await createUser(pool, 'student'),
+  ];
+  const open = async (base: string, user: User) => {
+    const heard: Array<{ id: string; state: string; message: string }> = [];
+    const client = createClient({
+      url: wsUrl(base),
+      connectionParams: bearer(await signToken(user, SECRET, 600)),
+      retryAttempts: 0,
+    });
+    t.teardown(() => client.dispose());
+    client.subscribe<{ myNotifications: { id: string; state: string; message: string } }>(
+      { query: 'subscription { myNotifications { id state message } }' },
+      {
+        next: ({ data }) => void (data && heard.push(data.myNotifications)),
+        error: () => {},
+        complete: () => {},
+      },
+    );
+    await listened('LISTEN', user, 'my_notifications_topic');
+    return heard;
+  };
+  const mine = await open(a.base, recipient);
+  const theirs = await open(b.base, bystander);
+
+  // An admin schedules a message for tomorrow, then cancels it: two changes of state.
+  const id = await asUser(
+    pool,
+    admin,
+    async (client) => {
+      const { rows } = await client.query(
+        "select (app_public.schedule_notification($1, 'log', 'Bring your notes', now() + interval '1 day')).id",
+        [recipient.id],
+      );
+      return rows[0]?.id as string;
+    },
+    { commit: true },
+  );
+  await waitUntil('the recipient hears it scheduled', async () => mine[0]);
+  await asUser(
+    pool,
+    admin,
+    (client) => client.query('select app_public.cancel_notification($1)', [id]),
+    {
+      commit: true,
+    },
+  );
+  await waitUntil('the recipient hears it cancelled', async () => mine[1]);
+  t.match(mine, [
+    { id, state: 'PENDING', message: 'Bring your notes' },
+    { id, state: 'CANCELLED' },
+  ]);
+  t.same(theirs, [], 'the bystander heard nothing');
 });
 
 /** run sends one operation over an open client and resolves with its first result or error. */

@@ -614,30 +614,44 @@ async function asVisitor<T>(
   }
 }
 
-/** bookingEventsTopic is the topic a user's booking events are announced on (app_hidden.booking_events_topic()). */
-export function bookingEventsTopic(
+/** SUBSCRIPTIONS are, per stream, the function naming the caller's topic and the table of its rows. */
+const SUBSCRIPTIONS = {
+  bookingEvents: { topic: 'app_hidden.booking_events_topic()', table: 'app_public.booking_events' },
+  myNotifications: {
+    topic: 'app_hidden.my_notifications_topic()',
+    table: 'app_public.notifications',
+  },
+} as const;
+
+/** SubscriptionName is a stream of SUBSCRIPTIONS. */
+export type SubscriptionName = keyof typeof SUBSCRIPTIONS;
+
+/** subscriptionTopic is the topic a user's stream is announced on, as its SQL function names it now. */
+export function subscriptionTopic(
   client: pg.ClientBase,
   visitorRole: string,
   sub: string,
   role: string,
+  name: SubscriptionName,
 ): Promise<string | null> {
   return asVisitor(client, visitorRole, sub, role, () =>
-    scalar<string | null>(client, 'select app_hidden.booking_events_topic() as value', []),
+    scalar<string | null>(client, `select ${SUBSCRIPTIONS[name].topic} as value`, []),
   );
 }
 
-/** bookingEventVisible is whether row-level security shows a booking event to a user now. */
-export function bookingEventVisible(
+/** subscriptionRowVisible is whether row-level security shows a stream's row to a user now. */
+export function subscriptionRowVisible(
   client: pg.ClientBase,
   visitorRole: string,
   sub: string,
   role: string,
+  name: SubscriptionName,
   id: string,
 ): Promise<boolean> {
   return asVisitor(client, visitorRole, sub, role, () =>
     scalar<boolean>(
       client,
-      'select exists (select 1 from app_public.booking_events where id = $1) as value',
+      `select exists (select 1 from ${SUBSCRIPTIONS[name].table} where id = $1) as value`,
       [id],
     ),
   );

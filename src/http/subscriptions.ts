@@ -1,29 +1,62 @@
 import type pg from 'pg';
 import { type JSONParseStep, jsonParse } from 'postgraphile/@dataplan/json';
-import { context, type GrafastSubscriber, lambda, listen, type Step } from 'postgraphile/grafast';
+import type { PgResource } from 'postgraphile/@dataplan/pg';
+import {
+  constant,
+  context,
+  type FieldArgs,
+  type GrafastSubscriber,
+  lambda,
+  listen,
+  type Step,
+} from 'postgraphile/grafast';
 import { extendSchema, gql } from 'postgraphile/utils';
-import { bookingEventsTopic, bookingEventVisible } from '../db/queries.ts';
+import { type SubscriptionName, subscriptionRowVisible, subscriptionTopic } from '../db/queries.ts';
 
 type Settings = Record<string, string | undefined>;
 
-/** Announcement is what app_private.tg_booking_events__notify() sends: ids only. */
+/** Announcement is what the notify triggers send: ids only (a booking event's with its booking's). */
 interface Announcement {
   readonly id: string;
-  readonly bookingId: string;
+  readonly bookingId?: string;
 }
 
 /**
- * subscriptionsPlugin is `bookingEvents(bookingId)` (README, Subscriptions): each new booking
- * event the subscriber may see, as it is written, on every replica. The database announces an
- * event's id on its people's topics (sql/0012_subscriptions.sql); this listens on the caller's
- * topic, which the database names from the user's role as it is now, and for every
- * announcement checks again, on a connection of its own as the caller under row-level security
- * and with the token's expiry, before the event's row is read (under RLS once more) and sent.
+ * subscriptionsPlugin is `bookingEvents(bookingId)` and `myNotifications` (README,
+ * Subscriptions): each new booking event, or each change of state of one's notifications, that
+ * the subscriber may see, as it is written, on every replica. The database announces a row's id
+ * on its people's topics (sql/0012_subscriptions.sql); this listens on the caller's topic, which
+ * the database names from the user as they are now, and for every announcement checks again, on
+ * a connection of its own as the caller under row-level security and with the token's expiry,
+ * before the row is read (under RLS once more) and sent.
  */
 export function subscriptionsPlugin(pool: pg.Pool, visitorRole: string): GraphileConfig.Plugin {
   return extendSchema((build) => {
-    const events = build.input.pgRegistry.pgResources.booking_events;
-    if (!events) throw new Error('booking_events is not in the schema');
+    const { booking_events: events, notifications } = build.input.pgRegistry.pgResources;
+    if (!events || !notifications) throw new Error('booking_events and notifications are needed');
+    /** stream is the field's plans: listen as the caller, read each announced row under RLS. */
+    const stream = (name: SubscriptionName, resource: PgResource, filter?: string) => ({
+      subscribePlan(_$root: Step, fieldArgs: FieldArgs) {
+        const $subscriber = lambda(
+          [
+            context().get('pgSubscriber') as Step<GrafastSubscriber | null>,
+            context().get('pgSettings') as Step<Settings>,
+            (filter ? fieldArgs.getRaw(filter) : constant(null)) as Step<unknown>,
+          ],
+          ([subscriber, settings, only]) =>
+            subscriber &&
+            visibleRows(
+              { pool, visitorRole, name, source: subscriber, settings },
+              filter && typeof only === 'string' ? only : undefined,
+            ),
+          true,
+        );
+        return listen($subscriber, name, jsonParse);
+      },
+      plan($announcement: Step) {
+        return resource.get({ id: ($announcement as JSONParseStep<{ id: string }>).get('id') });
+      },
+    });
     return {
       typeDefs: gql`
         extend type Subscription {
@@ -34,32 +67,18 @@ export function subscriptionsPlugin(pool: pg.Pool, visitorRole: string): Graphil
             "Only this booking's events."
             bookingId: UUID
           ): BookingEvent!
+
+          """
+          Each of your notifications when it is scheduled and whenever its state changes (sent, failed, cancelled), as it is then. Over WebSocket (graphql-ws), as bookingEvents.
+          """
+          myNotifications: Notification!
         }
       `,
       objects: {
         Subscription: {
           plans: {
-            bookingEvents: {
-              subscribePlan(_$root, fieldArgs) {
-                const $subscriber = lambda(
-                  [
-                    context().get('pgSubscriber') as Step<GrafastSubscriber | null>,
-                    context().get('pgSettings') as Step<Settings>,
-                    fieldArgs.getRaw('bookingId') as Step<string | null | undefined>,
-                  ],
-                  ([subscriber, settings, bookingId]) =>
-                    subscriber &&
-                    visibleEvents(pool, visitorRole, subscriber, settings, bookingId ?? undefined),
-                  true,
-                );
-                return listen($subscriber, 'bookingEvents', jsonParse);
-              },
-              plan($announcement) {
-                return events.get({
-                  id: ($announcement as JSONParseStep<{ id: number }>).get('id'),
-                });
-              },
-            },
+            bookingEvents: stream('bookingEvents', events, 'bookingId'),
+            myNotifications: stream('myNotifications', notifications),
           },
         },
       },
@@ -67,16 +86,21 @@ export function subscriptionsPlugin(pool: pg.Pool, visitorRole: string): Graphil
   });
 }
 
+interface Source {
+  readonly pool: pg.Pool;
+  readonly visitorRole: string;
+  readonly name: SubscriptionName;
+  readonly source: GrafastSubscriber;
+  readonly settings: Settings;
+}
+
 /**
- * visibleEvents is a subscriber whose stream is the caller's announcements, only those of
- * `bookingId` when given, each only if the caller may see its event now; it ends once the
+ * visibleRows is a subscriber whose stream is the caller's announcements of a stream, only those
+ * of `bookingId` when given, each only if the caller may see its row now; it ends once the
  * token has expired.
  */
-function visibleEvents(
-  pool: pg.Pool,
-  visitorRole: string,
-  source: GrafastSubscriber,
-  settings: Settings,
+function visibleRows(
+  { pool, visitorRole, name, source, settings }: Source,
   bookingId: string | undefined,
 ): GrafastSubscriber {
   const sub = settings['jwt.claims.sub'];
@@ -93,7 +117,7 @@ function visibleEvents(
   return {
     async subscribe() {
       if (!sub || !role) throw new Error('a subscription needs a signed-in caller');
-      const topic = await ask((client) => bookingEventsTopic(client, visitorRole, sub, role));
+      const topic = await ask((client) => subscriptionTopic(client, visitorRole, sub, role, name));
       if (!topic) throw new Error('a subscription needs a signed-in caller');
       const announcements = (await source.subscribe(topic)) as AsyncIterableIterator<string>;
       const stream: AsyncIterableIterator<string> = {
@@ -102,12 +126,13 @@ function visibleEvents(
           for (;;) {
             const next = await announcements.next();
             if (next.done) return next;
-            if (!(Date.now() < expiresAt))
+            if (!(Date.now() < expiresAt)) {
               return stream.return?.() ?? { done: true, value: undefined };
+            }
             const announcement = JSON.parse(next.value) as Announcement;
             if (bookingId && announcement.bookingId !== bookingId) continue;
             const visible = await ask((client) =>
-              bookingEventVisible(client, visitorRole, sub, role, String(announcement.id)),
+              subscriptionRowVisible(client, visitorRole, sub, role, name, String(announcement.id)),
             );
             if (visible) return next;
           }
