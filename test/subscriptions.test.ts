@@ -186,6 +186,16 @@ t.test('a socket without a valid token is refused at connect', async (t) => {
     t.equal(closed.code, 4403);
     t.match(closed.reason, reason);
   }
+
+  // A message is bounded as a request body is (100 kB): past it, the socket is closed (1009),
+  // and the replica serves on (the tests below use it).
+  const socket = new WebSocket(wsUrl(a.base), 'graphql-transport-ws');
+  await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+  const tooBig = new Promise<CloseEvent>((resolve) =>
+    socket.addEventListener('close', resolve, { once: true }),
+  );
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(200_000) } }));
+  t.equal((await tooBig).code, 1009);
 });
 
 t.test('a user hears their own notifications change state, and nobody else does', async (t) => {

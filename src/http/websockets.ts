@@ -8,6 +8,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { LimitErrorCode } from '../db/errors.ts';
 import type { Logger } from '../log.ts';
 import { AuthError, type Claims } from './auth.ts';
+import { MAX_REQUEST_BYTES } from './graphql.ts';
 
 type ConnectionParams = Record<string, unknown> | undefined;
 type Extra = { socket: WebSocket; request: IncomingMessage };
@@ -101,8 +102,12 @@ export function makeUpgradeHandler(
       if (own.size === 0) sockets.delete(caller);
     },
   });
-  const wss = new WebSocketServer({ noServer: true });
+  // A message is bounded as a request body is (1009, message too big, past it).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    // A client's protocol error (a message too big, a bad frame) closes its socket; without a
+    // listener it would be thrown and stop the process.
+    socket.on('error', (error) => log.debug({ err: error }, 'WebSocket closed on a client error'));
     const closed = graphqlWs.opened(
       {
         protocol: socket.protocol,
