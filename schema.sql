@@ -158,7 +158,8 @@ CREATE TYPE app_public.job AS (
 	locked_at timestamp with time zone,
 	payload json,
 	created_at timestamp with time zone,
-	updated_at timestamp with time zone
+	updated_at timestamp with time zone,
+	paused boolean
 );
 
 --
@@ -265,6 +266,13 @@ When it was added.';
 
 COMMENT ON COLUMN app_public.job.updated_at IS '@notNull
 When it last changed.';
+
+--
+-- Name: COLUMN job.paused; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.job.paused IS '@notNull
+Whether a pause of its task or channel holds it (pauses): it stays queued, with its run_at, until resumed.';
 
 --
 -- Name: job_count; Type: TYPE; Schema: app_public; Owner: -
@@ -558,6 +566,59 @@ COMMENT ON TYPE app_public.notification_state IS '@value pending: Waiting for it
 @value failed: Given up on after the last attempt.
 @value cancelled: Called off before it was sent.
 Where a notification is: waiting, delivered, given up on, or cancelled.';
+
+--
+-- Name: pause; Type: TYPE; Schema: app_public; Owner: -
+--
+
+CREATE TYPE app_public.pause AS (
+	kind text,
+	name text,
+	paused_by text,
+	paused_at timestamp with time zone,
+	jobs integer
+);
+
+--
+-- Name: TYPE pause; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TYPE app_public.pause IS 'A paused task or channel: its jobs stay queued with their run_at until it is resumed.';
+
+--
+-- Name: COLUMN pause.kind; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.pause.kind IS '@notNull
+task or channel.';
+
+--
+-- Name: COLUMN pause.name; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.pause.name IS '@notNull
+The task (a file in tasks/) or the notification channel (log, webhook, email).';
+
+--
+-- Name: COLUMN pause.paused_by; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.pause.paused_by IS '@notNull
+Who paused it (user:<id> or sql:<database user>).';
+
+--
+-- Name: COLUMN pause.paused_at; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.pause.paused_at IS '@notNull
+Since when.';
+
+--
+-- Name: COLUMN pause.jobs; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.pause.jobs IS '@notNull
+How many queued jobs it holds now.';
 
 --
 -- Name: queue_summary; Type: TYPE; Schema: app_public; Owner: -
@@ -1174,6 +1235,40 @@ $$;
 COMMENT ON FUNCTION app_private.add_jobs(specs graphile_worker.job_spec[]) IS 'graphile_worker.add_jobs, planned for the jobs table as it is and looking jobs up by key.';
 
 --
+-- Name: pause_flag(text, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.pause_flag(kind text, name text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select kind || ':' || name
+$$;
+
+--
+-- Name: FUNCTION pause_flag(kind text, name text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.pause_flag(kind text, name text) IS 'The graphile-worker flag of what may pause a job: task:<identifier> or channel:<channel>.';
+
+--
+-- Name: paused; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.paused (
+    kind text NOT NULL,
+    name text NOT NULL,
+    paused_by text NOT NULL,
+    paused_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT paused_kind_check CHECK ((kind = ANY (ARRAY['task'::text, 'channel'::text])))
+);
+
+--
+-- Name: TABLE paused; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.paused IS 'What is paused: a task (its jobs) or a notification channel (its deliveries), by whom and since when.';
+
+--
 -- Name: _private_job_queues; Type: TABLE; Schema: graphile_worker; Owner: -
 --
 
@@ -1251,7 +1346,10 @@ CREATE VIEW app_private.job_states AS
     j.locked_at,
     j.payload,
     j.created_at,
-    j.updated_at
+    j.updated_at,
+    (j.is_available AND (EXISTS ( SELECT 1
+           FROM app_private.paused p
+          WHERE (j.flags ? app_private.pause_flag(p.kind, p.name))))) AS paused
    FROM ((graphile_worker._private_jobs j
      JOIN graphile_worker._private_tasks t ON ((t.id = j.task_id)))
      LEFT JOIN graphile_worker._private_job_queues q ON ((q.id = j.job_queue_id)));
@@ -1260,7 +1358,7 @@ CREATE VIEW app_private.job_states AS
 -- Name: VIEW job_states; Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON VIEW app_private.job_states IS 'Every job with its state (scheduled, due, running, retrying, failed) and lateness.';
+COMMENT ON VIEW app_private.job_states IS 'Every job with its state (scheduled, due, running, retrying, failed), lateness, and whether a pause holds it.';
 
 --
 -- Name: admin_job_for_update(bigint, text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -1632,6 +1730,36 @@ begin
   return cardinality(v_ids);
 end;
 $$;
+
+--
+-- Name: check_pause(text, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.check_pause(kind text, name text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if kind = 'task' then
+    if not exists (select 1 from graphile_worker._private_tasks t where t.identifier = check_pause.name) then
+      raise exception 'task: no task named "%"', name using errcode = 'BADIN';
+    end if;
+  elsif kind = 'channel' then
+    if name is null or not name = any (enum_range(null::app_public.notification_channel)::text[]) then
+      raise exception 'channel: no channel named "%" (%)', name,
+        array_to_string(enum_range(null::app_public.notification_channel)::text[], ', ') using errcode = 'BADIN';
+    end if;
+  else
+    raise exception 'kind: task or channel, not "%"', kind using errcode = 'BADIN';
+  end if;
+end;
+$$;
+
+--
+-- Name: FUNCTION check_pause(kind text, name text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.check_pause(kind text, name text) IS 'Refuses (BADIN) a pause of a task no worker knows or of a channel that does not exist.';
 
 --
 -- Name: check_session_times(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
@@ -2228,6 +2356,32 @@ $$;
 COMMENT ON FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) IS 'The graphile-worker job spec of a notification''s delivery at run_at (send_notification, keyed notification:<id>).';
 
 --
+-- Name: pause(text, text, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.pause(kind text, name text, paused_by text DEFAULT NULL::text) RETURNS app_public.pause
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_row app_private.paused;
+begin
+  perform app_private.check_pause(kind, name);
+  insert into app_private.paused (kind, name, paused_by)
+  values (kind, name, coalesce(pause.paused_by, app_private.actor('sql', session_user)))
+  on conflict on constraint paused_pkey do nothing;
+  select p.* into v_row from app_private.paused p where p.kind = pause.kind and p.name = pause.name;
+  return app_private.to_pause(v_row);
+end;
+$$;
+
+--
+-- Name: FUNCTION pause(kind text, name text, paused_by text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.pause(kind text, name text, paused_by text) IS 'Pauses a task (kind task) or a notification channel (kind channel): workers stop fetching its jobs, which stay queued.';
+
+--
 -- Name: pause_schedule(uuid); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2243,6 +2397,24 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.pause_schedule(id uuid) IS 'Pauses a schedule: its job is removed, next_run_at kept. Pausing twice is fine.';
+
+--
+-- Name: paused_flags(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.paused_flags() RETURNS text[]
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select coalesce(array_agg(app_private.pause_flag(p.kind, p.name) order by p.kind, p.name), '{}')
+  from app_private.paused p
+$$;
+
+--
+-- Name: FUNCTION paused_flags(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.paused_flags() IS 'The flags workers must not fetch (graphile-worker''s forbiddenFlags): one per row of app_private.paused.';
 
 --
 -- Name: prune_job_history(integer); Type: FUNCTION; Schema: app_private; Owner: -
@@ -2434,6 +2606,27 @@ begin
   return (select app_private.to_job(s) from app_private.job_states s where s.id = reschedule_admin_job.id);
 end;
 $$;
+
+--
+-- Name: resume(text, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.resume(kind text, name text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_private.check_pause(kind, name);
+  delete from app_private.paused p where p.kind = resume.kind and p.name = resume.name;
+  return found;
+end;
+$$;
+
+--
+-- Name: FUNCTION resume(kind text, name text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.resume(kind text, name text) IS 'Resumes a paused task or channel: its due jobs run at once, the others at their run_at. False if it was not paused.';
 
 --
 -- Name: resume_schedule(uuid); Type: FUNCTION; Schema: app_private; Owner: -
@@ -3152,6 +3345,57 @@ $$;
 COMMENT ON FUNCTION app_private.tg_notifications__notify() IS 'Announces a notification (its id) to its recipient when it is made and when its state changes.';
 
 --
+-- Name: tg_paused__notify(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_paused__notify() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform pg_notify('schoolbell:paused', '');
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_paused__notify(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_paused__notify() IS 'Tells every worker (LISTEN schoolbell:paused) to reload what is paused.';
+
+--
+-- Name: tg_private_jobs__pause_flags(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_private_jobs__pause_flags() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_task text;
+  v_channel text;
+begin
+  select t.identifier into v_task from graphile_worker._private_tasks t where t.id = new.task_id;
+  if v_task = 'send_notification' then
+    select n.channel::text into v_channel from app_public.notifications n
+     where n.id::text = new.payload->>'notificationId';
+  end if;
+  new.flags := coalesce(new.flags, '{}'::jsonb)
+    || jsonb_build_object(app_private.pause_flag('task', v_task), true)
+    || case when v_channel is null then '{}'::jsonb
+            else jsonb_build_object(app_private.pause_flag('channel', v_channel), true) end;
+  return new;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_private_jobs__pause_flags(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_private_jobs__pause_flags() IS 'Gives each new job the flags that can pause it: task:<identifier>, and channel:<channel> for a delivery.';
+
+--
 -- Name: tg_schedules__job(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -3213,8 +3457,28 @@ CREATE FUNCTION app_private.to_job(s app_private.job_states) RETURNS app_public.
     SET search_path TO 'pg_catalog'
     AS $$
   select row(s.id, s.task, s.key, s.queue, s.state, s.run_at, extract(epoch from s.lateness)::float8, s.attempts,
-             s.max_attempts, s.last_error, s.locked_by, s.locked_at, s.payload, s.created_at, s.updated_at)::app_public.job
+             s.max_attempts, s.last_error, s.locked_by, s.locked_at, s.payload, s.created_at, s.updated_at,
+             s.paused)::app_public.job
 $$;
+
+--
+-- Name: to_pause(app_private.paused); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.to_pause(p app_private.paused) RETURNS app_public.pause
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select row(p.kind, p.name, p.paused_by, p.paused_at,
+    (select count(*)::integer from graphile_worker._private_jobs j
+      where j.is_available and j.flags ? app_private.pause_flag(p.kind, p.name)))::app_public.pause
+$$;
+
+--
+-- Name: FUNCTION to_pause(p app_private.paused); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.to_pause(p app_private.paused) IS 'A row of app_private.paused as the admin API shows it, with the jobs it holds.';
 
 --
 -- Name: transition_booking(uuid, app_public.booking_state, text, text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -3850,6 +4114,66 @@ COMMENT ON FUNCTION app_public.jobs_matching(task text, state app_public.job_sta
 Admins: how many jobs a filter matches (at least one of task, state, since, until) and how many each bulk action would act on, to show before confirming one.';
 
 --
+-- Name: pause_channel(app_public.notification_channel); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.pause_channel(channel app_public.notification_channel) RETURNS app_public.pause
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select app_private.pause('channel', channel::text, app_private.actor('user', (app_hidden.require_admin()).id::text))
+$$;
+
+--
+-- Name: FUNCTION pause_channel(channel app_public.notification_channel); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.pause_channel(channel app_public.notification_channel) IS '@arg channel: The notification channel.
+@resultFieldName pause
+@notNull
+Admins: pause a channel. Its deliveries stay queued with their run_at until it is resumed; other channels'' go on.';
+
+--
+-- Name: pause_task(text); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.pause_task(task text) RETURNS app_public.pause
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select app_private.pause('task', task, app_private.actor('user', (app_hidden.require_admin()).id::text))
+$$;
+
+--
+-- Name: FUNCTION pause_task(task text); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.pause_task(task text) IS '@arg task: The task (a file in tasks/).
+@resultFieldName pause
+@notNull
+Admins: pause a task. Its jobs stay queued with their run_at and no worker takes them until it is resumed; running ones finish.';
+
+--
+-- Name: pauses(); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.pauses() RETURNS SETOF app_public.pause
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return query select (app_private.to_pause(p)).* from app_private.paused p order by p.kind, p.name;
+end;
+$$;
+
+--
+-- Name: FUNCTION pauses(); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.pauses() IS 'Admins: what is paused (tasks, then channels), by whom, since when and how many jobs each holds.';
+
+--
 -- Name: queue_summary(); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
@@ -4034,6 +4358,52 @@ COMMENT ON FUNCTION app_public.reschedule_jobs(run_at timestamp with time zone, 
 @resultFieldName count
 @notNull
 Admins: move (as rescheduleJob) the jobs a filter matches that are not running to runAt, at most 1,000 per call, the earliest first; returns how many.';
+
+--
+-- Name: resume_channel(app_public.notification_channel); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.resume_channel(channel app_public.notification_channel) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return app_private.resume('channel', channel::text);
+end;
+$$;
+
+--
+-- Name: FUNCTION resume_channel(channel app_public.notification_channel); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.resume_channel(channel app_public.notification_channel) IS '@arg channel: The notification channel.
+@resultFieldName resumed
+@notNull
+Admins: resume a paused channel; its due deliveries go now. False if it was not paused.';
+
+--
+-- Name: resume_task(text); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.resume_task(task text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return app_private.resume('task', task::text);
+end;
+$$;
+
+--
+-- Name: FUNCTION resume_task(task text); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.resume_task(task text) IS '@arg task: The task.
+@resultFieldName resumed
+@notNull
+Admins: resume a paused task; its due jobs run now. False if it was not paused.';
 
 --
 -- Name: retry_job(bigint); Type: FUNCTION; Schema: app_public; Owner: -
@@ -5163,6 +5533,13 @@ ALTER TABLE ONLY app_private.migrations
     ADD CONSTRAINT migrations_pkey PRIMARY KEY (filename);
 
 --
+-- Name: paused paused_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.paused
+    ADD CONSTRAINT paused_pkey PRIMARY KEY (kind, name);
+
+--
 -- Name: schedule_kinds schedule_kinds_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
 --
 
@@ -5484,6 +5861,12 @@ CREATE INDEX jobs_no_queue_index ON graphile_worker._private_jobs USING btree (p
 CREATE INDEX schoolbell_jobs_next_run_idx ON graphile_worker._private_jobs USING btree (run_at) WHERE is_available;
 
 --
+-- Name: paused _900_notify; Type: TRIGGER; Schema: app_private; Owner: -
+--
+
+CREATE TRIGGER _900_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON app_private.paused FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_paused__notify();
+
+--
 -- Name: bookings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -5548,6 +5931,12 @@ CREATE TRIGGER _900_timers_insert AFTER INSERT ON app_public.bookings REFERENCIN
 --
 
 CREATE TRIGGER _900_timers_update AFTER UPDATE ON app_public.bookings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_bookings__timers_set();
+
+--
+-- Name: _private_jobs _500_pause_flags; Type: TRIGGER; Schema: graphile_worker; Owner: -
+--
+
+CREATE TRIGGER _500_pause_flags BEFORE INSERT ON graphile_worker._private_jobs FOR EACH ROW EXECUTE FUNCTION app_private.tg_private_jobs__pause_flags();
 
 --
 -- Name: booking_events booking_events_booking_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
@@ -5712,6 +6101,12 @@ ALTER TABLE app_private.crontab ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app_private.job_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: paused; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.paused ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: schedule_kinds; Type: ROW SECURITY; Schema: app_private; Owner: -
@@ -6080,6 +6475,12 @@ REVOKE ALL ON FUNCTION app_private.actor_parts(actor text, OUT kind text, OUT su
 REVOKE ALL ON FUNCTION app_private.add_jobs(specs graphile_worker.job_spec[]) FROM PUBLIC;
 
 --
+-- Name: FUNCTION pause_flag(kind text, name text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.pause_flag(kind text, name text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION admin_job_for_update(id bigint, change text); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -6138,6 +6539,12 @@ REVOKE ALL ON FUNCTION app_private.bulk_job_ids(change text, task text, state ap
 --
 
 REVOKE ALL ON FUNCTION app_private.change_jobs(change text, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone, run_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_pause(kind text, name text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.check_pause(kind text, name text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_session_times(starts_at timestamp with time zone, ends_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
@@ -6254,10 +6661,22 @@ REVOKE ALL ON FUNCTION app_private.notification_job_key(id uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION pause(kind text, name text, paused_by text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.pause(kind text, name text, paused_by text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION pause_schedule(id uuid); Type: ACL; Schema: app_private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION app_private.pause_schedule(id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION paused_flags(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.paused_flags() FROM PUBLIC;
 
 --
 -- Name: FUNCTION prune_job_history(batch_size integer); Type: ACL; Schema: app_private; Owner: -
@@ -6300,6 +6719,12 @@ REVOKE ALL ON FUNCTION app_private.requeue_notifications(batch_size integer) FRO
 --
 
 REVOKE ALL ON FUNCTION app_private.reschedule_admin_job(id bigint, run_at timestamp with time zone, attempts integer, max_attempts integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION resume(kind text, name text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.resume(kind text, name text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION resume_schedule(id uuid); Type: ACL; Schema: app_private; Owner: -
@@ -6494,6 +6919,18 @@ REVOKE ALL ON FUNCTION app_private.tg_bookings__timers_set() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_notifications__notify() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_paused__notify(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_paused__notify() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_private_jobs__pause_flags(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_private_jobs__pause_flags() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_schedules__job(); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -6516,6 +6953,12 @@ REVOKE ALL ON FUNCTION app_private.timer_spec(task text, instant timestamp with 
 --
 
 REVOKE ALL ON FUNCTION app_private.to_job(s app_private.job_states) FROM PUBLIC;
+
+--
+-- Name: FUNCTION to_pause(p app_private.paused); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.to_pause(p app_private.paused) FROM PUBLIC;
 
 --
 -- Name: FUNCTION transition_booking(booking_id uuid, to_state app_public.booking_state, actor text, reason text); Type: ACL; Schema: app_private; Owner: -
@@ -6665,6 +7108,27 @@ REVOKE ALL ON FUNCTION app_public.jobs_matching(task text, state app_public.job_
 GRANT ALL ON FUNCTION app_public.jobs_matching(task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) TO schoolbell_visitor;
 
 --
+-- Name: FUNCTION pause_channel(channel app_public.notification_channel); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.pause_channel(channel app_public.notification_channel) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.pause_channel(channel app_public.notification_channel) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION pause_task(task text); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.pause_task(task text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.pause_task(task text) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION pauses(); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.pauses() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.pauses() TO schoolbell_visitor;
+
+--
 -- Name: FUNCTION queue_summary(); Type: ACL; Schema: app_public; Owner: -
 --
 
@@ -6698,6 +7162,20 @@ GRANT ALL ON FUNCTION app_public.reschedule_job(id bigint, run_at timestamp with
 
 REVOKE ALL ON FUNCTION app_public.reschedule_jobs(run_at timestamp with time zone, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.reschedule_jobs(run_at timestamp with time zone, task text, state app_public.job_state, since timestamp with time zone, until timestamp with time zone) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION resume_channel(channel app_public.notification_channel); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.resume_channel(channel app_public.notification_channel) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.resume_channel(channel app_public.notification_channel) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION resume_task(task text); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.resume_task(task text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.resume_task(task text) TO schoolbell_visitor;
 
 --
 -- Name: FUNCTION retry_job(id bigint); Type: ACL; Schema: app_public; Owner: -

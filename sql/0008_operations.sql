@@ -5,6 +5,37 @@
 create type app_public.job_state as enum ('scheduled', 'due', 'running', 'retrying', 'failed');
 comment on type app_public.job_state is E'@value scheduled: Waits for its run_at.\n@value due: Should be running and is not yet.\n@value running: A worker holds it.\n@value retrying: Failed; will be tried again.\n@value failed: No attempts left.\nscheduled: waits for its run_at; due: should be running and is not yet; running: a worker holds it; retrying: failed, will be tried again; failed: no attempts left.';
 
+-- What is paused (sql/0013_pause.sql pauses and resumes; src/worker/pauses.ts): the DBAs' job_states
+-- and the admin API's Job say whether a pause holds a job.
+create table app_private.paused (
+  kind text not null check (kind in ('task', 'channel')),
+  name text not null,
+  paused_by text not null,
+  paused_at timestamptz not null default now(),
+  primary key (kind, name)
+);
+alter table app_private.paused enable row level security;
+comment on table app_private.paused is 'What is paused: a task (its jobs) or a notification channel (its deliveries), by whom and since when.';
+
+-- The flag a job carries for what may pause it: task:<identifier> or channel:<channel>.
+create function app_private.pause_flag(kind text, name text) returns text
+  language sql immutable
+as $$
+  select kind || ':' || name
+$$;
+comment on function app_private.pause_flag(text, text) is
+  'The graphile-worker flag of what may pause a job: task:<identifier> or channel:<channel>.';
+
+create function app_private.paused_flags() returns text[]
+  language sql stable
+  set search_path = pg_catalog
+as $$
+  select coalesce(array_agg(app_private.pause_flag(p.kind, p.name) order by p.kind, p.name), '{}')
+  from app_private.paused p
+$$;
+comment on function app_private.paused_flags() is
+  'The flags workers must not fetch (graphile-worker''s forbiddenFlags): one per row of app_private.paused.';
+
 ------------------------------------------------------------------------------------------------
 -- Views for DBAs (documented in the README's runbook).
 
@@ -30,11 +61,12 @@ select
   j.locked_at,
   j.payload,
   j.created_at,
-  j.updated_at
+  j.updated_at,
+  j.is_available and exists (select 1 from app_private.paused p where j.flags ? app_private.pause_flag(p.kind, p.name)) as paused
 from graphile_worker._private_jobs j
 join graphile_worker._private_tasks t on t.id = j.task_id
 left join graphile_worker._private_job_queues q on q.id = j.job_queue_id;
-comment on view app_private.job_states is 'Every job with its state (scheduled, due, running, retrying, failed) and lateness.';
+comment on view app_private.job_states is 'Every job with its state (scheduled, due, running, retrying, failed), lateness, and whether a pause holds it.';
 
 create view app_private.jobs_pending_by_task as
 select task,
@@ -152,7 +184,8 @@ create type app_public.job as (
   locked_at timestamptz,
   payload json,
   created_at timestamptz,
-  updated_at timestamptz
+  updated_at timestamptz,
+  paused boolean
 );
 comment on type app_public.job is 'A graphile-worker job, for admins.';
 comment on column app_public.job.lateness_seconds is 'How long a due job has waited past its run_at.';
@@ -170,6 +203,7 @@ comment on column app_public.job.locked_at is 'When its worker took it; null unl
 comment on column app_public.job.payload is E'@notNull\nWhat the task is given.';
 comment on column app_public.job.created_at is E'@notNull\nWhen it was added.';
 comment on column app_public.job.updated_at is E'@notNull\nWhen it last changed.';
+comment on column app_public.job.paused is E'@notNull\nWhether a pause of its task or channel holds it (pauses): it stays queued, with its run_at, until resumed.';
 
 create type app_public.job_run as (
   id bigint,
@@ -204,7 +238,8 @@ create function app_private.to_job(s app_private.job_states) returns app_public.
   set search_path = pg_catalog
 as $$
   select row(s.id, s.task, s.key, s.queue, s.state, s.run_at, extract(epoch from s.lateness)::float8, s.attempts,
-             s.max_attempts, s.last_error, s.locked_by, s.locked_at, s.payload, s.created_at, s.updated_at)::app_public.job
+             s.max_attempts, s.last_error, s.locked_by, s.locked_at, s.payload, s.created_at, s.updated_at,
+             s.paused)::app_public.job
 $$;
 
 create function app_public.jobs(

@@ -258,6 +258,35 @@ if (skip) {
     t.same(rows[0], { paused: true, has_job: false }, 'paused, and its job is gone');
   });
 
+  t.test("a job's page pauses its task and resumes it", async (t) => {
+    const { rows } = await pool.query(
+      "select (graphile_worker.add_job('prune_job_history', '{}', run_at := now() + interval '1 hour')).id as id",
+    );
+    const id = rows[0].id as string;
+    t.teardown(() => pool.query('select graphile_worker.complete_jobs(array[$1::bigint])', [id]));
+    await page.goto(`${base}/admin#/jobs/${id}`);
+    // The schedules view before it has a paused field too: wait for this job's page.
+    await page.getByRole('heading', { name: `Job #${id} scheduled` }).waitFor();
+    const paused = page.locator('[data-field=paused]');
+    t.equal(await paused.textContent(), 'no');
+
+    await page.getByRole('button', { name: 'Pause task' }).click();
+    const dialog = page.getByRole('dialog');
+    t.match(await dialog.textContent(), 'Pause task prune_job_history?');
+    await dialog.getByRole('button', { name: 'Pause task' }).click();
+    await page.getByText('Task prune_job_history paused.').waitFor();
+    await page.getByRole('button', { name: 'Resume task' }).waitFor();
+    t.equal(await paused.textContent(), 'held by a pause until resumed', 'shown held');
+
+    await page.getByRole('button', { name: 'Resume task' }).click();
+    await dialog.getByRole('button', { name: 'Resume task' }).click();
+    await page.getByText('Task prune_job_history resumed.').waitFor();
+    await page.getByRole('button', { name: 'Pause task' }).waitFor();
+    t.equal(await paused.textContent(), 'no', 'and free again');
+    const left = await pool.query('select count(*)::int as n from app_private.paused');
+    t.equal(left.rows[0].n, 0, 'nothing is paused');
+  });
+
   t.test('the upcoming timeline shows the booking start timer', async (t) => {
     await page.goto(`${base}/admin#/upcoming?hours=24`);
     await page.getByRole('heading', { name: 'Upcoming' }).waitFor();

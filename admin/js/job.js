@@ -9,15 +9,35 @@ import { load, main, refreshAfter } from './page.js';
 /** WATCH_GONE_MS is how long a job that left the queue is watched for its outcome to show. */
 const WATCH_GONE_MS = 30_000;
 
+/** pauseTaskButton pauses a task (its jobs stay queued) or, when it is `paused`, resumes it. */
+function pauseTaskButton(task, paused, after) {
+  const [verb, field] = paused ? ['Resume', 'resumeTask'] : ['Pause', 'pauseTask'];
+  return confirmButton(
+    {},
+    {
+      question: paused
+        ? `Resume task ${task}? Its due jobs run now.`
+        : `Pause task ${task}? Its jobs stay queued and no worker takes them until it is resumed.`,
+      label: `${verb} task`,
+      mutation: `mutation ($task: String!) { ${field}(input: { task: $task }) { clientMutationId } }`,
+      variables: { task },
+      done: () => `Task ${task} ${paused ? 'resumed' : 'paused'}.`,
+      after,
+    },
+  );
+}
+
 export async function renderJob(id, goneSince = Date.now()) {
   const data = await load(
     `query ($id: BigInt!) {
       job(id: $id) { ${JOB_FIELDS} }
       jobRuns(jobId: $id) { nodes { id attempt outcome error workerId startedAt finishedAt durationMs } }
+      pauses { nodes { kind name } }
     }`,
     { id },
   );
   const job = data.job;
+  const pausedTasks = data.pauses.nodes.filter((p) => p.kind === 'task').map((p) => p.name);
   const runs = [...data.jobRuns.nodes].reverse();
   const reschedule = h('input', {
     id: 'reschedule-at',
@@ -53,6 +73,7 @@ export async function renderJob(id, goneSince = Date.now()) {
               after: refresh,
             },
           ),
+        pauseTaskButton(job.task, pausedTasks.includes(job.task), refresh),
         job.state !== 'RUNNING' && h('label', { for: 'reschedule-at' }, 'run at', reschedule),
         job.state !== 'RUNNING' &&
           confirmAtButton(reschedule, 'Reschedule', (runAt) => ({
@@ -80,6 +101,7 @@ export async function renderJob(id, goneSince = Date.now()) {
           ['task', job.task],
           ['key', job.key ?? '—'],
           ['queue', job.queue ?? '—'],
+          ['paused', job.paused ? 'held by a pause until resumed' : 'no'],
           ['run at', when(job.runAt)],
           ['late by', seconds(job.latenessSeconds)],
           ['attempts', `${job.attempts} of ${job.maxAttempts}`],

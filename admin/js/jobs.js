@@ -6,7 +6,7 @@ import { load, main } from './page.js';
 import { table } from './table.js';
 
 export const JOB_FIELDS =
-  'id task key queue state runAt latenessSeconds attempts maxAttempts lastError lockedBy lockedAt payload createdAt';
+  'id task key queue state paused runAt latenessSeconds attempts maxAttempts lastError lockedBy lockedAt payload createdAt';
 
 export async function renderJobs(params) {
   const filters = {

@@ -656,3 +656,16 @@ export function subscriptionRowVisible(
     ),
   );
 }
+
+/**
+ * pausedFlags is the graphile-worker flags of what is paused (app_private.paused): a worker
+ * fetches no job carrying one of them.
+ */
+export async function pausedFlags(db: Queryable): Promise<string[]> {
+  return scalar(db, 'select app_private.paused_flags() as value', []);
+}
+
+/** listenForPauses makes `client` hear each change to what is paused (app_private.paused's trigger). */
+export async function listenForPauses(client: pg.ClientBase): Promise<void> {
+  await client.query('listen "schoolbell:paused"');
+}

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type Runner, run, runOnce, type TaskList } from 'graphile-worker';
 import type pg from 'pg';
 import { type Config, ConfigError } from '../config.ts';
+import { pausedFlags } from '../db/queries.ts';
 import { parseDuration } from '../duration.ts';
 import { type Logger, workerLogger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -14,6 +15,7 @@ import { bindTask, type TaskContext, type TaskDefinition, type TaskLimit } from 
 import { startHeartbeat } from './heartbeat.ts';
 import { recordJobHistory } from './history.ts';
 import { recordMetrics, watchJobs } from './job-events.ts';
+import { startPauseWatch } from './pauses.ts';
 import { watchTaskIds } from './taskids.ts';
 import { timerDelay } from './timers.ts';
 import { startWakeup } from './wakeup.ts';
@@ -23,6 +25,9 @@ export const tasksDir = path.join(import.meta.dirname, '..', '..', 'tasks');
 
 /** WAKEUP_REFRESH_MS is how often an idle worker asks for the next future job regardless. */
 const WAKEUP_REFRESH_MS = 30_000;
+
+/** PAUSES_REFRESH_MS is how often a worker reads what is paused regardless of notifications. */
+const PAUSES_REFRESH_MS = 5_000;
 
 const TASK_FILE = /^([a-z][a-z0-9_]*)\.(ts|js)$/;
 
@@ -93,13 +98,16 @@ function taskLimit(identifier: string, definition: TaskDefinition, config: Confi
  * batchingOptions are graphile-worker's batching settings from the config: one local queue per
  * process fetches jobs for all its workers (and alone polls), and finished or failed jobs are
  * completed together after WORKER_BATCH_DELAY. bench/bare-worker.ts runs with the same ones.
+ * While anything is `paused`, there is no local queue: its batches ignore forbiddenFlags
+ * (pauses.ts), and each worker fetches with them on its own.
  */
 export function batchingOptions(
   config: Pick<Config, 'workerLocalQueueSize' | 'workerBatchDelay'>,
+  paused = false,
 ): GraphileConfig.WorkerOptions {
   const delay = config.workerBatchDelay === 'off' ? -1 : config.workerBatchDelay.ms;
   return {
-    ...(config.workerLocalQueueSize > 0
+    ...(config.workerLocalQueueSize > 0 && !paused
       ? { localQueue: { size: config.workerLocalQueueSize } }
       : {}),
     completeJobBatchDelay: delay,
@@ -133,7 +141,8 @@ async function prepareRun(config: Config, log: Logger) {
  * runDueJobs runs every job that is due now, once each, with the tasks in tasks/, then returns
  * (graphile-worker's runOnce): for cron-driven deployments and DBAs who want the queue drained
  * without a long-running worker. A job that fails is rescheduled with backoff as usual, so it
- * is not run again by the same call. Outcomes are written to the job history.
+ * is not run again by the same call. Outcomes are written to the job history. What is paused
+ * when it starts stays queued.
  */
 export async function runDueJobs({
   config,
@@ -148,8 +157,10 @@ export async function runDueJobs({
     if (outcome === 'success') succeeded++;
     else failed++;
   });
+  const paused = await pausedFlags(pool);
   try {
     await runOnce({
+      forbiddenFlags: paused.length > 0 ? paused : null,
       pgPool: pool,
       concurrency: config.workerConcurrency,
       useNodeTime: true,
@@ -189,7 +200,7 @@ export interface Worker {
 /**
  * startWorker runs graphile-worker on the pool: the tasks in tasks/ and the schedules in the
  * crontab, woken at each future job's run_at (wakeup.ts), registered and recovering dead
- * workers' jobs (heartbeat.ts), restarted when its task ids are garbage-collected under it
+ * workers' jobs (heartbeat.ts), fetching no job of a paused task or channel (pauses.ts), restarted when its task ids are garbage-collected under it
  * (taskids.ts). Signals are the service's to handle, so that it can drain the
  * HTTP server and the worker in order.
  */
@@ -211,6 +222,20 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
     deadAfter: config.workerDeadAfter,
     log: workerLog,
   });
+  let started = false;
+  // Whether the current runner was started while something was paused (no local queue).
+  let startedPaused = false;
+  const pauses = await startPauseWatch({
+    pool,
+    events,
+    concurrency: config.workerConcurrency,
+    log: workerLog,
+    refreshMs: PAUSES_REFRESH_MS,
+    onPausing() {
+      // switchQueue is defined below; a change while the first runner starts is checked after.
+      if (started) restarting = restarting.then(() => switchQueue());
+    },
+  });
   const history = recordJobHistory(pool, events, workerLog);
   const stopMetrics = recordMetrics(metrics, events);
   let listening = 'starting';
@@ -223,19 +248,24 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
   events.on('stop', () => {
     listening = 'stopping';
   });
-  const runnerOptions = {
-    pgPool: pool,
-    concurrency: config.workerConcurrency,
-    pollInterval: config.pollInterval.ms,
-    // "Due" must mean the same clock to the wake-up timer and to the job query.
-    useNodeTime: true,
-    noHandleSignals: true,
-    taskList,
-    crontab,
-    events,
-    logger: workerLogger(workerLog),
-    gracefulShutdownAbortTimeout: config.shutdownTimeout.ms,
-    preset: { worker: batchingOptions(config) },
+  const runnerOptions = () => {
+    startedPaused = pauses.forbiddenFlags() !== null;
+    return {
+      pgPool: pool,
+      concurrency: config.workerConcurrency,
+      pollInterval: config.pollInterval.ms,
+      // "Due" must mean the same clock to the wake-up timer and to the job query.
+      useNodeTime: true,
+      noHandleSignals: true,
+      taskList,
+      crontab,
+      // Paused tasks' and channels' jobs stay queued (pauses.ts).
+      forbiddenFlags: pauses.forbiddenFlags,
+      events,
+      logger: workerLogger(workerLog),
+      gracefulShutdownAbortTimeout: config.shutdownTimeout.ms,
+      preset: { worker: batchingOptions(config, startedPaused) },
+    };
   };
   const taskIdCheckMs = Math.max(250, Math.floor(config.workerDeadAfter.ms / 4));
   let stopping = false;
@@ -256,9 +286,13 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
 
   let runner: Runner;
   try {
-    runner = await run(runnerOptions);
+    runner = await run(runnerOptions());
+    started = true;
+    if (startedPaused !== (pauses.forbiddenFlags() !== null))
+      restarting = restarting.then(() => switchQueue());
   } catch (error) {
     taskIdWatch.stop();
+    await pauses.stop();
     throw error;
   }
   let running = true;
@@ -288,6 +322,27 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
     }
   };
 
+  // Stops the runner (its running jobs finish first) and starts a new one with the options as
+  // they are now, trying again until it starts or the worker stops; failed(error) says why not.
+  const replaceRunner = async (reason: string, failed: (error: Error) => void) => {
+    try {
+      await stopRunner(reason);
+    } catch (error) {
+      workerLog.error({ err: error }, 'stopping the worker failed; starting a new one anyway');
+    }
+    while (!stopping) {
+      try {
+        runner = await run(runnerOptions());
+        running = true;
+        return true;
+      } catch (error) {
+        failed(error as Error);
+        await new Promise((resolve) => setTimeout(resolve, taskIdCheckMs));
+      }
+    }
+    return false;
+  };
+
   // A runner whose task ids went stale (taskids.ts) runs none of those tasks' new jobs again:
   // it is replaced by a new one, which reads the ids afresh. Until then /readyz says why.
   const restart = async (changes: string) => {
@@ -296,27 +351,30 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
       { changes },
       `graphile-worker's task ids changed under this running worker (${changes}), as a cleanup of GC_TASK_IDENTIFIERS does; it would never run those tasks' jobs again, so it is restarting`,
     );
-    try {
-      await stopRunner('task ids changed');
-    } catch (error) {
-      workerLog.error(
-        { err: error },
-        'stopping the stale worker failed; starting a new one anyway',
-      );
+    const replaced = await replaceRunner('task ids changed', (error) => {
+      stale = `restarting after the task ids changed (${changes}) failed: ${error.message}`;
+      workerLog.error({ err: error }, `${stale}; trying again`);
+    });
+    if (replaced) {
+      stale = undefined;
+      workerLog.warn({ changes }, 'worker restarted with the current task ids');
     }
-    while (!stopping) {
-      try {
-        runner = await run(runnerOptions);
-        running = true;
-        stale = undefined;
-        workerLog.warn({ changes }, 'worker restarted with the current task ids');
-        return;
-      } catch (error) {
-        stale = `restarting after the task ids changed (${changes}) failed: ${(error as Error).message}`;
-        workerLog.error({ err: error }, `${stale}; trying again`);
-        await new Promise((resolve) => setTimeout(resolve, taskIdCheckMs));
-      }
-    }
+  };
+
+  // The local queue goes while anything is paused and comes back after (batchingOptions): the
+  // runner is replaced as a stale one is, its running jobs finishing first.
+  const switchQueue = async () => {
+    const paused = pauses.forbiddenFlags() !== null;
+    if (stopping || config.workerLocalQueueSize === 0 || paused === startedPaused) return;
+    workerLog.info(
+      { paused },
+      paused
+        ? 'paused: restarting the worker without its local queue'
+        : 'nothing paused: restarting the worker with its local queue',
+    );
+    await replaceRunner(paused ? 'paused' : 'resumed', (error) =>
+      workerLog.error({ err: error }, 'restarting the worker failed; trying again'),
+    );
   };
   return {
     get runner() {
@@ -332,6 +390,7 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
       wakeup.stop();
       await restarting;
       await stopRunner('shutdown');
+      await pauses.stop();
       // Unregister only now: until its jobs were done they were this worker's.
       await heartbeat.stop();
       await history.stop();
