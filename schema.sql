@@ -825,6 +825,27 @@ $_$;
 COMMENT ON FUNCTION app_hidden.booking_event_actor_name(id bigint) IS 'Who made a booking change, for people: a user''s name, "an admin", "the <task> job", "the <task> sweep" or "database user <name>"; null for a change you may not see.';
 
 --
+-- Name: booking_events_topic(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.booking_events_topic() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select case
+    when app_hidden.current_user_is_admin() then app_private.subscription_topic('admin')
+    else app_private.subscription_topic('user', app_hidden.current_user_id())
+  end
+  where app_hidden.current_user_id() is not null
+$$;
+
+--
+-- Name: FUNCTION booking_events_topic(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.booking_events_topic() IS 'The LISTEN topic of the signed-in user''s booking events: schoolbell:admin for an admin, schoolbell:user:<id> otherwise; null when anonymous.';
+
+--
 -- Name: check_time(text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -900,6 +921,24 @@ $$;
 --
 
 COMMENT ON FUNCTION app_hidden.current_user_is_admin() IS 'Whether the signed-in user is an admin.';
+
+--
+-- Name: my_notifications_topic(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.my_notifications_topic() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select app_private.subscription_topic('notifications', app_hidden.current_user_id())
+  where app_hidden.current_user_id() is not null
+$$;
+
+--
+-- Name: FUNCTION my_notifications_topic(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.my_notifications_topic() IS 'The LISTEN topic of the signed-in user''s notifications, schoolbell:notifications:<id>; null when anonymous.';
 
 --
 -- Name: notification_last_error(uuid); Type: FUNCTION; Schema: app_hidden; Owner: -
@@ -2890,6 +2929,23 @@ $$;
 COMMENT ON FUNCTION app_private.setting_interval(name text) IS 'A duration from app_private.settings.';
 
 --
+-- Name: subscription_topic(text, uuid); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.subscription_topic(kind text, subject uuid DEFAULT NULL::uuid) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog'
+    AS $$
+  select 'schoolbell:' || kind || coalesce(':' || subject::text, '')
+$$;
+
+--
+-- Name: FUNCTION subscription_topic(kind text, subject uuid); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.subscription_topic(kind text, subject uuid) IS 'A LISTEN/NOTIFY topic: schoolbell:user:<id> (a user''s booking events), schoolbell:admin (everyone''s), schoolbell:notifications:<id> (a user''s notifications).';
+
+--
 -- Name: sweep_bookings(text, integer); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -3089,6 +3145,34 @@ end;
 $$;
 
 --
+-- Name: tg_booking_events__notify(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_booking_events__notify() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_payload text := json_build_object('id', new.id, 'bookingId', new.booking_id)::text;
+  v_student uuid;
+  v_tutor uuid;
+begin
+  select b.student_id, b.tutor_id into v_student, v_tutor
+  from app_public.bookings b where b.id = new.booking_id;
+  perform pg_notify(app_private.subscription_topic('user', v_student), v_payload);
+  perform pg_notify(app_private.subscription_topic('user', v_tutor), v_payload);
+  perform pg_notify(app_private.subscription_topic('admin'), v_payload);
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_booking_events__notify(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_booking_events__notify() IS 'Announces a booking event (its id and booking id) to its student, its tutor and the admins.';
+
+--
 -- Name: tg_bookings__audit(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -3233,6 +3317,32 @@ begin
   return null;
 end;
 $$;
+
+--
+-- Name: tg_notifications__notify(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_notifications__notify() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  if tg_op = 'UPDATE' and old.state = new.state then
+    return null;
+  end if;
+  perform pg_notify(
+    app_private.subscription_topic('notifications', new.recipient_id),
+    json_build_object('id', new.id)::text
+  );
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_notifications__notify(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_notifications__notify() IS 'Announces a notification (its id) to its recipient when it is made and when its state changes.';
 
 --
 -- Name: tg_paused__notify(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -5802,6 +5912,18 @@ CREATE TRIGGER _800_audit AFTER INSERT OR UPDATE ON app_public.bookings FOR EACH
 CREATE TRIGGER _900_job AFTER INSERT OR DELETE OR UPDATE ON app_public.schedules FOR EACH ROW EXECUTE FUNCTION app_private.tg_schedules__job();
 
 --
+-- Name: booking_events _900_notify; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_notify AFTER INSERT ON app_public.booking_events FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking_events__notify();
+
+--
+-- Name: notifications _900_notify; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_notify AFTER INSERT OR UPDATE OF state ON app_public.notifications FOR EACH ROW EXECUTE FUNCTION app_private.tg_notifications__notify();
+
+--
 -- Name: bookings _900_timers_insert; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -6214,6 +6336,13 @@ REVOKE ALL ON FUNCTION app_hidden.booking_event_actor_name(id bigint) FROM PUBLI
 GRANT ALL ON FUNCTION app_hidden.booking_event_actor_name(id bigint) TO schoolbell_visitor;
 
 --
+-- Name: FUNCTION booking_events_topic(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.booking_events_topic() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.booking_events_topic() TO schoolbell_visitor;
+
+--
 -- Name: FUNCTION check_time(what text, t timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: -
 --
 
@@ -6233,6 +6362,13 @@ GRANT ALL ON FUNCTION app_hidden.current_user_id() TO schoolbell_visitor;
 
 REVOKE ALL ON FUNCTION app_hidden.current_user_is_admin() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.current_user_is_admin() TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION my_notifications_topic(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.my_notifications_topic() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.my_notifications_topic() TO schoolbell_visitor;
 
 --
 -- Name: FUNCTION notification_last_error(id uuid); Type: ACL; Schema: app_hidden; Owner: -
@@ -6720,6 +6856,12 @@ REVOKE ALL ON FUNCTION app_private.set_schedule_paused(id uuid, paused boolean) 
 REVOKE ALL ON FUNCTION app_private.setting_interval(name text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION subscription_topic(kind text, subject uuid); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.subscription_topic(kind text, subject uuid) FROM PUBLIC;
+
+--
 -- Name: FUNCTION sweep_bookings(task text, batch_size integer); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -6750,6 +6892,12 @@ REVOKE ALL ON FUNCTION app_private.sync_timers(after app_public.bookings[], befo
 REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_booking_events__notify(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_booking_events__notify() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_bookings__audit(); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -6766,6 +6914,12 @@ REVOKE ALL ON FUNCTION app_private.tg_bookings__guard() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_bookings__timers_set() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_notifications__notify(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_notifications__notify() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_paused__notify(); Type: ACL; Schema: app_private; Owner: -

@@ -188,6 +188,7 @@ const schema = z
     GRAPHQL_MAX_OFFSET: count(0, 10_000_000).default(10_000),
     GRAPHQL_STATEMENT_TIMEOUT: durationSchema().default(parseDuration('5 seconds')),
     GRAPHQL_RATE_LIMIT: rateLimit().default({ requests: 300, seconds: 60, text: '300/minute' }),
+    GRAPHQL_MAX_SUBSCRIPTIONS: count(1, 10_000).default(20),
     GRAPHQL_INTROSPECTION: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
     OPS_HOST: z.string().min(1).optional(),
     OPS_PORT: port.optional(),
@@ -324,6 +325,8 @@ const schema = z
       },
       statementTimeout: env.GRAPHQL_STATEMENT_TIMEOUT,
       rateLimit: env.GRAPHQL_RATE_LIMIT,
+      /** maxSubscriptions bounds one caller's open operations over WebSocket, per process. */
+      maxSubscriptions: env.GRAPHQL_MAX_SUBSCRIPTIONS,
       /** introspection also governs "Did you mean" suggestions: both reveal the schema. */
       introspection: (env.GRAPHQL_INTROSPECTION ?? (production ? 'off' : 'on')) === 'on',
       /** ops is where health, readiness and metrics are served apart from the API, if anywhere. */

@@ -120,6 +120,36 @@ if (skip) {
     t.match(await page.getByTestId('booking-timers').textContent(), /start_sessions_timer/);
   });
 
+  t.test('a booking page updates live when the tutor accepts, without a reload', async (t) => {
+    const asked = await requestBooking(pool, student, tutor, { startsIn: 300, subject: 'Geology' });
+    await page.goto(`${base}/admin#/bookings/${asked.id}`);
+    await page.getByRole('heading', { name: /Geology/ }).waitFor();
+    // Loaded before the accept: the page's stream is open once its replica listens for admins.
+    const topic = (await pool.query("select app_private.subscription_topic('admin') as topic"))
+      .rows[0]?.topic as string;
+    await waitUntil('the page listens', async () => {
+      const { rows } = await pool.query(
+        "select 1 from pg_stat_activity where query = $1 and state = 'idle'",
+        [`LISTEN "${topic}"`],
+      );
+      return rows.length > 0;
+    });
+    // A mark on this document: a reload would lose it.
+    await page.evaluate(() => {
+      (globalThis as { unreloaded?: boolean }).unreloaded = true;
+    });
+    await acceptBooking(pool, tutor, asked.id);
+    await page
+      .getByTestId('booking-events')
+      .getByText(/requested → scheduled by Tomás/)
+      .waitFor({ timeout: 3_000 });
+    t.equal(
+      await page.evaluate(() => (globalThis as { unreloaded?: boolean }).unreloaded),
+      true,
+      'the page was not reloaded',
+    );
+  });
+
   t.test(
     'the bookings list loads, most recently changed first, and filters by state',
     async (t) => {

@@ -17,9 +17,11 @@ const { pool } = await createTestPool(t, 6);
 const ALLOWED = [
   'app_hidden.booking_event_actor(bigint)',
   'app_hidden.booking_event_actor_name(bigint)',
+  'app_hidden.booking_events_topic()',
   'app_hidden.check_time(text,timestamp with time zone)',
   'app_hidden.current_user_id()',
   'app_hidden.current_user_is_admin()',
+  'app_hidden.my_notifications_topic()',
   'app_hidden.notification_last_error(uuid)',
   'app_hidden.notification_scheduled_by_id(uuid)',
   'app_hidden.time_is_usable(timestamp with time zone)',

@@ -1,9 +1,12 @@
-// One booking: its facts, its state timeline, its pending timers and its reminders.
+// One booking: its facts, its state timeline, its pending timers and its reminders, live.
 
 import { BOOKING_FIELDS } from './bookings.js';
 import { badge, h, when } from './dom.js';
 import { facts } from './facts.js';
-import { load, main } from './page.js';
+import { liveOrRefresh, load, main } from './page.js';
+
+/** POLL_MS is how often the view is read again while its live stream is down. */
+const POLL_MS = 5_000;
 
 export async function renderBooking(id) {
   const data = await load(
@@ -18,6 +21,13 @@ export async function renderBooking(id) {
     { id },
   );
   const b = data.booking;
+  // Each new event of this booking redraws it; polling while the socket is down.
+  liveOrRefresh(
+    'subscription ($id: UUID) { bookingEvents(bookingId: $id) { id } }',
+    { id },
+    () => renderBooking(id),
+    POLL_MS,
+  );
   if (!b) {
     main.replaceChildren(
       h('p', {}, h('a', { href: '#/bookings' }, '← Bookings')),

@@ -2,6 +2,7 @@
 // refresh timer.
 
 import { gql, TOKEN_KEY } from './api.js';
+import { watch } from './live.js';
 
 export const main = document.getElementById('main');
 export const nav = document.getElementById('nav');
@@ -14,6 +15,8 @@ let refreshTimer;
 // dropped (STALE), so a slow refresh can never paint an old view over the one now shown.
 let view = 0;
 export const STALE = Symbol('stale view');
+// The view's one live stream, if it watches one: newView stops it.
+let stream;
 
 /** signedOut shows the sign-in form; main.js sets it (the sign-in view routes on success). */
 export const hooks = { signedOut: (_reason) => {} };
@@ -27,6 +30,8 @@ export function say(message, kind = '') {
 export function newView() {
   view++;
   clearTimeout(refreshTimer);
+  stream?.stop();
+  stream = undefined;
   // An error belongs to the view that had it: the next view starts without it. A message that
   // reports success (signed in, a job retried) may stay.
   if (statusLine.className === 'error') say('');
@@ -62,4 +67,29 @@ export async function load(query, variables) {
   const data = await gql(query, variables);
   if (mine !== view) throw STALE;
   return data;
+}
+
+/**
+ * liveOrRefresh renders the current view again on each result of the subscription `query`,
+ * and, while the socket is down (it could not open, or dropped), every `ms` as refreshAfter
+ * does; each of those renders tries the socket again. Called by every render of the view: the
+ * stream it already has is kept.
+ */
+export function liveOrRefresh(query, variables, render, ms) {
+  const mine = view;
+  const key = JSON.stringify([query, variables]);
+  if (stream && stream.view === mine && stream.key === key) return;
+  stream?.stop();
+  const rerender = () => {
+    if (mine === view) render().catch(showError);
+  };
+  stream = {
+    view: mine,
+    key,
+    stop: watch(query, variables, rerender, () => {
+      if (mine !== view) return;
+      stream = undefined;
+      refreshAfter(ms, render);
+    }),
+  };
 }

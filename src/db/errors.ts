@@ -39,6 +39,9 @@ export const ERROR_CODES = {
   BUSY: limit(
     'an expensive operation waited GRAPHQL_STATEMENT_TIMEOUT for its turn and was not run',
   ),
+  SUBSC: limit(
+    'the caller has GRAPHQL_MAX_SUBSCRIPTIONS operations open over WebSocket to this server',
+  ),
   AUTHH: request(401, 'the Authorization header is not "Bearer <token>"'),
   TOKMF: request(401, 'the token is not a JWT signed with HS256'),
   TOKSG: request(401, 'the token signature is invalid (signed with another secret, or forged)'),

@@ -592,6 +592,72 @@ export async function crontabSchedules(
 }
 
 /**
+ * asVisitor runs `fn` in a transaction of its own as `visitorRole` with a token's claims set,
+ * so that row-level security and app_hidden.current_user_id() see that user, then rolls back.
+ */
+async function asVisitor<T>(
+  client: pg.ClientBase,
+  visitorRole: string,
+  sub: string,
+  role: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await client.query('begin');
+  try {
+    await client.query(
+      "select set_config('role', $1, true), set_config('jwt.claims.sub', $2, true), set_config('jwt.claims.role', $3, true)",
+      [visitorRole, sub, role],
+    );
+    return await fn();
+  } finally {
+    await client.query('rollback');
+  }
+}
+
+/** SUBSCRIPTIONS are, per stream, the function naming the caller's topic and the table of its rows. */
+const SUBSCRIPTIONS = {
+  bookingEvents: { topic: 'app_hidden.booking_events_topic()', table: 'app_public.booking_events' },
+  myNotifications: {
+    topic: 'app_hidden.my_notifications_topic()',
+    table: 'app_public.notifications',
+  },
+} as const;
+
+/** SubscriptionName is a stream of SUBSCRIPTIONS. */
+export type SubscriptionName = keyof typeof SUBSCRIPTIONS;
+
+/** subscriptionTopic is the topic a user's stream is announced on, as its SQL function names it now. */
+export function subscriptionTopic(
+  client: pg.ClientBase,
+  visitorRole: string,
+  sub: string,
+  role: string,
+  name: SubscriptionName,
+): Promise<string | null> {
+  return asVisitor(client, visitorRole, sub, role, () =>
+    scalar<string | null>(client, `select ${SUBSCRIPTIONS[name].topic} as value`, []),
+  );
+}
+
+/** subscriptionRowVisible is whether row-level security shows a stream's row to a user now. */
+export function subscriptionRowVisible(
+  client: pg.ClientBase,
+  visitorRole: string,
+  sub: string,
+  role: string,
+  name: SubscriptionName,
+  id: string,
+): Promise<boolean> {
+  return asVisitor(client, visitorRole, sub, role, () =>
+    scalar<boolean>(
+      client,
+      `select exists (select 1 from ${SUBSCRIPTIONS[name].table} where id = $1) as value`,
+      [id],
+    ),
+  );
+}
+
+/**
  * pausedFlags is the graphile-worker flags of what is paused (app_private.paused): a worker
  * fetches no job carrying one of them.
  */

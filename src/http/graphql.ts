@@ -17,6 +17,7 @@ import { MaskedColumnsPlugin } from './masked-columns.ts';
 import type { RequestLimiter } from './ratelimit.ts';
 import { responsesPlugin } from './responses.ts';
 import { schedulesPlugin } from './schedules.ts';
+import { subscriptionsPlugin } from './subscriptions.ts';
 import { upcomingPlugin } from './upcoming.ts';
 
 /** MAX_REQUEST_BYTES bounds a GraphQL request body; larger ones are refused with 413. */
@@ -133,9 +134,10 @@ export function graphqlPreset(
       responsesPlugin(ENDPOINTS.graphql.path, claimsOf),
       schedulesPlugin(pool),
       upcomingPlugin(pool),
+      subscriptionsPlugin(pool, VISITOR_ROLE),
     ],
     disablePlugins: ['NodePlugin'],
-    pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: false })],
+    pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: true })],
     gather: { pgStrictFunctions: true },
     schema: {
       defaultBehavior: '-insert -update -delete',
@@ -149,7 +151,8 @@ export function graphqlPreset(
       graphiqlOnGraphQLGET: config.devConveniences,
       graphiqlPath: ENDPOINTS.graphiql.path,
       watch: false,
-      websockets: false,
+      // Subscriptions (graphql-ws) are served by src/http/websockets.ts on grafserv's execution.
+      websockets: true,
       maxRequestLength: MAX_REQUEST_BYTES,
       maskError: makeMaskError(config),
     },
@@ -157,9 +160,14 @@ export function graphqlPreset(
     ruru: { clientConfig: { defaultQuery: WELCOME_OPERATION } as RuruClientConfig },
     grafast: {
       async context(requestContext, args) {
+        // Over WebSocket the token is in the connection's init payload, verified at connect.
+        const ws = requestContext.ws;
+        const header = ws
+          ? ws.normalizedConnectionParams?.authorization
+          : requestContext.http?.getHeader('authorization');
         const claims = await claimsOf(
-          requestContext.http?.getHeader('authorization'),
-          requestContext.node?.req,
+          typeof header === 'string' ? header : undefined,
+          ws ? ws.socket : requestContext.node?.req,
         );
         const pgSettings: Record<string, string | undefined> = {
           ...args.contextValue.pgSettings,
@@ -173,6 +181,7 @@ export function graphqlPreset(
         if (claims) {
           pgSettings['jwt.claims.sub'] = claims.sub;
           pgSettings['jwt.claims.role'] = claims.role;
+          pgSettings['jwt.claims.exp'] = String(claims.exp);
         }
         return { pgSettings };
       },

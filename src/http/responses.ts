@@ -1,8 +1,11 @@
 import { SafeError } from 'postgraphile/grafast';
 import type { Result } from 'postgraphile/grafserv';
 import {
+  type DocumentNode,
   GraphQLError,
+  getOperationAST,
   type OperationDefinitionNode,
+  parse,
   type ValidationRule,
 } from 'postgraphile/graphql';
 import type { RequestErrorCode } from '../db/errors.ts';
@@ -135,8 +138,7 @@ function finishResponse(
 
 /**
  * OperationTypeRule refuses, as a validation error, an operation the schema has no root type
- * for, and every subscription: schoolbell serves no subscriptions (no websockets), and graphql
- * would otherwise fail them at execution time with a masked error.
+ * for: graphql would otherwise fail it at execution time with a masked error.
  */
 export const OperationTypeRule: ValidationRule = (context) => ({
   OperationDefinition(node: OperationDefinitionNode) {
@@ -144,19 +146,42 @@ export const OperationTypeRule: ValidationRule = (context) => ({
     const served = {
       query: schema.getQueryType(),
       mutation: schema.getMutationType(),
-      subscription: null,
+      subscription: schema.getSubscriptionType(),
     }[node.operation];
     if (served) return;
     context.reportError(
-      new GraphQLError(
-        node.operation === 'subscription'
-          ? 'subscriptions are not served: use a query (over GET or POST) and ask again'
-          : `this schema serves no ${node.operation} operations`,
-        { nodes: node, extensions: { code: 'VALID' satisfies RequestErrorCode } },
-      ),
+      new GraphQLError(`this schema serves no ${node.operation} operations`, {
+        nodes: node,
+        extensions: { code: 'VALID' satisfies RequestErrorCode },
+      }),
     );
   },
 });
+
+/**
+ * refuseHttpSubscription throws, as a validation error (VALID), when an HTTP request's body
+ * asks for a subscription: those are served over WebSocket only (src/http/websockets.ts).
+ * Validation is cached per document for both transports, so this is not a validation rule.
+ */
+function refuseHttpSubscription(body: { query?: unknown; operationName?: unknown }): void {
+  const { query, operationName } = body;
+  if (typeof query !== 'string' || !query.includes('subscription')) return;
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch {
+    return; // answered as a syntax error by grafserv
+  }
+  const name = typeof operationName === 'string' ? operationName : undefined;
+  if (getOperationAST(document, name)?.operation !== 'subscription') return;
+  throw Object.assign(
+    new SafeError(
+      'subscriptions are served over WebSocket (the graphql-ws protocol) at this path, not over GET or POST',
+      { code: 'VALID' satisfies RequestErrorCode },
+    ),
+    { statusCode: 400 },
+  );
+}
 
 /** unauthorized is the 401 answer to a token problem, with its code (see src/http/auth.ts). */
 function unauthorized(error: AuthError): Result {
@@ -182,7 +207,8 @@ function unauthorized(error: AuthError): Result {
  * responsesPlugin is the grafserv plugin that makes /graphql answers uniform: a token problem
  * is answered 401 with its own code before anything runs (`verify` checks the Authorization
  * header, throwing an AuthError), every other error gets a code (see ERROR_CODES in src/db/errors.ts), the
- * OperationTypeRule refuses subscriptions, and cache headers say who may keep an answer.
+ * OperationTypeRule refuses operations the schema has no root type for, subscriptions over HTTP
+ * are refused (they are served over WebSocket), and cache headers say who may keep an answer.
  */
 export function responsesPlugin(
   graphqlPath: string,
@@ -195,6 +221,10 @@ export function responsesPlugin(
       middleware: {
         setPreset(next, event) {
           event.validationRules.push(OperationTypeRule);
+          return next();
+        },
+        processGraphQLRequestBody(next, event) {
+          if (event.request) refuseHttpSubscription(event.body);
           return next();
         },
         async processRequest(next, event) {

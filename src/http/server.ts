@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import type pg from 'pg';
 import { postgraphile } from 'postgraphile';
 import { grafserv } from 'postgraphile/grafserv/node';
@@ -9,11 +10,13 @@ import type { ErrorCode } from '../db/errors.ts';
 import type { Logger } from '../log.ts';
 import { countGraphqlRequest, type Metrics } from '../metrics.ts';
 import { adminDir } from '../paths.ts';
+import { verifyAuthorization } from './auth.ts';
 import { ENDPOINTS, type EndpointName, servedUrls } from './endpoints.ts';
 import { graphqlPreset } from './graphql.ts';
 import { sendHome } from './home.ts';
 import { createRequestLimiter } from './ratelimit.ts';
 import { checkReadiness, type ReadinessProbe } from './readiness.ts';
+import { makeUpgradeHandler, type WebSockets } from './websockets.ts';
 
 /** HttpServer is the listening HTTP server (and the ops server, when OPS_PORT is set). */
 export interface HttpServer {
@@ -55,12 +58,22 @@ export async function startServer({
 }: ServerOptions): Promise<HttpServer> {
   const limiter = createRequestLimiter(config.rateLimit, config.jwtSecret, config.tokenMaxTtl);
   let graphql: Handler | undefined;
+  let websockets: WebSockets | undefined;
   let release = async () => {};
   if (graphqlPool) {
     const pgl = postgraphile(graphqlPreset(config, graphqlPool, limiter));
-    graphql = pgl.createServ(grafserv).createHandler();
+    const serv = pgl.createServ(grafserv);
+    graphql = serv.createHandler();
+    websockets = makeUpgradeHandler(
+      serv,
+      (header) => verifyAuthorization(header, config.jwtSecret, config.tokenMaxTtl),
+      config.maxSubscriptions,
+      log,
+    );
     await pgl.getSchema();
+    const sockets = websockets;
     release = async () => {
+      sockets.close();
       await pgl.release(); // also releases the grafserv instance
       for (const service of pgl.getResolvedPreset().pgServices ?? []) await service.release?.();
     };
@@ -132,6 +145,11 @@ export async function startServer({
   };
 
   const routeOf = (req: IncomingMessage) => (req.url ?? '/').split('?')[0] ?? '/';
+  const opsOnly = (req: IncomingMessage, res: ServerResponse) => {
+    if (!serveOps(req, res, routeOf(req))) {
+      sendJson(res, 404, { error: `nothing at ${req.method} ${req.url}` });
+    }
+  };
   const listeners: Array<{ server: Server; url: string }> = [];
   const listenOn = async (
     host: string,
@@ -139,6 +157,13 @@ export async function startServer({
     handle: (req: IncomingMessage, res: ServerResponse) => void,
   ) => {
     const server = createServer(handle);
+    if (websockets && handle !== opsOnly) {
+      const { upgrade } = websockets;
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (routeOf(req) === ENDPOINTS.graphql.path) upgrade(req, socket, head);
+        else socket.destroy();
+      });
+    }
     server.on('clientError', (error, socket) => {
       log.debug({ err: error }, 'bad HTTP request');
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -161,11 +186,7 @@ export async function startServer({
   let opsUrl: string | undefined;
   try {
     if (config.ops) {
-      opsUrl = await listenOn(config.ops.host, config.ops.port, (req, res) => {
-        if (!serveOps(req, res, routeOf(req))) {
-          sendJson(res, 404, { error: `nothing at ${req.method} ${req.url}` });
-        }
-      });
+      opsUrl = await listenOn(config.ops.host, config.ops.port, opsOnly);
       if (graphql)
         url = await listenOn(config.host, config.port, (req, res) => {
           const route = routeOf(req);
