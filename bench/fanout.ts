@@ -1,0 +1,246 @@
+// Scenario 10: subscription fan-out. One `schoolbell server` (bench/api.ts's, production mode,
+// the rate limit off, GRAPHQL_MAX_SUBSCRIPTIONS and DATABASE_POOL_SIZE at their defaults: every
+// caller here has one subscription), N students (BENCH_FANOUT_N, 1,000) each with a real
+// graphql-ws client subscribed to bookingEvents of their own requested booking, plus ADMINS
+// admins subscribed to everyone's. Then tutors accept a fifth of those bookings through GraphQL,
+// CONCURRENCY at a time. For each delivery: the time from the accept's response (its transaction
+// has committed) to its arrival at the subscriber; that every subscriber got exactly its own
+// accepts (each student its one, or none; each admin all of them); and the server's resident
+// memory idle, with every subscription open, and after the burst. The same run at N / 10 is
+// the comparison.
+import { type Client, createClient } from 'graphql-ws';
+import { signToken } from '../src/http/auth.ts';
+import { bearer, postAs, type Signed } from '../support/graphql.ts';
+import { waitUntil } from '../support/waiting.ts';
+import { ACCEPT, SECRET, startApiServer } from './api.ts';
+import { format, freshDatabase, rssMiB, summarize, table } from './lib.ts';
+
+const N = Number(process.env.BENCH_FANOUT_N ?? 1000);
+const ADMINS = 3;
+const TUTORS = 10;
+const CONCURRENCY = 4;
+
+const SUBSCRIPTION =
+  'subscription ($id: UUID) { bookingEvents(bookingId: $id) { toState booking { id } } }';
+
+/** Subscriber is one graphql-ws client and what it has heard. */
+interface Subscriber {
+  readonly client: Client;
+  readonly userId: string;
+  /** bookingId is the student's booking; undefined for an admin (subscribed to all). */
+  readonly bookingId?: string;
+  /** probed is set once any event arrived: the server listens for this subscriber. */
+  probed: boolean;
+  /** accepted is each SCHEDULED event heard: its booking and when it arrived. */
+  readonly accepted: Array<{ bookingId: string; at: number }>;
+  readonly errors: unknown[];
+}
+
+interface Result {
+  readonly n: number;
+  readonly changes: number;
+  readonly deliveries: number;
+  readonly mismatched: number;
+  readonly latency: ReturnType<typeof summarize>;
+  readonly idle: number;
+  readonly open: number;
+  readonly after: number;
+}
+
+/** subscribe opens one client as `user` and subscribes to bookingEvents (of one booking, if given). */
+async function subscribe(url: string, user: Signed, bookingId?: string): Promise<Subscriber> {
+  const client = createClient({
+    url: `${url.replace('http', 'ws')}/graphql`,
+    connectionParams: bearer(await signToken(user, SECRET, 3600)),
+    retryAttempts: 0,
+    lazy: false,
+  });
+  const subscriber: Subscriber = {
+    client,
+    userId: user.id,
+    bookingId,
+    probed: false,
+    accepted: [],
+    errors: [],
+  };
+  client.subscribe<{ bookingEvents: { toState: string; booking: { id: string } } }>(
+    { query: SUBSCRIPTION, variables: { id: bookingId ?? null } },
+    {
+      next: ({ data }) => {
+        const event = data?.bookingEvents;
+        if (!event) return;
+        subscriber.probed = true;
+        if (event.toState === 'SCHEDULED')
+          subscriber.accepted.push({ bookingId: event.booking.id, at: performance.now() });
+      },
+      error: (error) => subscriber.errors.push(error),
+      complete: () => {},
+    },
+  );
+  return subscriber;
+}
+
+async function run(n: number): Promise<Result> {
+  const db = await freshDatabase();
+  const subscribers: Subscriber[] = [];
+  try {
+    const users = async (role: string, count: number) =>
+      (
+        await db.pool.query<{ id: string }>(
+          `insert into app_public.users (name, email, role)
+           select $1 || ' ' || i, 'bench-' || $1 || '-' || i || '@example.test', $1::app_public.user_role
+           from generate_series(1, $2) i returning id`,
+          [role, count],
+        )
+      ).rows.map((row) => row.id);
+    const students = await users('student', n);
+    const tutors = await users('tutor', TUTORS);
+    const admins = await users('admin', ADMINS);
+    // One requested booking per student, a tutor's an hour apart, from tomorrow on.
+    const { rows: bookings } = await db.pool.query<{ id: string; tutor: string }>(
+      `insert into app_public.bookings (student_id, tutor_id, subject, starts_at, ends_at)
+       select s, ($2::uuid[])[1 + k % $3], 'Bench',
+              now() + interval '1 day' + (k / $3) * interval '1 hour',
+              now() + interval '1 day' + (k / $3) * interval '1 hour' + interval '30 minutes'
+       from unnest($1::uuid[]) with ordinality u(s, k)
+       returning id, tutor_id as tutor`,
+      [students, tutors, TUTORS],
+    );
+    const server = await startApiServer(db.url);
+    try {
+      const idle = await rssMiB(server.child.pid as number);
+      for (let i = 0; i < n; i += 100) {
+        const batch = students.slice(i, i + 100);
+        subscribers.push(
+          ...(await Promise.all(
+            batch.map((id, j) =>
+              subscribe(server.url, { id, role: 'student' }, bookings[i + j]?.id),
+            ),
+          )),
+        );
+      }
+      for (const id of admins) subscribers.push(await subscribe(server.url, { id, role: 'admin' }));
+      // graphql-ws does not acknowledge a subscription: re-announce each booking's request (its
+      // REQUESTED event, ignored below) on the topics of those that heard nothing yet, until all have.
+      await waitUntil(
+        'every subscription is listened for',
+        async () => {
+          const waiting = subscribers.filter((s) => !s.probed);
+          if (waiting.length === 0) return true;
+          await db.pool.query(
+            `select pg_notify(
+                      case when u.role = 'admin' then app_private.subscription_topic('admin')
+                           else app_private.subscription_topic('user', u.id) end,
+                      json_build_object('id', e.id, 'bookingId', e.booking_id)::text)
+             from app_public.users u
+             join lateral (select e.id, e.booking_id from app_public.booking_events e
+                           join app_public.bookings b on b.id = e.booking_id
+                           where u.role = 'admin' or b.student_id = u.id limit 1) e on true
+             where u.id = any($1::uuid[])`,
+            [waiting.map((s) => s.userId)],
+          );
+          return false;
+        },
+        60_000,
+      );
+      const open = await rssMiB(server.child.pid as number);
+
+      const changes = Math.ceil(n / 5);
+      const tokens = new Map(
+        await Promise.all(
+          tutors.map(
+            async (id) => [id, await signToken({ id, role: 'tutor' }, SECRET, 3600)] as const,
+          ),
+        ),
+      );
+      const committed = new Map<string, number>();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          for (let k = next++; k < changes; k = next++) {
+            const booking = bookings[k] as { id: string; tutor: string };
+            await postAs(server.url, tokens.get(booking.tutor) as string, ACCEPT, {
+              id: booking.id,
+            });
+            committed.set(booking.id, performance.now());
+          }
+        }),
+      );
+      const expected = changes * (1 + ADMINS);
+      const heard = () => subscribers.reduce((sum, s) => sum + s.accepted.length, 0);
+      await waitUntil('every accept is delivered', async () => heard() >= expected, 60_000).catch(
+        () => console.log(`  only ${heard()} of ${expected} deliveries arrived within a minute`),
+      );
+      const after = await rssMiB(server.child.pid as number);
+
+      const latencies: number[] = [];
+      let mismatched = 0;
+      for (const s of subscribers) {
+        const got = s.accepted.map((a) => a.bookingId).sort();
+        const want = s.bookingId
+          ? committed.has(s.bookingId)
+            ? [s.bookingId]
+            : []
+          : [...committed.keys()].sort();
+        if (got.join() !== want.join() || s.errors.length) mismatched++;
+        for (const a of s.accepted) latencies.push(a.at - (committed.get(a.bookingId) ?? a.at));
+      }
+      return {
+        n,
+        changes,
+        deliveries: heard(),
+        mismatched,
+        latency: summarize(latencies),
+        idle,
+        open,
+        after,
+      };
+    } finally {
+      await Promise.all(subscribers.map((s) => s.client.dispose()));
+      await server.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+export async function fanout(): Promise<string> {
+  const results = [await run(Math.max(1, Math.round(N / 10))), await run(N)];
+  let md = table(
+    `10. Subscription fan-out: N students each subscribed (graphql-ws) to bookingEvents of their own booking, plus ${ADMINS} admins to all, on one \`schoolbell server\`; tutors accept N/5 of the bookings over GraphQL, ${CONCURRENCY} at a time; latency = arrival at the subscriber minus the accept's response (ms); memory = the server's RSS (MiB)`,
+    [
+      'subscriptions',
+      'accepts',
+      'deliveries',
+      'mismatched subscribers',
+      'p50',
+      'p99',
+      'max',
+      'RSS idle',
+      'RSS open',
+      'RSS after',
+      'KiB per subscription',
+    ],
+    results.map((r) => [
+      `${r.n.toLocaleString('en')} + ${ADMINS}`,
+      String(r.changes),
+      `${r.deliveries} of ${r.changes * (1 + ADMINS)}`,
+      String(r.mismatched),
+      r.latency.p50,
+      r.latency.p99,
+      r.latency.max,
+      r.idle,
+      r.open,
+      r.after,
+      ((r.open - r.idle) * 1024) / (r.n + ADMINS),
+    ]),
+  );
+  const [small, large] = results as [Result, Result];
+  const lines = [
+    `p99 delivery latency, ${large.n} vs ${small.n} subscriptions: ${format(large.latency.p99 / small.latency.p99)}×`,
+    `memory per open subscription: ${format(((large.open - large.idle) * 1024) / (large.n + ADMINS))} KiB at ${large.n}, ${format(((small.open - small.idle) * 1024) / (small.n + ADMINS))} KiB at ${small.n}`,
+  ];
+  for (const line of lines) console.log(`  ${line}`);
+  md += `\n${lines.map((l) => `- ${l}`).join('\n')}\n`;
+  return md;
+}
