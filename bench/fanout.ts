@@ -13,7 +13,7 @@ import { signToken } from '../src/http/auth.ts';
 import { bearer, postAs, type Signed } from '../support/graphql.ts';
 import { waitUntil } from '../support/waiting.ts';
 import { ACCEPT, SECRET, startApiServer } from './api.ts';
-import { format, freshDatabase, rssMiB, summarize, table } from './lib.ts';
+import { cpuSeconds, format, freshDatabase, rssMiB, summarize, table } from './lib.ts';
 
 const N = Number(process.env.BENCH_FANOUT_N ?? 1000);
 const ADMINS = 3;
@@ -39,6 +39,13 @@ interface Subscriber {
 interface Result {
   readonly n: number;
   readonly changes: number;
+  /** burst is how long the accepts took, the first sent to the last answered (s). */
+  readonly burst: number;
+  /** serverCpu and benchCpu are the CPU seconds the server and this process used until drained. */
+  readonly serverCpu: number;
+  readonly benchCpu: number;
+  /** drained is from the first accept sent to the last delivery (s). */
+  readonly drained: number;
   readonly deliveries: number;
   readonly mismatched: number;
   readonly latency: ReturnType<typeof summarize>;
@@ -80,7 +87,7 @@ async function subscribe(url: string, user: Signed, bookingId?: string): Promise
   return subscriber;
 }
 
-async function run(n: number): Promise<Result> {
+async function run(n: number, changes: number): Promise<Result> {
   const db = await freshDatabase();
   const subscribers: Subscriber[] = [];
   try {
@@ -121,31 +128,31 @@ async function run(n: number): Promise<Result> {
       }
       for (const id of admins) subscribers.push(await subscribe(server.url, { id, role: 'admin' }));
       // graphql-ws does not acknowledge a subscription: re-announce each booking's request (its
-      // REQUESTED event, ignored below) on the topics of those that heard nothing yet, until all have.
-      await waitUntil(
-        'every subscription is listened for',
-        async () => {
-          const waiting = subscribers.filter((s) => !s.probed);
-          if (waiting.length === 0) return true;
-          await db.pool.query(
-            `select pg_notify(
-                      case when u.role = 'admin' then app_private.subscription_topic('admin')
-                           else app_private.subscription_topic('user', u.id) end,
-                      json_build_object('id', e.id, 'bookingId', e.booking_id)::text)
-             from app_public.users u
-             join lateral (select e.id, e.booking_id from app_public.booking_events e
-                           join app_public.bookings b on b.id = e.booking_id
-                           where u.role = 'admin' or b.student_id = u.id limit 1) e on true
-             where u.id = any($1::uuid[])`,
-            [waiting.map((s) => s.userId)],
-          );
-          return false;
-        },
-        60_000,
-      );
+      // REQUESTED event, ignored below) on the topics of those that heard nothing yet, a round at
+      // a time (one announcement each, up to 2 s to hear it), until all have. An announcement
+      // made before the server listened is lost, not late: a round sends no one a second one it
+      // would still hear, which would leave the server busy when the burst starts.
+      for (let round = 1; subscribers.some((s) => !s.probed); round++) {
+        if (round > 30) throw new Error('subscriptions not listened for after 30 rounds');
+        const waiting = subscribers.filter((s) => !s.probed);
+        await db.pool.query(
+          `select pg_notify(
+                    case when u.role = 'admin' then app_private.subscription_topic('admin')
+                         else app_private.subscription_topic('user', u.id) end,
+                    json_build_object('id', e.id, 'bookingId', e.booking_id)::text)
+           from app_public.users u
+           join lateral (select e.id, e.booking_id from app_public.booking_events e
+                         join app_public.bookings b on b.id = e.booking_id
+                         where u.role = 'admin' or b.student_id = u.id limit 1) e on true
+           where u.id = any($1::uuid[])`,
+          [waiting.map((s) => s.userId)],
+        );
+        await waitUntil('a round is heard', async () => waiting.every((s) => s.probed), 2000).catch(
+          () => undefined,
+        );
+      }
       const open = await rssMiB(server.child.pid as number);
 
-      const changes = Math.ceil(n / 5);
       const tokens = new Map(
         await Promise.all(
           tutors.map(
@@ -155,6 +162,8 @@ async function run(n: number): Promise<Result> {
       );
       const committed = new Map<string, number>();
       let next = 0;
+      const started = performance.now();
+      const cpuBefore = [await cpuSeconds(server.child.pid as number), process.cpuUsage()] as const;
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           for (let k = next++; k < changes; k = next++) {
@@ -166,11 +175,14 @@ async function run(n: number): Promise<Result> {
           }
         }),
       );
+      const burst = (performance.now() - started) / 1000;
       const expected = changes * (1 + ADMINS);
       const heard = () => subscribers.reduce((sum, s) => sum + s.accepted.length, 0);
       await waitUntil('every accept is delivered', async () => heard() >= expected, 60_000).catch(
         () => console.log(`  only ${heard()} of ${expected} deliveries arrived within a minute`),
       );
+      const serverCpu = (await cpuSeconds(server.child.pid as number)) - cpuBefore[0];
+      const used = process.cpuUsage(cpuBefore[1]);
       const after = await rssMiB(server.child.pid as number);
 
       const latencies: number[] = [];
@@ -185,9 +197,14 @@ async function run(n: number): Promise<Result> {
         if (got.join() !== want.join() || s.errors.length) mismatched++;
         for (const a of s.accepted) latencies.push(a.at - (committed.get(a.bookingId) ?? a.at));
       }
+      const last = Math.max(...subscribers.flatMap((s) => s.accepted.map((a) => a.at)));
       return {
         n,
         changes,
+        burst,
+        drained: (last - started) / 1000,
+        serverCpu,
+        benchCpu: (used.user + used.system) / 1e6,
         deliveries: heard(),
         mismatched,
         latency: summarize(latencies),
@@ -204,10 +221,18 @@ async function run(n: number): Promise<Result> {
   }
 }
 
+/** perSubscription is what each open subscription added to the server's RSS (KiB). */
+const perSubscription = (r: Result) => ((r.open - r.idle) * 1024) / (r.n + ADMINS);
+
 export async function fanout(): Promise<string> {
-  const results = [await run(Math.max(1, Math.round(N / 10))), await run(N)];
+  const tenth = Math.max(1, Math.round(N / 10));
+  // The same accepts to a tenth of the subscribers, then to all (the cost of the idle ones), then
+  // twice as many accepts to all.
+  const small = await run(tenth, tenth);
+  const large = await run(N, tenth);
+  const busier = await run(N, Math.max(1, Math.round(N / 5)));
   let md = table(
-    `10. Subscription fan-out: N students each subscribed (graphql-ws) to bookingEvents of their own booking, plus ${ADMINS} admins to all, on one \`schoolbell server\`; tutors accept N/5 of the bookings over GraphQL, ${CONCURRENCY} at a time; latency = arrival at the subscriber minus the accept's response (ms); memory = the server's RSS (MiB)`,
+    `10. Subscription fan-out: students each subscribed (graphql-ws) to bookingEvents of their own booking, plus ${ADMINS} admins to all, on one \`schoolbell server\` (defaults, rate limit off); then tutors accept some of those bookings over GraphQL, ${CONCURRENCY} at a time. Latency = arrival at the subscriber minus the accept's response (ms); burst = first accept sent to last answered, drained = to the last delivery (s), and the CPU the server and the bench's clients used until then; memory = the server's RSS (MiB)`,
     [
       'subscriptions',
       'accepts',
@@ -216,12 +241,16 @@ export async function fanout(): Promise<string> {
       'p50',
       'p99',
       'max',
+      'burst s',
+      'drained s',
+      'server CPU s',
+      'bench CPU s',
       'RSS idle',
       'RSS open',
       'RSS after',
       'KiB per subscription',
     ],
-    results.map((r) => [
+    [small, large, busier].map((r) => [
       `${r.n.toLocaleString('en')} + ${ADMINS}`,
       String(r.changes),
       `${r.deliveries} of ${r.changes * (1 + ADMINS)}`,
@@ -229,16 +258,19 @@ export async function fanout(): Promise<string> {
       r.latency.p50,
       r.latency.p99,
       r.latency.max,
+      r.burst,
+      r.drained,
+      r.serverCpu,
+      r.benchCpu,
       r.idle,
       r.open,
       r.after,
-      ((r.open - r.idle) * 1024) / (r.n + ADMINS),
+      perSubscription(r),
     ]),
   );
-  const [small, large] = results as [Result, Result];
   const lines = [
-    `p99 delivery latency, ${large.n} vs ${small.n} subscriptions: ${format(large.latency.p99 / small.latency.p99)}×`,
-    `memory per open subscription: ${format(((large.open - large.idle) * 1024) / (large.n + ADMINS))} KiB at ${large.n}, ${format(((small.open - small.idle) * 1024) / (small.n + ADMINS))} KiB at ${small.n}`,
+    `the same ${tenth} accepts, p99 delivery latency with ${N} subscriptions open vs ${tenth}: ${format(large.latency.p99 / small.latency.p99)}×`,
+    `memory per open subscription: ${format(perSubscription(large))} KiB at ${N}, ${format(perSubscription(small))} KiB at ${tenth}`,
   ];
   for (const line of lines) console.log(`  ${line}`);
   md += `\n${lines.map((l) => `- ${l}`).join('\n')}\n`;
