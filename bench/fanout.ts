@@ -105,25 +105,23 @@ async function run(n: number, changes: number): Promise<Result> {
     const tutors = await users('tutor', TUTORS);
     const admins = await users('admin', ADMINS);
     // One requested booking per student, a tutor's an hour apart, from tomorrow on.
-    const { rows: bookings } = await db.pool.query<{ id: string; tutor: string }>(
+    const { rows: bookings } = await db.pool.query<{ id: string; tutor: string; student: string }>(
       `insert into app_public.bookings (student_id, tutor_id, subject, starts_at, ends_at)
        select s, ($2::uuid[])[1 + k % $3], 'Bench',
               now() + interval '1 day' + (k / $3) * interval '1 hour',
               now() + interval '1 day' + (k / $3) * interval '1 hour' + interval '30 minutes'
        from unnest($1::uuid[]) with ordinality u(s, k)
-       returning id, tutor_id as tutor`,
+       returning id, tutor_id as tutor, student_id as student`,
       [students, tutors, TUTORS],
     );
     const server = await startApiServer(db.url);
     try {
       const idle = await rssMiB(server.child.pid as number);
       for (let i = 0; i < n; i += 100) {
-        const batch = students.slice(i, i + 100);
+        const batch = bookings.slice(i, i + 100);
         subscribers.push(
           ...(await Promise.all(
-            batch.map((id, j) =>
-              subscribe(server.url, { id, role: 'student' }, bookings[i + j]?.id),
-            ),
+            batch.map((b) => subscribe(server.url, { id: b.student, role: 'student' }, b.id)),
           )),
         );
       }
@@ -203,7 +201,7 @@ async function run(n: number, changes: number): Promise<Result> {
         n,
         changes,
         burst,
-        drained: (last - started) / 1000,
+        drained: Number.isFinite(last) ? (last - started) / 1000 : Number.NaN,
         serverCpu,
         benchCpu: (used.user + used.system) / 1e6,
         deliveries: heard(),
