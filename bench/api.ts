@@ -6,7 +6,7 @@ import { postAs } from '../support/graphql.ts';
 import { spawnRole } from '../support/processes.ts';
 import { freshDatabase, people, summarize, table } from './lib.ts';
 
-const SECRET = 'bench-secret-0123456789abcdef0123456789';
+export const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION_MS = Number(process.env.BENCH_API_SECONDS ?? 15) * 1000;
 const CLIENTS = 16;
 const READ_RATE = Number(process.env.BENCH_READ_RATE ?? 100);
@@ -14,11 +14,11 @@ const READ_RATE = Number(process.env.BENCH_READ_RATE ?? 100);
 const REQUEST = `mutation ($tutorId: UUID!, $startsAt: Datetime!, $endsAt: Datetime!) {
   requestBooking(input: { tutorId: $tutorId, startsAt: $startsAt, endsAt: $endsAt, subject: "Bench" }) { booking { id } }
 }`;
-const ACCEPT =
+export const ACCEPT =
   'mutation ($id: UUID!) { acceptBooking(input: { bookingId: $id }) { booking { state } } }';
 
 /** startApiServer runs `schoolbell server` in production mode against the database. */
-function startApiServer(url: string) {
+export function startApiServer(url: string) {
   return spawnRole('server', {
     DATABASE_URL: url,
     JWT_SECRET: SECRET,

@@ -113,6 +113,15 @@ export async function rssMiB(pid: number): Promise<number> {
   return kb / 1024;
 }
 
+/** cpuSeconds reads the CPU time (user and system) a process has used so far from /proc. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command's name (in parentheses, which may hold spaces): utime is the 12th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** people inserts the people the bookings need. */
 export async function people(
   pool: pg.Pool,

@@ -9,6 +9,7 @@ import { enqueue, reads } from './api.ts';
 import { backlog } from './backlog.ts';
 import { burst } from './burst.ts';
 import { ceiling } from './ceiling.ts';
+import { fanout } from './fanout.ts';
 import { idle } from './idle.ts';
 import { lateness } from './lateness.ts';
 import { machine, serverUrl } from './lib.ts';
@@ -29,6 +30,7 @@ const ALL = [
   'memory',
   'ceiling',
   'schedules',
+  'fanout',
 ] as const;
 const args = process.argv.slice(2);
 const write = args.includes('--write') || process.env.BENCH_WRITE === '1';
@@ -69,6 +71,7 @@ if (wanted.has('reads')) await timed('reads', reads);
 if (wanted.has('abuse')) await timed('abuse', abuse);
 if (wanted.has('ceiling')) await timed('ceiling', () => ceiling(jobsPerSecond));
 if (wanted.has('schedules')) await timed('schedules', schedules);
+if (wanted.has('fanout')) await timed('fanout', fanout);
 
 if (write) {
   const { rows } = await (await import('./lib.ts')).freshDatabase().then(async (db) => {
