@@ -110,6 +110,10 @@ t.test('a burst of 500 to a webhook limited to 50/second waits its turn', async 
 
   t.same(await attempts(ids), [{ attempts: 1, n: 500 }], 'each took one attempt, its delivery');
   t.equal(await failedRuns(), 0, 'no job failed: waiting is no failure');
+  const { rows } = await pool.query<{ workers: number }>(
+    "select count(distinct worker_id)::int as workers from app_private.job_history where task = 'send_notification'",
+  );
+  t.equal(rows[0]?.workers, 2, 'both replicas delivered, under one rate');
 });
 
 t.test("a gateway's 429 holds the channel for its Retry-After, without an attempt", async (t) => {
