@@ -1384,6 +1384,29 @@ end;
 $$;
 
 --
+-- Name: block_channel(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.block_channel(id uuid, until timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  insert into app_private.channel_rates as r (channel, blocked_until)
+  select n.channel, until from app_public.notifications n where n.id = block_channel.id
+  on conflict (channel) do update
+    set blocked_until = greatest(r.blocked_until, excluded.blocked_until), updated_at = now();
+  perform graphile_worker.add_jobs(array[app_private.notification_job_spec(block_channel.id, until)]);
+end;
+$$;
+
+--
+-- Name: FUNCTION block_channel(id uuid, until timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.block_channel(id uuid, until timestamp with time zone) IS 'Holds a notification''s channel back until `until` (a gateway''s 429) and moves the notification''s job there.';
+
+--
 -- Name: bookings; Type: TABLE; Schema: app_public; Owner: -
 --
 
@@ -2356,6 +2379,26 @@ $$;
 COMMENT ON FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) IS 'The graphile-worker job spec of a notification''s delivery at run_at (send_notification, keyed notification:<id>).';
 
 --
+-- Name: notification_slot_job_spec(uuid, timestamp with time zone, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.notification_slot_job_spec(id uuid, slot timestamp with time zone, late boolean) RETURNS graphile_worker.job_spec
+    LANGUAGE sql STABLE
+    AS $$
+  select (s.identifier,
+    (s.payload::jsonb || pg_catalog.jsonb_build_object('slot', slot)
+      || case when late then '{"late": true}'::jsonb else '{}'::jsonb end)::json,
+    s.queue_name, s.run_at, s.max_attempts, s.job_key, s.priority, s.flags)::graphile_worker.job_spec
+    from app_private.notification_job_spec(id, slot) s
+$$;
+
+--
+-- Name: FUNCTION notification_slot_job_spec(id uuid, slot timestamp with time zone, late boolean); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.notification_slot_job_spec(id uuid, slot timestamp with time zone, late boolean) IS 'The job spec of a notification''s delivery moved to its rate-limit slot (notification_job_spec, the slot in the payload).';
+
+--
 -- Name: pause(text, text, text); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -3124,6 +3167,56 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.sync_timers(after app_public.bookings[], before app_public.bookings[]) IS 'Makes the job changes of a set of booking changes at once: instant timers added and removed, reminders scheduled, moved and cancelled.';
+
+--
+-- Name: take_delivery_slot(uuid, jsonb, timestamp with time zone, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone DEFAULT NULL::timestamp with time zone, late boolean DEFAULT false) RETURNS timestamp with time zone
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_now timestamptz := clock_timestamp();
+  v_due timestamptz := v_now + interval '10 milliseconds';
+  v_channel app_public.notification_channel;
+  v_spacing interval;
+  v_slot timestamptz;
+  -- Held a slot and ran more than 50 ms after it (or had done so once already).
+  v_late boolean := reserved is not null and (late or reserved < v_now - interval '50 milliseconds');
+begin
+  select n.channel into v_channel from app_public.notifications n
+   where n.id = take_delivery_slot.id and n.state = 'pending' and n.run_at <= v_now + interval '1 second';
+  if not found then
+    -- Gone, done, or moved later (its own job will come): the sender finds out and returns quietly.
+    return null;
+  end if;
+  v_spacing := (spacings ->> v_channel::text)::interval;
+  select greatest(r.blocked_until, v_now) into v_slot from app_private.channel_rates r where r.channel = v_channel;
+  v_slot := coalesce(v_slot, v_now);
+  if reserved is not null and v_slot <= v_due
+     and (late or not v_late or v_spacing is null) then
+    return null;
+  end if;
+  if v_spacing is not null then
+    insert into app_private.channel_rates as r (channel, next_at) values (v_channel, v_now + v_spacing)
+    on conflict (channel) do update
+      set next_at = greatest(r.next_at, r.blocked_until, v_now) + v_spacing, updated_at = v_now
+    returning r.next_at - v_spacing into v_slot;
+  end if;
+  if v_slot <= v_due then
+    return null;
+  end if;
+  perform graphile_worker.add_jobs(array[app_private.notification_slot_job_spec(take_delivery_slot.id, v_slot, v_late)]);
+  return v_slot;
+end;
+$$;
+
+--
+-- Name: FUNCTION take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone, late boolean); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone, late boolean) IS 'Takes a notification''s delivery slot on its channel: null to deliver now, or the time its job was moved to.';
 
 --
 -- Name: tg__timestamps(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -4853,6 +4946,23 @@ CREATE FUNCTION graphile_worker.reschedule_jobs(job_ids bigint[], run_at timesta
 $$;
 
 --
+-- Name: channel_rates; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.channel_rates (
+    channel app_public.notification_channel NOT NULL,
+    next_at timestamp with time zone DEFAULT '-infinity'::timestamp with time zone NOT NULL,
+    blocked_until timestamp with time zone DEFAULT '-infinity'::timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE channel_rates; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.channel_rates IS 'Per channel: its next free delivery slot (CHANNEL_RATES) and until when a gateway''s 429 holds it back.';
+
+--
 -- Name: crontab; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -5515,6 +5625,13 @@ ALTER TABLE ONLY app_private.booking_deadlines
     ADD CONSTRAINT booking_deadlines_timer_task_key UNIQUE (timer_task);
 
 --
+-- Name: channel_rates channel_rates_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.channel_rates
+    ADD CONSTRAINT channel_rates_pkey PRIMARY KEY (channel);
+
+--
 -- Name: crontab crontab_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
 --
 
@@ -6094,6 +6211,12 @@ The user the schedule concerns.';
 ALTER TABLE app_private.booking_deadlines ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: channel_rates; Type: ROW SECURITY; Schema: app_private; Owner: -
+--
+
+ALTER TABLE app_private.channel_rates ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: crontab; Type: ROW SECURITY; Schema: app_private; Owner: -
 --
 
@@ -6490,6 +6613,12 @@ REVOKE ALL ON FUNCTION app_private.pause_flag(kind text, name text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.admin_job_for_update(id bigint, change text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION block_channel(id uuid, until timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.block_channel(id uuid, until timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: TABLE bookings; Type: ACL; Schema: app_public; Owner: -
 --
 
@@ -6662,6 +6791,12 @@ REVOKE ALL ON FUNCTION app_private.notification_job_key(id uuid) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION notification_slot_job_spec(id uuid, slot timestamp with time zone, late boolean); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.notification_slot_job_spec(id uuid, slot timestamp with time zone, late boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION pause(kind text, name text, paused_by text); Type: ACL; Schema: app_private; Owner: -
@@ -6884,6 +7019,12 @@ REVOKE ALL ON FUNCTION app_private.sync_schedule_job(schedule app_public.schedul
 --
 
 REVOKE ALL ON FUNCTION app_private.sync_timers(after app_public.bookings[], before app_public.bookings[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone, late boolean); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone, late boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg__timestamps(); Type: ACL; Schema: app_private; Owner: -

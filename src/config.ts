@@ -1,6 +1,7 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { NOTIFICATION_CHANNELS, type NotificationChannel } from './db/db.ts';
 import { settingRows, settingVariables } from './db/settings.ts';
 import {
   DEADLINE_MAX,
@@ -60,22 +61,66 @@ export interface RateLimit {
   readonly text: string;
 }
 
+/** parseRate reads "<n>/<second|minute|hour>"; undefined when the text is not one. */
+function parseRate(text: string): RateLimit | undefined {
+  const match = /^(\d+)\s*\/\s*(second|minute|hour)$/.exec(text.trim());
+  const requests = Number(match?.[1]);
+  if (!match || !Number.isSafeInteger(requests) || requests < 1 || requests > 1_000_000) {
+    return undefined;
+  }
+  const unit = match[2] as keyof typeof RATE_UNITS;
+  return { requests, seconds: RATE_UNITS[unit], text: `${requests}/${unit}` };
+}
+
 const rateLimit = () =>
   z.string().transform((value, ctx): RateLimit | null => {
-    const text = value.trim();
-    if (text === 'off') return null;
-    const match = /^(\d+)\s*\/\s*(second|minute|hour)$/.exec(text);
-    const requests = Number(match?.[1]);
-    if (!match || !Number.isSafeInteger(requests) || requests < 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be "<requests>/<second|minute|hour>", e.g. "300/minute", or "off"',
-      });
-      return z.NEVER;
-    }
-    const unit = match[2] as keyof typeof RATE_UNITS;
-    return { requests, seconds: RATE_UNITS[unit], text: `${requests}/${unit}` };
+    if (value.trim() === 'off') return null;
+    const rate = parseRate(value);
+    if (rate) return rate;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be "<requests>/<second|minute|hour>", e.g. "300/minute", or "off"',
+    });
+    return z.NEVER;
   });
+
+/** ChannelRate is one entry of CHANNEL_RATES: at most `requests` deliveries per `seconds`. */
+export interface ChannelRate extends RateLimit {
+  readonly channel: NotificationChannel;
+}
+
+const channelRates = () =>
+  z.string().transform((value, ctx): ChannelRate[] => {
+    const entries: ChannelRate[] = [];
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    for (const part of value.split(',').map((entry) => entry.trim())) {
+      if (part === '') continue;
+      const match = /^([^=]*)=(.*)$/.exec(part);
+      const channel = match?.[1]?.trim() ?? '';
+      if (!match || !(NOTIFICATION_CHANNELS as readonly string[]).includes(channel)) {
+        return fail(
+          `"${excerptOf(part)}" is not <channel>=<n>/<second|minute|hour> with a channel of ${NOTIFICATION_CHANNELS.join(', ')}; write e.g. "webhook=50/second,email=10/second"`,
+        );
+      }
+      if (entries.some((entry) => entry.channel === channel)) return fail(`gives ${channel} twice`);
+      const rate = parseRate(match[2] as string);
+      if (!rate) {
+        return fail(
+          `${channel}: must be <n>/<second|minute|hour>, n from 1 to 1000000, e.g. 50/second`,
+        );
+      }
+      entries.push({ ...rate, channel: channel as NotificationChannel });
+    }
+    return entries;
+  });
+
+/** excerptOf keeps a hostile value's echo in an error message short. */
+function excerptOf(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
 
 /** TaskTimeout is one task's entry of TASK_TIMEOUTS: a duration, or null for none at all. */
 export interface TaskTimeout {
@@ -175,6 +220,7 @@ const schema = z
       })
       .default(parseDuration('0 seconds')),
     TASK_TIMEOUTS: taskTimeouts().default([]),
+    CHANNEL_RATES: channelRates().default([]),
     // The settings the SQL reads (app_private.settings): variable, parser and default are
     // src/db/settings.ts's registry.
     ...settingVariables(),
@@ -290,6 +336,8 @@ const schema = z
       smtpFrom: env.SMTP_FROM,
       notificationMaxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
       notificationRetryDelay: env.NOTIFICATION_RETRY_DELAY,
+      /** channelRates: at most so many deliveries per window, per channel (CHANNEL_RATES); shared by the replicas through Postgres. */
+      channelRates: Object.freeze(env.CHANNEL_RATES.map((entry) => Object.freeze(entry))),
       sweepBatchSize: env.SWEEP_BATCH_SIZE,
       pollInterval: env.WORKER_POLL_INTERVAL,
       workerDeadAfter: env.WORKER_DEAD_AFTER,

@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import type { Config } from '../src/config.ts';
 import {
+  blockChannel,
   giveUpJob,
   lockPendingNotification,
   markNotificationFailed,
   markNotificationSent,
   type PendingNotification,
+  takeDeliverySlot,
 } from '../src/db/queries.ts';
-import type { Delivery } from '../src/notifications/channels.ts';
+import { ChannelBusyError, type Delivery } from '../src/notifications/channels.ts';
 import { reminderText } from '../src/notifications/reminder.ts';
 import { defineTask, PermanentError } from '../src/task.ts';
 import { epochMs } from '../src/worker/timers.ts';
@@ -22,12 +25,29 @@ const RETRY_CAP_MS = 3_600_000;
  * NOTIFICATION_MAX_ATTEMPTS; after the last, the row is failed and so is this job. An attempt
  * that runs past its timeout (30 seconds, TASK_TIMEOUTS) stops its channel call, leaves the row
  * as it was and fails the job, which graphile-worker retries with its own backoff.
+ *
+ * A channel with a rate (CHANNEL_RATES) or held back by a gateway's 429 is waited for, not
+ * failed: the job moves to the channel's next free slot (`slot` in its payload, so that it then
+ * delivers) and this run ends successfully, so no attempt is spent. A 429 holds the channel
+ * back for its Retry-After (bounded) and moves this delivery there, likewise without an attempt.
  */
 export default defineTask({
-  payload: z.object({ notificationId: z.uuid() }),
+  payload: z.object({
+    notificationId: z.uuid(),
+    slot: z.iso.datetime({ offset: true }).optional(),
+    late: z.boolean().optional(),
+  }),
   timeout: '30 seconds',
-  async run({ notificationId }, helpers, { config, channels, signal }) {
+  async run({ notificationId, slot, late }, helpers, { config, channels, signal }) {
     await helpers.withPgClient(async (client) => {
+      const movedTo = await takeDeliverySlot(client, notificationId, spacings(config), {
+        slot,
+        late,
+      });
+      if (movedTo) {
+        helpers.logger.debug(`waiting for the channel's slot at ${movedTo.toISOString()}`);
+        return;
+      }
       await client.query('begin');
       try {
         const notification = await lockPendingNotification(client, notificationId);
@@ -43,6 +63,13 @@ export default defineTask({
         } catch (error) {
           // Timed out or stopping: the job's failure is the record; the outbox row stays pending.
           if (signal.aborted) throw signal.reason;
+          if (error instanceof ChannelBusyError) {
+            const until = new Date(Date.now() + error.waitMs);
+            await blockChannel(client, notificationId, until);
+            await client.query('commit');
+            helpers.logger.warn(`${error.message}; channel held back until ${until.toISOString()}`);
+            return;
+          }
           const message = (error as Error).message;
           const attempt = notification.attempts + 1;
           const last = attempt >= config.notificationMaxAttempts;
@@ -71,6 +98,16 @@ export default defineTask({
     });
   },
 });
+
+/** spacings maps each rate-limited channel to the interval between two of its deliveries. */
+function spacings(config: Config): Record<string, string> {
+  return Object.fromEntries(
+    config.channelRates.map((rate) => [
+      rate.channel,
+      `${Math.ceil((rate.seconds * 1_000_000) / rate.requests)} microseconds`,
+    ]),
+  );
+}
 
 /** backoff doubles from `base` per attempt, capped, with "equal jitter": half fixed, half random. */
 function backoff(attempt: number, base: number): number {

@@ -301,3 +301,36 @@ t.test('TASK_TIMEOUTS sets timeouts per task, and refuses hostile values', async
     'checked against Postgres with the other durations',
   );
 });
+
+t.test(
+  'CHANNEL_RATES limits channels, and refuses hostile values naming the variable',
+  async (t) => {
+    t.same(parseConfig({}).channelRates, [], 'unset: no channel is limited');
+    t.same(
+      parseConfig({ CHANNEL_RATES: 'webhook=50/second, email = 600 / minute,' }).channelRates,
+      [
+        { channel: 'webhook', requests: 50, seconds: 1, text: '50/second' },
+        { channel: 'email', requests: 600, seconds: 60, text: '600/minute' },
+      ],
+    );
+    const refused: Array<[string, RegExp]> = [
+      ['webhook', /"webhook" is not <channel>=<n>\/<second\|minute\|hour>/],
+      ['sms=5/second', /"sms=5\/second" is not <channel>=/],
+      ['webhook=0/second', /webhook: must be <n>\/<second\|minute\|hour>, n from 1 to 1000000/],
+      ['webhook=-5/second', /webhook: must be/],
+      ['webhook=1.5/second', /webhook: must be/],
+      ['webhook=5/day', /webhook: must be/],
+      ['webhook=99999999999999999999/second', /webhook: must be/],
+      ['webhook=off', /webhook: must be/],
+      ['webhook=5/second,webhook=6/second', /gives webhook twice/],
+      [`${'x'.repeat(5000)}=1/second`, /"x{40}…" is not/],
+    ];
+    for (const [value, message] of refused) {
+      t.throws(
+        () => parseConfig({ CHANNEL_RATES: value }),
+        { name: 'ConfigError', message: new RegExp(`CHANNEL_RATES: .*${message.source}`) },
+        value.slice(0, 60),
+      );
+    }
+  },
+);

@@ -141,6 +141,32 @@ export async function markNotificationFailed(
 }
 
 /**
+ * takeDeliverySlot takes a notification's delivery slot on its channel
+ * (app_private.take_delivery_slot), on its own, outside any transaction that sends: undefined to
+ * deliver now, or the time its job was moved to. `spacings` maps a limited channel to the
+ * interval between two deliveries; `reserved` is the slot a moved job holds, `late` whether it
+ * took that slot because it ran too late for an earlier one.
+ */
+export async function takeDeliverySlot(
+  db: Queryable,
+  id: string,
+  spacings: Readonly<Record<string, string>>,
+  reserved: { slot?: string | undefined; late?: boolean | undefined },
+): Promise<Date | undefined> {
+  const slot = await scalar<Date | null>(
+    db,
+    'select app_private.take_delivery_slot($1, $2, $3, $4) as value',
+    [id, JSON.stringify(spacings), reserved.slot ?? null, reserved.late ?? false],
+  );
+  return slot ?? undefined;
+}
+
+/** blockChannel holds a notification's channel back until `until` and moves its job there (app_private.block_channel). */
+export async function blockChannel(client: pg.ClientBase, id: string, until: Date): Promise<void> {
+  await client.query('select app_private.block_channel($1, $2)', [id, until]);
+}
+
+/**
  * workerBeat registers a worker pool (or records that it is alive) and unlocks the jobs of
  * workers silent for longer than deadAfter (an interval), in one call; returns those it unlocked.
  */

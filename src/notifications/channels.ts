@@ -98,6 +98,13 @@ export function createChannels(config: Config, log: Logger): Channels {
               `webhook ${webhookOrigin} redirected (${response.status}); redirects are not followed, set WEBHOOK_URL to the final address`,
             );
           }
+          if (response.status === 429) {
+            await response.body?.cancel().catch(() => {});
+            throw new ChannelBusyError(
+              `webhook ${webhookOrigin} answered 429`,
+              retryAfterMs(response.headers.get('retry-after'), Date.now()),
+            );
+          }
           if (!response.ok) {
             const text = excerpt(await response.text().catch(() => ''));
             throw new Error(
@@ -142,6 +149,39 @@ export function createChannels(config: Config, log: Logger): Channels {
       : missing('SMTP_URL');
 
   return Object.freeze({ log: logChannel, webhook, email });
+}
+
+/** BUSY_DEFAULT_MS is how long a channel waits after a 429 without a usable Retry-After. */
+export const BUSY_DEFAULT_MS = 30_000;
+/** BUSY_MAX_MS bounds the wait a gateway's Retry-After can ask for. */
+export const BUSY_MAX_MS = 3_600_000;
+
+/**
+ * ChannelBusyError is a gateway asking to be called later (HTTP 429): not a failed attempt, the
+ * channel waits `waitMs` (from Retry-After, bounded).
+ */
+export class ChannelBusyError extends Error {
+  override name = 'ChannelBusyError';
+  readonly waitMs: number;
+  constructor(message: string, waitMs: number) {
+    super(message);
+    this.waitMs = waitMs;
+  }
+}
+
+/**
+ * retryAfterMs reads a Retry-After header (seconds, or an HTTP date) as a wait from `now`: at
+ * most BUSY_MAX_MS, BUSY_DEFAULT_MS when it is missing or unreadable, 0 for a date passed.
+ */
+export function retryAfterMs(header: string | null, now: number): number {
+  const text = header?.trim() ?? '';
+  let ms: number;
+  if (/^\d{1,10}$/.test(text)) ms = Number(text) * 1000;
+  else if (/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) {
+    ms = Date.parse(text) - now;
+  } else return BUSY_DEFAULT_MS;
+  if (!Number.isFinite(ms)) return BUSY_DEFAULT_MS;
+  return Math.min(BUSY_MAX_MS, Math.max(0, ms));
 }
 
 function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
