@@ -90,32 +90,62 @@ export interface ChannelRate extends RateLimit {
 }
 
 const channelRates = () =>
-  z.string().transform((value, ctx): ChannelRate[] => {
-    const entries: ChannelRate[] = [];
+  namedList<ChannelRate>(
+    (part) => {
+      const match = /^([^=]*)=(.*)$/.exec(part);
+      const channel = match?.[1]?.trim() ?? '';
+      if (!match || !(NOTIFICATION_CHANNELS as readonly string[]).includes(channel)) {
+        return {
+          problem: `"${excerptOf(part)}" is not <channel>=<n>/<second|minute|hour> with a channel of ${NOTIFICATION_CHANNELS.join(', ')}; write e.g. "webhook=50/second,email=10/second"`,
+        };
+      }
+      return { ok: { name: channel, value: match[2] as string } };
+    },
+    (channel, value) => {
+      const rate = parseRate(value);
+      if (!rate) {
+        return {
+          problem: `${channel}: must be <n>/<second|minute|hour>, n from 1 to 1000000, e.g. 50/second`,
+        };
+      }
+      return { ok: { ...rate, channel: channel as NotificationChannel } };
+    },
+  );
+
+/** Read is what reading one part of a setting gave: its value, or what is wrong with it. */
+type Read<T> = { readonly ok: T } | { readonly problem: string };
+
+/**
+ * namedList reads a comma-separated list of <name>=<value> entries (CHANNEL_RATES,
+ * TASK_TIMEOUTS): `split` finds an entry's name and the text of its value, `read` turns them into
+ * the entry; each may refuse with a message naming what is wrong, and a name given twice is
+ * refused. Empty entries (a trailing comma) are skipped.
+ */
+function namedList<Entry>(
+  split: (part: string) => Read<{ name: string; value: string }>,
+  read: (name: string, value: string) => Read<Entry>,
+) {
+  return z.string().transform((text, ctx): Entry[] => {
+    const entries: Entry[] = [];
+    const names = new Set<string>();
     const fail = (message: string) => {
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     };
-    for (const part of value.split(',').map((entry) => entry.trim())) {
+    for (const part of text.split(',').map((entry) => entry.trim())) {
       if (part === '') continue;
-      const match = /^([^=]*)=(.*)$/.exec(part);
-      const channel = match?.[1]?.trim() ?? '';
-      if (!match || !(NOTIFICATION_CHANNELS as readonly string[]).includes(channel)) {
-        return fail(
-          `"${excerptOf(part)}" is not <channel>=<n>/<second|minute|hour> with a channel of ${NOTIFICATION_CHANNELS.join(', ')}; write e.g. "webhook=50/second,email=10/second"`,
-        );
-      }
-      if (entries.some((entry) => entry.channel === channel)) return fail(`gives ${channel} twice`);
-      const rate = parseRate(match[2] as string);
-      if (!rate) {
-        return fail(
-          `${channel}: must be <n>/<second|minute|hour>, n from 1 to 1000000, e.g. 50/second`,
-        );
-      }
-      entries.push({ ...rate, channel: channel as NotificationChannel });
+      const named = split(part);
+      if ('problem' in named) return fail(named.problem);
+      const { name, value } = named.ok;
+      if (names.has(name)) return fail(`gives ${name} twice`);
+      names.add(name);
+      const entry = read(name, value);
+      if ('problem' in entry) return fail(entry.problem);
+      entries.push(entry.ok);
     }
     return entries;
   });
+}
 
 /** excerptOf keeps a hostile value's echo in an error message short. */
 function excerptOf(text: string): string {
@@ -132,42 +162,32 @@ export interface TaskTimeout {
 const TASK_TIMEOUT_MIN_MS = 100;
 
 const taskTimeouts = () =>
-  z.string().transform((value, ctx): TaskTimeout[] => {
-    const entries: TaskTimeout[] = [];
-    const fail = (message: string) => {
-      ctx.addIssue({ code: 'custom', message });
-      return z.NEVER;
-    };
-    for (const part of value.split(',').map((entry) => entry.trim())) {
-      if (part === '') continue;
+  namedList<TaskTimeout>(
+    (part) => {
       const match = /^([a-z][a-z0-9_]*)\s*=\s*(.+)$/.exec(part);
       if (!match) {
-        return fail(
-          `"${part}" is not <task>=<duration> or <task>=off; write e.g. "send_notification=30 seconds,run_schedule=1 minute"`,
-        );
+        return {
+          problem: `"${part}" is not <task>=<duration> or <task>=off; write e.g. "send_notification=30 seconds,run_schedule=1 minute"`,
+        };
       }
-      const task = match[1] as string;
-      const text = (match[2] as string).trim();
-      if (entries.some((entry) => entry.task === task)) return fail(`gives ${task} twice`);
-      if (text.toLowerCase() === 'off') {
-        entries.push({ task, timeout: null });
-        continue;
-      }
+      return { ok: { name: match[1] as string, value: (match[2] as string).trim() } };
+    },
+    (task, text) => {
+      if (text.toLowerCase() === 'off') return { ok: { task, timeout: null } };
       let timeout: Duration;
       try {
         timeout = parseDuration(text);
       } catch (error) {
-        return fail(`${task}: ${(error as Error).message}`);
+        return { problem: `${task}: ${(error as Error).message}` };
       }
       if (timeout.ms < TASK_TIMEOUT_MIN_MS || timeout.ms > parseDuration(TIMER_MAX).ms) {
-        return fail(
-          `${task}: "${text}" must be between ${TASK_TIMEOUT_MIN_MS} milliseconds and ${TIMER_MAX}, or off`,
-        );
+        return {
+          problem: `${task}: "${text}" must be between ${TASK_TIMEOUT_MIN_MS} milliseconds and ${TIMER_MAX}, or off`,
+        };
       }
-      entries.push({ task, timeout });
-    }
-    return entries;
-  });
+      return { ok: { task, timeout } };
+    },
+  );
 
 const DEV_JWT_SECRET = 'schoolbell-development-secret-do-not-use-in-production';
 
