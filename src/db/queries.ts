@@ -324,16 +324,36 @@ export async function requireAdmin(
   sub: string | undefined,
   role: string | undefined,
 ): Promise<{ id: string; role: UserRole }> {
-  await client.query('begin');
-  try {
-    await client.query(
-      "select set_config('jwt.claims.sub', $1, true), set_config('jwt.claims.role', $2, true)",
-      [sub ?? '', role ?? ''],
-    );
+  return withClaims(client, { sub: sub ?? '', role: role ?? '' }, async () => {
     const { rows } = await client.query<{ id: string; role: UserRole }>(
       'select id, role::text as role from app_hidden.require_admin()',
     );
     return rows[0] as { id: string; role: UserRole };
+  });
+}
+
+/**
+ * withClaims runs `fn` in a transaction of its own with a token's claims set (and, given
+ * `visitorRole`, as that role, so that row-level security applies and
+ * app_hidden.current_user_id() sees that user), then rolls back.
+ */
+async function withClaims<T>(
+  client: pg.ClientBase,
+  claims: { sub: string; role: string; visitorRole?: string },
+  fn: () => Promise<T>,
+): Promise<T> {
+  await client.query('begin');
+  try {
+    const set =
+      "select set_config('jwt.claims.sub', $1, true), set_config('jwt.claims.role', $2, true)";
+    if (claims.visitorRole === undefined) await client.query(set, [claims.sub, claims.role]);
+    else
+      await client.query(`${set}, set_config('role', $3, true)`, [
+        claims.sub,
+        claims.role,
+        claims.visitorRole,
+      ]);
+    return await fn();
   } finally {
     await client.query('rollback');
   }
@@ -617,29 +637,6 @@ export async function crontabSchedules(
   return rows;
 }
 
-/**
- * asVisitor runs `fn` in a transaction of its own as `visitorRole` with a token's claims set,
- * so that row-level security and app_hidden.current_user_id() see that user, then rolls back.
- */
-async function asVisitor<T>(
-  client: pg.ClientBase,
-  visitorRole: string,
-  sub: string,
-  role: string,
-  fn: () => Promise<T>,
-): Promise<T> {
-  await client.query('begin');
-  try {
-    await client.query(
-      "select set_config('role', $1, true), set_config('jwt.claims.sub', $2, true), set_config('jwt.claims.role', $3, true)",
-      [visitorRole, sub, role],
-    );
-    return await fn();
-  } finally {
-    await client.query('rollback');
-  }
-}
-
 /** SUBSCRIPTIONS are, per stream, the function naming the caller's topic and the table of its rows. */
 const SUBSCRIPTIONS = {
   bookingEvents: { topic: 'app_hidden.booking_events_topic()', table: 'app_public.booking_events' },
@@ -660,7 +657,7 @@ export function subscriptionTopic(
   role: string,
   name: SubscriptionName,
 ): Promise<string | null> {
-  return asVisitor(client, visitorRole, sub, role, () =>
+  return withClaims(client, { sub, role, visitorRole }, () =>
     scalar<string | null>(client, `select ${SUBSCRIPTIONS[name].topic} as value`, []),
   );
 }
@@ -674,7 +671,7 @@ export function subscriptionRowVisible(
   name: SubscriptionName,
   id: string,
 ): Promise<boolean> {
-  return asVisitor(client, visitorRole, sub, role, () =>
+  return withClaims(client, { sub, role, visitorRole }, () =>
     scalar<boolean>(
       client,
       `select exists (select 1 from ${SUBSCRIPTIONS[name].table} where id = $1) as value`,
