@@ -1,6 +1,6 @@
 // Stuck work shows: a sweep whose ticks fold into one job is seen as late as it really is, a
 // worker-only process is not ready while a sweep is overdue, and a worker whose task ids were
-// garbage-collected under it recovers by itself.
+// garbage-collected under it, or whose runner graphile-worker stopped, recovers by itself.
 import { makeWorkerUtils } from 'graphile-worker';
 import type pg from 'pg';
 import t from 'tap';
@@ -179,5 +179,64 @@ t.test(
     t.equal(ready.status, 200, 'and is ready again');
     const { rows } = await pool.query('select count(*)::int as n from app_private.workers');
     t.equal(rows[0].n, 1, 'the replaced runner unregistered itself');
+  },
+);
+
+t.test(
+  'a worker whose runner stops because a job could not be completed starts a new one',
+  async (t) => {
+    const { url, pool } = await createTestPool(t, 3);
+    // The database refuses to delete finished jobs, as it refuses everything while it restarts:
+    // graphile-worker 0.18.0 cannot complete the batch and stops its runner.
+    await pool.query(`
+      create function public.refuse_completion() returns trigger language plpgsql as $$
+        begin raise exception 'completion refused by the test'; end $$;
+      create trigger refuse_completion before delete on graphile_worker._private_jobs
+        for each row execute function public.refuse_completion()`);
+    const service = await serve(t, 'start', {
+      DATABASE_URL: url,
+      JWT_SECRET: SECRET,
+      WORKER_DEAD_AFTER: '1 second',
+    });
+    const student = await createUser(pool, 'student');
+    const notify = async (message: string) =>
+      (
+        await pool.query(
+          `with made as (
+             insert into app_public.notifications (recipient_id, channel, message, run_at)
+             values ($1, 'log', $2, now()) returning *
+           )
+           select m.id, app_private.schedule_notification_job(m) from made m`,
+          [student.id, message],
+        )
+      ).rows[0].id as string;
+    await notify('First');
+    await service.waitFor(/graphile-worker stopped by itself; starting a new runner/);
+    await pool.query('drop trigger refuse_completion on graphile_worker._private_jobs');
+
+    // The new runner runs new work, and the job the old one held is freed and finished.
+    const second = await notify('Second');
+    await waitUntil('the second notification is sent', async () => {
+      const { rows } = await pool.query(
+        'select state from app_public.notifications where id = $1',
+        [second],
+      );
+      return rows[0].state === 'sent';
+    });
+    await waitUntil('no job is left', async () => {
+      const { rows } = await pool.query(
+        'select count(*)::int as n from graphile_worker._private_jobs',
+      );
+      return rows[0].n === 0;
+    });
+    const { rows } = await pool.query(
+      "select outcome from app_private.job_history where task = 'send_notification' order by id",
+    );
+    t.ok(
+      rows.some((row) => row.outcome === 'crashed'),
+      'the job held by the stopped runner was recovered as crashed',
+    );
+    const ready = await readiness(service.base);
+    t.equal(ready.status, 200, 'and the worker is ready again');
   },
 );
