@@ -100,6 +100,29 @@ t.test('a session ended before its time is caught', async (t) => {
   });
 });
 
+t.test(
+  'a reminder of a started session never sent, or sent and never received, is caught',
+  async (t) => {
+    const reminder =
+      (state: 'pending' | 'sent') =>
+      async ({ pool, student, booking }: Awaited<ReturnType<typeof setup>>) => {
+        await pool.query(
+          `insert into app_public.notifications (recipient_id, booking_id, lead, channel, run_at, state, sent_at)
+       values ($1, $2, interval '20 seconds', 'webhook', $3::timestamptz - interval '20 seconds', $4::app_public.notification_state,
+               case when $4::app_public.notification_state = 'sent' then now() end)`,
+          [student.id, booking.id, booking.starts_at, state],
+        );
+        return [];
+      };
+    t.same(await check(t, reminder('pending')), { ...everyHeld, 'reminders delivered': false });
+    t.same(await check(t, reminder('sent')), {
+      ...everyHeld,
+      'reminders delivered': false,
+      'history complete': false,
+    });
+  },
+);
+
 t.test('a notification delivered twice with no interrupted attempt is caught', async (t) => {
   const plant =
     (interrupted: boolean) =>
