@@ -7,6 +7,7 @@
 // for every booking to reach its end, checks the invariants against the database, prints the
 // figures (and writes them as JSON with --json), and exits 1 if any invariant failed.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +54,8 @@ function options() {
   const every = values.every === undefined ? 1000 : Number(values.every);
   if (!(every >= 50 && every <= 60_000))
     fail(`--every must be 50 to 60000 milliseconds, got ${values.every}`, 'BADIN');
+  if (values.json !== undefined && !existsSync(path.dirname(path.resolve(values.json))))
+    fail(`--json names a file in a folder that does not exist: ${values.json}`, 'BADIN');
   return { minutes, json: values.json, seed, every };
 }
 

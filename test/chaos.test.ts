@@ -4,6 +4,7 @@ import t, { type Test } from 'tap';
 import { checkInvariants, type Delivery, loadDeliveries } from '../chaos/invariants.ts';
 import { createTestPool } from '../support/database.ts';
 import { createUser, importBooking } from '../support/factories.ts';
+import { finished, runCommand } from '../support/processes.ts';
 
 async function check(
   t: Test,
@@ -175,4 +176,17 @@ t.test('a crontab tick that ran twice is caught', async (t) => {
     return [];
   });
   t.same(held, { ...everyHeld, 'cron ticks once': false });
+});
+
+t.test('npm run chaos refuses bad arguments before it starts anything, naming them', async (t) => {
+  for (const [args, wanted] of [
+    [[], /--minutes must be a number from 1 to 1440, got nothing \[BADIN\]/],
+    [['--minutes', '3', '--seed', 'x'], /--seed must be a whole number, got x \[BADIN\]/],
+    [['--minutes', '3', '--json', 'no/such/folder/run.json'], /folder that does not exist/],
+    [['--minutes', '3', '--every', '5'], /--every must be 50 to 60000 milliseconds/],
+  ] as const) {
+    const run = runCommand(t, process.execPath, ['chaos/run.ts', ...args], {});
+    t.equal(await finished(run), 2, args.join(' ') || '(no arguments)');
+    t.match(run.stderr(), wanted);
+  }
 });
