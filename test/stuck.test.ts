@@ -91,6 +91,33 @@ t.test('a sweep whose ticks folded into one job shows how long it has really wai
   t.notOk('sweeps' in ready.checks, 'the API roles have no sweeps check');
 });
 
+t.test('a sweep whose ticks find nothing to do is not overdue', async (t) => {
+  const { pool } = await createTestPool(t, 2);
+  // Known for an hour, ticked half a minute ago, never any work: the timers moved everything, so
+  // each tick found nothing and left no history (task.ts, idleTicks).
+  await pool.query(
+    `insert into app_private.crontab (identifier, task, schedule, period, job_key)
+     values ('start_sessions_sweep', 'start_sessions_sweep', '* * * * *', interval '1 minute', 'sweep:start_sessions_sweep')`,
+  );
+  await pool.query(
+    `insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution)
+     values ('start_sessions_sweep', now() - interval '1 hour', now() - interval '30 seconds')`,
+  );
+  const status = async () =>
+    (
+      await pool.query(
+        "select extract(epoch from overdue_for)::float8 as seconds from app_private.sweep_status where sweep = 'start_sessions_sweep'",
+      )
+    ).rows[0].seconds as number;
+  t.equal(await status(), 0, 'an idle sweep that ticks on time');
+
+  // Its ticks stop (no worker runs the crontab): overdue a period after the last one.
+  await pool.query(
+    "update graphile_worker._private_known_crontabs set last_execution = now() - interval '7 minutes' where identifier = 'start_sessions_sweep'",
+  );
+  t.ok((await status()) >= 359, 'overdue once its ticks stop');
+});
+
 t.test('a worker process is not ready while a sweep is overdue, naming it', async (t) => {
   const { url, pool } = await createTestPool(t, 3);
   // start_sessions_sweep last succeeded ten minutes ago, and fails now: a DBA renamed what it calls.
@@ -100,7 +127,7 @@ t.test('a worker process is not ready while a sweep is overdue, naming it', asyn
              now() - interval '10 minutes', now() - interval '10 minutes', 'success')`,
   );
   await pool.query(
-    "insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution) values ('start_sessions_sweep', now() - interval '1 hour', now())",
+    "insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution) values ('start_sessions_sweep', now() - interval '1 hour', now() - interval '10 minutes')",
   );
   await pool.query(
     'alter function app_private.sweep_bookings(text, integer) rename to sweep_bookings_renamed',
