@@ -137,7 +137,13 @@ try {
     },
     log,
   );
-  const pool = createPool(database.url, 4, log, 'chaos');
+  // Its connections die with every crash of PostgreSQL, by design: no warning for each.
+  const pool = createPool(
+    database.url,
+    4,
+    createLogger({ logLevel: 'silent', logFormat: 'pretty' }),
+    'chaos',
+  );
   cleanups.push(() => pool.end());
   console.log(
     `chaos: PostgreSQL on port ${database.port}, ${cluster.replicas.map((r) => r.name).join(', ')} ready; ${cluster.proxied.name} goes through the proxy on port ${cluster.proxy.port}`,
