@@ -267,3 +267,34 @@ t.test(
     t.equal(ready.status, 200, 'and the worker is ready again');
   },
 );
+
+t.test('job history the database refused is written once it accepts again', async (t) => {
+  const { url, pool } = await createTestPool(t, 3);
+  // The history table refuses rows for a while, as a restarting database refuses everything.
+  await pool.query(`
+    create function public.refuse_history() returns trigger language plpgsql as $$
+      begin raise exception 'history refused by the test'; end $$;
+    create trigger refuse_history before insert on app_private.job_history
+      for each row execute function public.refuse_history()`);
+  const service = await serve(t, 'start', { DATABASE_URL: url, JWT_SECRET: SECRET });
+  const student = await createUser(pool, 'student');
+  const { rows } = await pool.query(
+    `with made as (
+       insert into app_public.notifications (recipient_id, channel, message, run_at)
+       values ($1, 'log', 'Kept', now()) returning *
+     )
+     select m.id, app_private.schedule_notification_job(m) from made m`,
+    [student.id],
+  );
+  await service.waitFor(/could not write job history; trying again/);
+  await pool.query('drop trigger refuse_history on app_private.job_history');
+
+  const history = await waitUntil('the history is written', async () => {
+    const { rows: found } = await pool.query(
+      'select outcome from app_private.job_history where job_key = app_private.notification_job_key($1)',
+      [rows[0].id],
+    );
+    return found.length > 0 ? found : undefined;
+  });
+  t.match(history, [{ outcome: 'success' }], 'the run is in the history once');
+});
