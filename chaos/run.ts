@@ -248,7 +248,9 @@ try {
 } finally {
   await cluster?.stop();
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
-  await fs.rm(dataDir, { recursive: true, force: true });
+  // A failed run keeps its database, to find out why.
+  if (code === 0) await fs.rm(dataDir, { recursive: true, force: true });
+  else console.log(`chaos: the database is kept in ${dataDir} (its PostgreSQL stopped)`);
 }
 console.log(code === 0 ? 'chaos: every invariant held' : 'chaos: FAILED');
 process.exit(code);
