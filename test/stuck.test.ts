@@ -30,6 +30,14 @@ async function addSweep(pool: pg.Pool, task: string): Promise<string> {
   return rows[0].id;
 }
 
+/** refuse makes the database refuse every `operation` on `table` (a trigger named refuse) until it is dropped. */
+async function refuse(pool: pg.Pool, operation: 'insert' | 'delete', table: string) {
+  await pool.query(`
+    create or replace function public.refuse() returns trigger language plpgsql as $$
+      begin raise exception 'refused by the test'; end $$;
+    create trigger refuse before ${operation} on ${table} for each row execute function public.refuse()`);
+}
+
 t.test('a sweep whose ticks folded into one job shows how long it has really waited', async (t) => {
   const { url, pool } = await createTestPool(t, 3);
   // The API alone: nothing runs the sweep.
@@ -215,11 +223,7 @@ t.test(
     const { url, pool } = await createTestPool(t, 3);
     // The database refuses to delete finished jobs, as it refuses everything while it restarts:
     // graphile-worker 0.18.0 cannot complete the batch and stops its runner.
-    await pool.query(`
-      create function public.refuse_completion() returns trigger language plpgsql as $$
-        begin raise exception 'completion refused by the test'; end $$;
-      create trigger refuse_completion before delete on graphile_worker._private_jobs
-        for each row execute function public.refuse_completion()`);
+    await refuse(pool, 'delete', 'graphile_worker._private_jobs');
     const service = await serve(t, 'start', {
       DATABASE_URL: url,
       JWT_SECRET: SECRET,
@@ -239,7 +243,7 @@ t.test(
       ).rows[0].id as string;
     await notify('First');
     await service.waitFor(/graphile-worker stopped by itself; starting a new runner/);
-    await pool.query('drop trigger refuse_completion on graphile_worker._private_jobs');
+    await pool.query('drop trigger refuse on graphile_worker._private_jobs');
 
     // The new runner runs new work, and the job the old one held is freed and finished.
     const second = await notify('Second');
@@ -271,11 +275,7 @@ t.test(
 t.test('job history the database refused is written once it accepts again', async (t) => {
   const { url, pool } = await createTestPool(t, 3);
   // The history table refuses rows for a while, as a restarting database refuses everything.
-  await pool.query(`
-    create function public.refuse_history() returns trigger language plpgsql as $$
-      begin raise exception 'history refused by the test'; end $$;
-    create trigger refuse_history before insert on app_private.job_history
-      for each row execute function public.refuse_history()`);
+  await refuse(pool, 'insert', 'app_private.job_history');
   const service = await serve(t, 'start', { DATABASE_URL: url, JWT_SECRET: SECRET });
   const student = await createUser(pool, 'student');
   const { rows } = await pool.query(
@@ -287,7 +287,7 @@ t.test('job history the database refused is written once it accepts again', asyn
     [student.id],
   );
   await service.waitFor(/could not write job history; trying again/);
-  await pool.query('drop trigger refuse_history on app_private.job_history');
+  await pool.query('drop trigger refuse on app_private.job_history');
 
   const history = await waitUntil('the history is written', async () => {
     const { rows: found } = await pool.query(
