@@ -1,62 +1,87 @@
 // node bench/usage.ts [seconds]: samples every running `schoolbell` process of this checkout
-// (`src/cli.ts <role>`) once a second, for `seconds` (default 600) or until interrupted, and
-// prints per process its role, peak and median RSS (MiB) and its CPU in cores (median, p95 and
-// peak over one-second samples, and its mean over its life); and the most connections each pool
-// (`application_name` `schoolbell <pool>`, the benchmark's own left out) held at once on the
-// benchmarks' databases (`schoolbell_bench_*`);
-// and the machine's busy cores (/proc/stat) and those of the Postgres backends serving the
-// benchmarks' databases (`schoolbell_bench_*`, named in each backend's command line; the
-// cluster's shared processes, WAL writer and checkpointer, left out), so what each side used
-// can be told apart on a machine that other work shares. Run it beside `npm run bench -- <scenario>` to size a
-// container's requests and limits from a real load (docs/capacity.md says which runs).
-import { readdir, readFile } from 'node:fs/promises';
+// (`src/cli.ts <role>`) and the benchmark runner (`bench/run.ts`) once a second, for `seconds`
+// (default 600) or until interrupted, and prints per process: its role, its RSS (MiB, median
+// and peak), its CPU in cores (median, p95 and peak of one-second samples), the CPU seconds it
+// used while sampled, the most Postgres connections it held at once, and the CPU seconds the
+// Postgres backends serving those connections used. Run it beside `npm run bench --
+// <scenario>`: dividing what the scenario did (jobs, requests) by those CPU seconds gives
+// per-core figures that hold on a machine other work shares (docs/capacity.md says which runs).
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import { root } from '../src/paths.ts';
-import { cpuSeconds, format, rssMiB, serverUrl, sleep, table } from './lib.ts';
+import { cpuSeconds, format, rssMiB, sleep, table } from './lib.ts';
 
-interface Samples {
+/** What is known of one sampled process. */
+interface Sampled {
   role: string;
   rss: number[];
   cores: number[];
   firstCpu?: number;
-  firstAt?: number;
   lastCpu?: number;
   lastAt?: number;
+  mostConnections: number;
+  /** backends are the CPU seconds of each Postgres backend serving it: at first sight, last. */
+  backends: Map<number, { first: number; last: number }>;
 }
 
 const cli = path.join(root, 'src', 'cli.ts');
+const runner = path.join(root, 'bench', 'run.ts');
+const POSTGRES_PORT = 5432;
 
-/** roles finds the processes running this checkout's CLI, by pid, with their role. */
-async function roles(): Promise<Map<number, string>> {
+/** ours finds the processes of this checkout to sample, by pid, with their role. */
+async function ours(): Promise<Map<number, string>> {
   const found = new Map<number, string>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const argv = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    const args = argv.split('\0');
+    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
     const at = args.indexOf(cli);
     if (at >= 0 && args[at + 1]) found.set(Number(entry), args[at + 1] as string);
+    else if (
+      args.includes(runner) ||
+      (args.includes('bench/run.ts') &&
+        (await readlink(`/proc/${entry}/cwd`).catch(() => '')) === root)
+    )
+      found.set(Number(entry), 'bench (bench/run.ts)');
   }
   return found;
 }
 
-/** machineBusy reads the machine's busy CPU time so far (all but idle and iowait), in seconds. */
-async function machineBusy(): Promise<number> {
-  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] as string;
-  const ticks = line.split(/\s+/).slice(1).map(Number);
-  const total = ticks.reduce((sum, value) => sum + value, 0);
-  return (total - (ticks[3] ?? 0) - (ticks[4] ?? 0)) / 100;
+/** postgresPorts maps each socket inode connected to Postgres's port to its local port. */
+async function postgresPorts(): Promise<Map<string, number>> {
+  const ports = new Map<string, number>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').slice(1);
+    for (const line of lines) {
+      const fields = line.trim().split(/\s+/);
+      const local = fields[1]?.split(':')[1];
+      const remote = fields[2]?.split(':')[1];
+      const inode = fields[9];
+      if (local && remote && inode && Number.parseInt(remote, 16) === POSTGRES_PORT)
+        ports.set(inode, Number.parseInt(local, 16));
+    }
+  }
+  return ports;
 }
 
-/** postgresCpu reads the CPU time of each backend serving a benchmark database, in seconds. */
-async function postgresCpu(): Promise<Map<number, number>> {
+/** clientPorts lists the local ports of a process's connections to Postgres. */
+async function clientPorts(pid: number, ports: Map<string, number>): Promise<number[]> {
+  const found: number[] = [];
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const port = ports.get(/^socket:\[(\d+)\]$/.exec(target)?.[1] ?? '');
+    if (port !== undefined) found.push(port);
+  }
+  return found;
+}
+
+/** backendsByClientPort maps a client's port to the pid of the Postgres backend serving it. */
+async function backendsByClientPort(): Promise<Map<number, number>> {
   const found = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const argv = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (!/^postgres: .* schoolbell_bench_\w+ /.test(argv)) continue;
-    const cpu = await cpuSeconds(Number(entry)).catch(() => undefined);
-    if (cpu !== undefined) found.set(Number(entry), cpu);
+    const port = /^postgres: .*\((\d+)\)/.exec(argv)?.[1];
+    if (port) found.set(Number(port), Number(entry));
   }
   return found;
 }
@@ -67,27 +92,8 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** connections counts the open connections of each schoolbell pool to the bench databases. */
-async function connections(client: pg.Client): Promise<Map<string, number>> {
-  const { rows } = await client.query<{ pool: string; count: number }>(
-    `select application_name as pool, count(*)::int as count from pg_stat_activity
-     where application_name like 'schoolbell %' and application_name <> 'schoolbell bench'
-       and datname like 'schoolbell_bench_%'
-     group by application_name`,
-  );
-  return new Map(rows.map((row) => [row.pool, row.count]));
-}
-
 const seconds = Number(process.argv[2] ?? 600);
-const processes = new Map<number, Samples>();
-const mostConnections = new Map<string, number>();
-const machine: number[] = [];
-const postgres: number[] = [];
-let lastMachine: number | undefined;
-let lastPostgres = new Map<number, number>();
-let lastTick: number | undefined;
-const client = new pg.Client({ connectionString: serverUrl, application_name: 'usage sampler' });
-await client.connect();
+const sampled = new Map<number, Sampled>();
 let stop = false;
 process.on('SIGINT', () => {
   stop = true;
@@ -96,72 +102,74 @@ process.on('SIGTERM', () => {
   stop = true;
 });
 const until = Date.now() + seconds * 1000;
+let firstRound = true;
 while (!stop && Date.now() < until) {
-  for (const [pid, role] of await roles()) {
-    const samples = processes.get(pid) ?? { role, rss: [], cores: [] };
-    processes.set(pid, samples);
+  const [processes, ports, backends] = await Promise.all([
+    ours(),
+    postgresPorts(),
+    backendsByClientPort(),
+  ]);
+  for (const [pid, role] of processes) {
+    const s: Sampled = sampled.get(pid) ?? {
+      role,
+      rss: [],
+      cores: [],
+      mostConnections: 0,
+      backends: new Map(),
+    };
+    sampled.set(pid, s);
     try {
-      const [rss, cpu] = await Promise.all([rssMiB(pid), cpuSeconds(pid)]);
+      const [rss, cpu, connected] = await Promise.all([
+        rssMiB(pid),
+        cpuSeconds(pid),
+        clientPorts(pid, ports),
+      ]);
       const now = performance.now();
-      samples.rss.push(rss);
-      if (samples.lastCpu !== undefined && samples.lastAt !== undefined)
-        samples.cores.push((cpu - samples.lastCpu) / ((now - samples.lastAt) / 1000));
-      samples.firstCpu ??= cpu;
-      samples.firstAt ??= now;
-      samples.lastCpu = cpu;
-      samples.lastAt = now;
+      s.rss.push(rss);
+      if (s.lastCpu !== undefined && s.lastAt !== undefined)
+        s.cores.push((cpu - s.lastCpu) / ((now - s.lastAt) / 1000));
+      s.firstCpu ??= cpu;
+      s.lastCpu = cpu;
+      s.lastAt = now;
+      s.mostConnections = Math.max(s.mostConnections, connected.length);
+      for (const port of connected) {
+        const backend = backends.get(port);
+        if (backend === undefined) continue;
+        const used = await cpuSeconds(backend).catch(() => undefined);
+        if (used === undefined) continue;
+        // A backend first seen after the first round was born while sampled: count it all.
+        const known = s.backends.get(backend) ?? { first: firstRound ? used : 0, last: used };
+        known.last = used;
+        s.backends.set(backend, known);
+      }
     } catch {
-      // The process ended between the listing and the read.
+      // The process ended between the listing and the reads.
     }
   }
-  // Postgres: the CPU each of its processes used since the last sample (a backend that started
-  // meanwhile counts from zero; one that ended since is lost, which the machine's total shows).
-  const [busy, pgNow] = await Promise.all([machineBusy(), postgresCpu()]);
-  const tick = performance.now();
-  if (lastMachine !== undefined && lastTick !== undefined) {
-    const elapsed = (tick - lastTick) / 1000;
-    machine.push((busy - lastMachine) / elapsed);
-    let used = 0;
-    for (const [pid, cpu] of pgNow) used += cpu - (lastPostgres.get(pid) ?? 0);
-    postgres.push(used / elapsed);
-  }
-  lastMachine = busy;
-  lastPostgres = pgNow;
-  lastTick = tick;
-  for (const [pool, count] of await connections(client))
-    mostConnections.set(pool, Math.max(count, mostConnections.get(pool) ?? 0));
+  firstRound = false;
   await sleep(1000);
 }
-await client.end();
 
-const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-const coreRow = (pid: string, role: string, cores: number[]) => [
-  pid,
-  role,
-  String(cores.length),
-  '',
-  '',
-  format(quantile(cores, 0.5)),
-  format(quantile(cores, 0.95)),
-  format(Math.max(...cores)),
-  format(mean(cores)),
-];
-const rows = [...processes].map(([pid, s]) => [
-  String(pid),
-  s.role,
-  String(s.rss.length),
-  format(quantile(s.rss, 0.5)),
-  format(Math.max(...s.rss)),
-  format(quantile(s.cores, 0.5)),
-  format(quantile(s.cores, 0.95)),
-  format(Math.max(...s.cores)),
-  format(((s.lastCpu ?? 0) - (s.firstCpu ?? 0)) / (((s.lastAt ?? 0) - (s.firstAt ?? 0)) / 1000)),
-]);
-rows.push(coreRow('', 'postgres (backends of the bench databases)', postgres));
-rows.push(coreRow('', 'the whole machine', machine));
+const rows = [...sampled].map(([pid, s]) => {
+  let backendCpu = 0;
+  for (const { first, last } of s.backends.values()) backendCpu += last - first;
+  return [
+    String(pid),
+    s.role,
+    String(s.rss.length),
+    format(quantile(s.rss, 0.5)),
+    format(Math.max(...s.rss)),
+    format(quantile(s.cores, 0.5)),
+    format(quantile(s.cores, 0.95)),
+    format(Math.max(...s.cores)),
+    format((s.lastCpu ?? 0) - (s.firstCpu ?? 0)),
+    String(s.mostConnections),
+    format(backendCpu),
+  ];
+});
 console.log(
   table(
-    `Usage of each schoolbell process over ${Math.max(0, ...[...processes.values()].map((s) => s.rss.length))} one-second samples`,
+    'Usage of each process while sampled, one sample a second',
     [
       'pid',
       'role',
@@ -171,15 +179,10 @@ console.log(
       'cores p50',
       'cores p95',
       'cores max',
-      'cores mean',
+      'CPU s',
+      'most connections',
+      'its backends CPU s',
     ],
     rows,
-  ),
-);
-console.log(
-  table(
-    'Most connections each pool held at once (pg_stat_activity, whole cluster)',
-    ['pool', 'connections'],
-    [...mostConnections].map(([pool, count]) => [pool, String(count)]),
   ),
 );
