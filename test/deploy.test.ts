@@ -18,7 +18,7 @@ import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { CONFIG_VARIABLES, parseConfig } from '../src/config.ts';
 import { root } from '../src/paths.ts';
 import { createTestPool } from '../support/database.ts';
-import { freePort, runCli, runCommand, serve } from '../support/processes.ts';
+import { finished, freePort, runCli, runCommand, serve } from '../support/processes.ts';
 import { waitUntil } from '../support/waiting.ts';
 
 const DOCKER_COMPOSE = '/usr/bin/docker-compose';
@@ -274,6 +274,11 @@ t.test('the probes, the healthcheck and KEDA query work on real processes', asyn
     PORT: new URL(server.base).port,
   });
   t.equal(await healthcheck.exited, 0, 'the compose healthcheck passes on a ready server');
+  const misspelt = runCommand(t, check[0] as string, [check[1] as string, '/ready'], {
+    PORT: new URL(server.base).port,
+  });
+  t.equal(await finished(misspelt), 64, 'a healthcheck naming no endpoint is a usage error');
+  t.match(misspelt.output(), /unknown endpoint "\/ready": use \/healthz or \/readyz/);
 
   // The worker takes the due job: nothing left for KEDA to scale on.
   await waitUntil('the worker ran the due job', async () => (await dueJobs()) === 0);
