@@ -198,3 +198,29 @@ t.test('anyone but an admin is refused, with DENYD', async (t) => {
     t.same(heard.events, []);
   }
 });
+
+t.test('an admin who stops being one is refused at the next outcome', async (t) => {
+  const former = await createUser(pool, 'admin');
+  const client = await connect(a.base, former);
+  const heard = watch<Finished>(
+    client,
+    `subscription { jobOutcomes { ${FINISHED} } }`,
+    'jobOutcomes',
+  );
+  // Replica A listens already (the tests above): a ping a second until the stream carries one.
+  let pinged = 0;
+  await waitUntil('the admin hears a ping', async () => {
+    if (Date.now() - pinged > 1000) {
+      pinged = Date.now();
+      await notify(1, 'log', 'Ping');
+    }
+    return heard.events[0];
+  });
+
+  await pool.query("update app_public.users set role = 'tutor' where id = $1", [former.id]);
+  await notify(1, 'log', 'After the change');
+  const [refused] = await waitUntil('the former admin is told why', async () =>
+    heard.errors.length ? heard.errors : undefined,
+  );
+  t.equal(refused?.extensions?.code, 'TOKEN', 'the token no longer says who they are');
+});
