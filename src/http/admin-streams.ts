@@ -159,10 +159,16 @@ async function changedCounts(
     stale = true;
     wake?.();
   };
+  // A source that fails ends the stream with its error (thrown from the next read), rather
+  // than going quiet or, unhandled, stopping the process.
+  let failure: unknown;
   for (const source of sources) {
     void (async () => {
       while ((await source.next()) !== undefined) changed();
-    })();
+    })().catch((error: unknown) => {
+      failure = error;
+      changed();
+    });
   }
   const recheck = setInterval(changed, QUEUE_COUNTS_RECHECK_MS);
   let sent: string | undefined;
@@ -178,6 +184,7 @@ async function changedCounts(
       while (!stale && !over) await new Promise<void>((resolve) => (wake = resolve));
       const wait = readAt + QUEUE_COUNTS_EVERY_MS - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (failure) throw failure;
       if (over || !(Date.now() < expiresAt)) return undefined;
       stale = false;
       readAt = Date.now();

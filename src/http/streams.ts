@@ -87,7 +87,10 @@ export async function announcements(
   };
 }
 
-/** iterator makes an async iterator of `next` (undefined ends it) and `stop` (called once). */
+/**
+ * iterator makes an async iterator of `next` (undefined ends it, an error too, thrown on) and
+ * `stop` (called once, however it ends).
+ */
 export function iterator<T>(
   next: () => Promise<T | undefined>,
   stopOnce: () => Promise<void>,
@@ -100,7 +103,13 @@ export function iterator<T>(
   const it: AsyncIterableIterator<T> = {
     [Symbol.asyncIterator]: () => it,
     async next() {
-      const value = await next();
+      let value: T | undefined;
+      try {
+        value = await next();
+      } catch (error) {
+        await stop();
+        throw error;
+      }
       if (value !== undefined) return { done: false, value };
       await stop();
       return { done: true, value: undefined };
