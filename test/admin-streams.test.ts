@@ -5,7 +5,7 @@ import { type Client, createClient } from 'graphql-ws';
 import t from 'tap';
 import { signToken } from '../src/http/auth.ts';
 import { createTestPool } from '../support/database.ts';
-import { createUser, type User } from '../support/factories.ts';
+import { asUser, createUser, type User } from '../support/factories.ts';
 import { bearer } from '../support/graphql.ts';
 import { runCli, serve } from '../support/processes.ts';
 import { startWebhookReceiver } from '../support/receivers.ts';
@@ -62,6 +62,21 @@ function watch<T>(client: Client, query: string, field: string): Heard<T> {
     },
   );
   return heard;
+}
+
+/**
+ * pingUntilHeard calls `ping` (which makes an outcome) once a second until `heard` has an
+ * event: a stream on a replica that listened already has no LISTEN of its own to wait for.
+ */
+async function pingUntilHeard<T>(heard: Heard<T>, ping: () => Promise<unknown>): Promise<void> {
+  let pinged = 0;
+  await waitUntil('the stream carries a ping', async () => {
+    if (Date.now() - pinged > 1000) {
+      pinged = Date.now();
+      await ping();
+    }
+    return heard.events[0];
+  });
 }
 
 /** listeners counts the connections idle after LISTENing on `topic` (one per replica that does). */
@@ -207,15 +222,7 @@ t.test('an admin who stops being one is refused at the next outcome', async (t) 
     `subscription { jobOutcomes { ${FINISHED} } }`,
     'jobOutcomes',
   );
-  // Replica A listens already (the tests above): a ping a second until the stream carries one.
-  let pinged = 0;
-  await waitUntil('the admin hears a ping', async () => {
-    if (Date.now() - pinged > 1000) {
-      pinged = Date.now();
-      await notify(1, 'log', 'Ping');
-    }
-    return heard.events[0];
-  });
+  await pingUntilHeard(heard, () => notify(1, 'log', 'Ping'));
 
   await pool.query("update app_public.users set role = 'tutor' where id = $1", [former.id]);
   await notify(1, 'log', 'After the change');
@@ -223,4 +230,42 @@ t.test('an admin who stops being one is refused at the next outcome', async (t) 
     heard.errors.length ? heard.errors : undefined,
   );
   t.equal(refused?.extensions?.code, 'TOKEN', 'the token no longer says who they are');
+});
+
+t.test("an admin's bulk cancel streams each job it cancelled, once", async (t) => {
+  const client = await connect(a.base, admin);
+  const heard = watch<Finished>(
+    client,
+    `subscription { jobOutcomes(task: "stream_bulk", outcome: CANCELLED) { ${FINISHED} } }`,
+    'jobOutcomes',
+  );
+  /** add queues n jobs of a task no worker runs, due tomorrow; returns their ids. */
+  const add = async (n: number) =>
+    (
+      await pool.query(
+        "select (graphile_worker.add_job('stream_bulk', '{}', run_at := now() + interval '1 day')).id::text as id from generate_series(1, $1)",
+        [n],
+      )
+    ).rows.map((row) => row.id as string);
+  const cancel = (sql: string, values: unknown[] = []) =>
+    asUser(pool, admin, async (c) => (await c.query(sql, values)).rows[0], { commit: true });
+
+  // Pings: a job added and cancelled, until the stream carries one.
+  const pings = new Set<string>();
+  await pingUntilHeard(heard, async () => {
+    const [ping] = await add(1);
+    pings.add(ping as string);
+    await cancel('select app_public.cancel_job($1)', [ping]);
+  });
+  const bulk = await add(600);
+  const { n } = await cancel("select app_public.cancel_jobs('stream_bulk') as n");
+  t.equal(n, 600, 'one call cancels them all');
+  const isBulk = (e: Finished) => bulk.includes(e.jobId);
+  await waitUntil('every cancel arrives', async () => heard.events.filter(isBulk).length >= 600);
+  t.equal(new Set(heard.events.filter(isBulk).map((e) => e.jobId)).size, 600, 'each once');
+  t.same(
+    heard.events.filter((e) => !isBulk(e) && !pings.has(e.jobId)),
+    [],
+    'and nothing else',
+  );
 });
