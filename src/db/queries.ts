@@ -141,22 +141,21 @@ export async function markNotificationFailed(
 }
 
 /**
- * takeDeliverySlot takes a notification's delivery slot on its channel
+ * takeDeliverySlot asks whether a notification may be delivered now on its channel
  * (app_private.take_delivery_slot), on its own, outside any transaction that sends: undefined to
  * deliver now, or the time its job was moved to. `spacings` maps a limited channel to the
- * interval between two deliveries; `reserved` is the slot a moved job holds, `late` whether it
- * took that slot because it ran too late for an earlier one.
+ * interval between two deliveries; `reserved` is the slot a moved job took, if it was moved.
  */
 export async function takeDeliverySlot(
   db: Queryable,
   id: string,
   spacings: Readonly<Record<string, string>>,
-  reserved: { slot?: string | undefined; late?: boolean | undefined },
+  reserved: string | undefined,
 ): Promise<Date | undefined> {
   const slot = await scalar<Date | null>(
     db,
-    'select app_private.take_delivery_slot($1, $2, $3, $4) as value',
-    [id, JSON.stringify(spacings), reserved.slot ?? null, reserved.late ?? false],
+    'select app_private.take_delivery_slot($1, $2, $3) as value',
+    [id, JSON.stringify(spacings), reserved ?? null],
   );
   return slot ?? undefined;
 }
