@@ -112,7 +112,8 @@ export async function startService(
     const database = await openDatabase(role, config, log);
     const { embedded } = database;
     if (embedded) undo.push(['embedded PostgreSQL', () => embedded.stop()]);
-    const servicePool = createPool(database.url, config.databasePoolSize, log, role);
+    const pooling = { preparedStatements: config.preparedStatements };
+    const servicePool = createPool(database.url, config.databasePoolSize, log, role, pooling);
     undo.push(['service pool', () => servicePool.end()]);
     await prepareDatabase(servicePool, config, log, role === 'start');
     const metrics = createMetrics(servicePool);
@@ -129,11 +130,17 @@ export async function startService(
     }
     // Every role serves /healthz, /readyz and /metrics; the API roles serve GraphQL too, from a
     // pool of their own so that busy jobs cannot starve requests, nor the reverse.
+    // Subscriptions LISTEN on a session of their own (DATABASE_LISTEN_URL), opened with the
+    // first subscription: DATABASE_URL may be a transaction pooler, where LISTEN cannot work.
     let graphqlPool: pg.Pool | undefined;
+    let listenPool: pg.Pool | undefined;
     if (role === 'start' || role === 'server') {
-      const apiPool = createPool(database.url, config.databasePoolSize, log, 'graphql');
+      const apiPool = createPool(database.url, config.graphqlPoolSize, log, 'graphql', pooling);
       undo.push(['GraphQL pool', () => apiPool.end()]);
       graphqlPool = apiPool;
+      const listen = createPool(config.listenUrl ?? database.url, 1, log, 'listen');
+      undo.push(['listen pool', () => listen.end()]);
+      listenPool = listen;
     }
     const server = await startServer({
       config,
@@ -141,6 +148,7 @@ export async function startService(
       metrics,
       probes,
       graphqlPool,
+      listenPool,
     });
     undo.push(['HTTP server', () => server.close()]);
     http = server;
