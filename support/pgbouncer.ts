@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { withAdmin } from './database.ts';
+import { debianToolMissing } from './debian.ts';
 import { type CliProcess, freePort, runCommand, type Teardown, terminate } from './processes.ts';
 
 /** PGBOUNCER is Debian's pgbouncer (1.18 on bookworm); no test builds or downloads its own. */
@@ -13,10 +14,7 @@ export const PGBOUNCER = process.env.PGBOUNCER_PATH ?? '/usr/sbin/pgbouncer';
  * CI (.ci/run installs pgbouncer) a missing pgbouncer is an error, not a reason to skip.
  */
 export function pgbouncerUnavailable(): string | undefined {
-  if (existsSync(PGBOUNCER)) return undefined;
-  if (process.env.CI)
-    throw new Error(`${PGBOUNCER} is missing: .ci/run should have installed Debian's pgbouncer`);
-  return `${PGBOUNCER} is not installed (apt-get install pgbouncer); skipping the PgBouncer test`;
+  return debianToolMissing(PGBOUNCER, 'pgbouncer', 'the PgBouncer test');
 }
 
 /** PoolMode is when PgBouncer gives a server connection back: after each transaction, or session. */
