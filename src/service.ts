@@ -9,7 +9,7 @@ import {
   startEmbeddedPostgres,
 } from './db/embedded.ts';
 import { MigrationError, migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
-import { intervalMs, writeCrontab } from './db/queries.ts';
+import { databaseName, intervalMs, writeCrontab } from './db/queries.ts';
 import { seedDevelopmentUsers } from './db/seed.ts';
 import { writeSettings } from './db/settings.ts';
 import { databaseProbes, type ReadinessProbe, sweepsProbe } from './http/readiness.ts';
@@ -140,6 +140,7 @@ export async function startService(
       graphqlPool = apiPool;
       const listen = createPool(config.listenUrl ?? database.url, 1, log, 'listen');
       undo.push(['listen pool', () => listen.end()]);
+      if (config.listenUrl !== database.url) await checkListenDatabase(servicePool, listen);
       listenPool = listen;
     }
     const server = await startServer({
@@ -217,6 +218,19 @@ export async function checkDurations(
   }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+}
+
+/**
+ * checkListenDatabase refuses a DATABASE_LISTEN_URL that reaches another database than
+ * DATABASE_URL: subscriptions would listen where no change is announced, and hear nothing.
+ */
+async function checkListenDatabase(pool: pg.Pool, listenPool: pg.Pool): Promise<void> {
+  const [served, listened] = await Promise.all([databaseName(pool), databaseName(listenPool)]);
+  if (served !== listened) {
+    throw new ConfigError(
+      `DATABASE_LISTEN_URL reaches database "${listened}", DATABASE_URL "${served}": subscriptions would hear nothing; point both at the same database`,
+    );
   }
 }
 
