@@ -923,6 +923,56 @@ $$;
 COMMENT ON FUNCTION app_hidden.current_user_is_admin() IS 'Whether the signed-in user is an admin.';
 
 --
+-- Name: job_outcomes(bigint[], text, app_public.job_outcome); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.job_outcomes(ids bigint[], task text DEFAULT NULL::text, outcome app_public.job_outcome DEFAULT NULL::app_public.job_outcome) RETURNS json
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return coalesce((
+    select json_agg(json_build_object(
+      'id', h.id::text, 'jobId', h.job_id::text, 'task', h.task, 'jobKey', h.job_key,
+      'outcome', h.outcome, 'attempt', h.attempt, 'error', left(split_part(h.error, E'\n', 1), 200),
+      'finishedAt', h.finished_at, 'durationMs', h.duration_ms
+    ) order by h.id)
+    from app_private.job_history h
+    where h.id = any (job_outcomes.ids)
+      and (job_outcomes.task is null or h.task = job_outcomes.task)
+      and (job_outcomes.outcome is null or h.outcome = job_outcomes.outcome)
+  ), '[]');
+end;
+$$;
+
+--
+-- Name: FUNCTION job_outcomes(ids bigint[], task text, outcome app_public.job_outcome); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.job_outcomes(ids bigint[], task text, outcome app_public.job_outcome) IS 'Admins: the job history rows of these ids (of this task and outcome, when given), oldest first, each with its error''s first line.';
+
+--
+-- Name: job_outcomes_topic(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.job_outcomes_topic() RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return app_private.subscription_topic('jobs');
+end;
+$$;
+
+--
+-- Name: FUNCTION job_outcomes_topic(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.job_outcomes_topic() IS 'Admins: the LISTEN topic of job outcomes, schoolbell:jobs.';
+
+--
 -- Name: my_notifications_topic(); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -975,6 +1025,54 @@ $$;
 --
 
 COMMENT ON FUNCTION app_hidden.notification_scheduled_by_id(id uuid) IS 'The admin who scheduled the notification, for admins; null for anyone else.';
+
+--
+-- Name: queue_counts(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.queue_counts() RETURNS json
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_summary app_public.queue_summary := app_public.queue_summary();
+begin
+  return json_build_object(
+    'counts', coalesce((
+      select json_agg(json_build_object('task', c.task, 'state', c.state, 'count', c.count) order by c.task, c.state)
+      from app_public.job_counts() c
+    ), '[]'),
+    'succeededLastHour', v_summary.succeeded_last_hour,
+    'failedLastHour', v_summary.failed_last_hour
+  );
+end;
+$$;
+
+--
+-- Name: FUNCTION queue_counts(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.queue_counts() IS 'Admins: jobs by task and state, and jobs succeeded and attempts failed over the last hour (app_public.job_counts, queue_summary).';
+
+--
+-- Name: queue_counts_topics(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.queue_counts_topics() RETURNS text[]
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return array[app_private.subscription_topic('jobs'), 'jobs:insert'];
+end;
+$$;
+
+--
+-- Name: FUNCTION queue_counts_topics(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.queue_counts_topics() IS 'Admins: the LISTEN topics that announce a change to the queue: schoolbell:jobs (outcomes) and graphile-worker''s jobs:insert.';
 
 --
 -- Name: is_time_zone(text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -3410,6 +3508,31 @@ begin
   return null;
 end;
 $$;
+
+--
+-- Name: tg_job_history__notify(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_job_history__notify() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform pg_notify(app_private.subscription_topic('jobs'), json_build_object('ids', c.ids)::text)
+  from (
+    select array_agg(w.id order by w.id) as ids
+    from (select id, (row_number() over (order by id) - 1) / 500 as chunk from written) w
+    group by w.chunk
+  ) c;
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_job_history__notify(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_job_history__notify() IS 'Announces the ids of the job history rows a statement wrote on schoolbell:jobs, up to 500 per notification.';
 
 --
 -- Name: tg_notifications__notify(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -5981,6 +6104,12 @@ CREATE INDEX jobs_no_queue_index ON graphile_worker._private_jobs USING btree (p
 CREATE INDEX schoolbell_jobs_next_run_idx ON graphile_worker._private_jobs USING btree (run_at) WHERE is_available;
 
 --
+-- Name: job_history _900_notify; Type: TRIGGER; Schema: app_private; Owner: -
+--
+
+CREATE TRIGGER _900_notify AFTER INSERT ON app_private.job_history REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_job_history__notify();
+
+--
 -- Name: paused _900_notify; Type: TRIGGER; Schema: app_private; Owner: -
 --
 
@@ -6487,6 +6616,20 @@ REVOKE ALL ON FUNCTION app_hidden.current_user_is_admin() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.current_user_is_admin() TO schoolbell_visitor;
 
 --
+-- Name: FUNCTION job_outcomes(ids bigint[], task text, outcome app_public.job_outcome); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.job_outcomes(ids bigint[], task text, outcome app_public.job_outcome) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.job_outcomes(ids bigint[], task text, outcome app_public.job_outcome) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION job_outcomes_topic(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.job_outcomes_topic() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.job_outcomes_topic() TO schoolbell_visitor;
+
+--
 -- Name: FUNCTION my_notifications_topic(); Type: ACL; Schema: app_hidden; Owner: -
 --
 
@@ -6506,6 +6649,20 @@ GRANT ALL ON FUNCTION app_hidden.notification_last_error(id uuid) TO schoolbell_
 
 REVOKE ALL ON FUNCTION app_hidden.notification_scheduled_by_id(id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.notification_scheduled_by_id(id uuid) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION queue_counts(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.queue_counts() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.queue_counts() TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION queue_counts_topics(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.queue_counts_topics() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.queue_counts_topics() TO schoolbell_visitor;
 
 --
 -- Name: FUNCTION is_time_zone(name text); Type: ACL; Schema: app_private; Owner: -
@@ -7055,6 +7212,12 @@ REVOKE ALL ON FUNCTION app_private.tg_bookings__guard() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_bookings__timers_set() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_job_history__notify(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_job_history__notify() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_notifications__notify(); Type: ACL; Schema: app_private; Owner: -

@@ -466,3 +466,6 @@ export function loadConfig(): Config {
   dotenv.config({ path: process.env.DOTENV_PATH ?? '.env', quiet: true });
   return parseConfig(process.env);
 }
+
+/** CONFIG_VARIABLES names every environment variable the configuration reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.in.shape));

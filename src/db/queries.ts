@@ -642,6 +642,13 @@ export async function crontabSchedules(
   return rows;
 }
 
+/** Caller is who a subscription reads as: its token's sub and role, under the requests' role. */
+export interface Caller {
+  readonly sub: string;
+  readonly role: string;
+  readonly visitorRole: string;
+}
+
 /** SUBSCRIPTIONS are, per stream, the function naming the caller's topic and the table of its rows. */
 const SUBSCRIPTIONS = {
   bookingEvents: { topic: 'app_hidden.booking_events_topic()', table: 'app_public.booking_events' },
@@ -657,12 +664,10 @@ export type SubscriptionName = keyof typeof SUBSCRIPTIONS;
 /** subscriptionTopic is the topic a user's stream is announced on, as its SQL function names it now. */
 export function subscriptionTopic(
   client: pg.ClientBase,
-  visitorRole: string,
-  sub: string,
-  role: string,
+  caller: Caller,
   name: SubscriptionName,
 ): Promise<string | null> {
-  return withClaims(client, { sub, role, visitorRole }, () =>
+  return withClaims(client, caller, () =>
     scalar<string | null>(client, `select ${SUBSCRIPTIONS[name].topic} as value`, []),
   );
 }
@@ -670,13 +675,11 @@ export function subscriptionTopic(
 /** subscriptionRowVisible is whether row-level security shows a stream's row to a user now. */
 export function subscriptionRowVisible(
   client: pg.ClientBase,
-  visitorRole: string,
-  sub: string,
-  role: string,
+  caller: Caller,
   name: SubscriptionName,
   id: string,
 ): Promise<boolean> {
-  return withClaims(client, { sub, role, visitorRole }, () =>
+  return withClaims(client, caller, () =>
     scalar<boolean>(
       client,
       `select exists (select 1 from ${SUBSCRIPTIONS[name].table} where id = $1) as value`,
@@ -696,4 +699,61 @@ export async function pausedFlags(db: Queryable): Promise<string[]> {
 /** listenForPauses makes `client` hear each change to what is paused (app_private.paused's trigger). */
 export async function listenForPauses(client: pg.ClientBase): Promise<void> {
   await client.query('listen "schoolbell:paused"');
+}
+
+/** jobOutcomesTopic is the topic job outcomes are announced on; refused (DENYD) unless an admin. */
+export function jobOutcomesTopic(client: pg.ClientBase, caller: Caller): Promise<string> {
+  return withClaims(client, caller, () =>
+    scalar<string>(client, 'select app_hidden.job_outcomes_topic() as value', []),
+  );
+}
+
+/** queueCountsTopics are the topics a change to the queue is announced on; admins only. */
+export function queueCountsTopics(client: pg.ClientBase, caller: Caller): Promise<string[]> {
+  return withClaims(client, caller, () =>
+    scalar<string[]>(client, 'select app_hidden.queue_counts_topics() as value', []),
+  );
+}
+
+/** JobOutcomeRow is one job history row as app_hidden.job_outcomes gives it. */
+export interface JobOutcomeRow {
+  readonly id: string;
+  readonly jobId: string;
+  readonly task: string;
+  readonly jobKey: string | null;
+  readonly outcome: WorkerOutcome;
+  readonly attempt: number;
+  readonly error: string | null;
+  readonly finishedAt: string;
+  readonly durationMs: number | null;
+}
+
+/** jobOutcomes reads the history rows of `ids` (of a task and outcome, when given) as an admin. */
+export function jobOutcomes(
+  client: pg.ClientBase,
+  caller: Caller,
+  ids: readonly string[],
+  only: { task?: string; outcome?: string },
+): Promise<JobOutcomeRow[]> {
+  return withClaims(client, caller, () =>
+    scalar<JobOutcomeRow[]>(client, 'select app_hidden.job_outcomes($1, $2, $3) as value', [
+      ids,
+      only.task ?? null,
+      only.outcome ?? null,
+    ]),
+  );
+}
+
+/** QueueCounts is the queue as app_hidden.queue_counts counts it. */
+export interface QueueCounts {
+  readonly counts: ReadonlyArray<{ task: string; state: string; count: number }>;
+  readonly succeededLastHour: number;
+  readonly failedLastHour: number;
+}
+
+/** queueCounts counts the queue by task and state, and the last hour's outcomes, as an admin. */
+export function queueCounts(client: pg.ClientBase, caller: Caller): Promise<QueueCounts> {
+  return withClaims(client, caller, () =>
+    scalar<QueueCounts>(client, 'select app_hidden.queue_counts() as value', []),
+  );
 }

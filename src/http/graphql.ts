@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { isClientError } from '../db/errors.ts';
 import { SEED_USERS } from '../db/seed.ts';
 import { ActorNamePlugin } from './actor-name.ts';
+import { adminStreamsPlugin } from './admin-streams.ts';
 import { type Claims, verifyAuthorization } from './auth.ts';
 import { ConventionsPreset } from './conventions.ts';
 import { ENDPOINTS } from './endpoints.ts';
@@ -139,6 +140,7 @@ export function graphqlPreset(
       schedulesPlugin(pool),
       upcomingPlugin(pool),
       subscriptionsPlugin(pool, VISITOR_ROLE),
+      adminStreamsPlugin(pool, VISITOR_ROLE),
     ],
     disablePlugins: ['NodePlugin'],
     pgServices: [
