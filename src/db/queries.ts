@@ -238,6 +238,11 @@ export async function queueDepth(
   return rows;
 }
 
+/** databaseName is the name of the database a connection reaches, whatever pooler is between. */
+export async function databaseName(db: Queryable): Promise<string> {
+  return scalar(db, 'select current_database() as value', []);
+}
+
 /** intervalMs is how long Postgres reads an interval to be, in milliseconds (throws if it cannot). */
 export async function intervalMs(db: Queryable, text: string): Promise<number> {
   return scalar(db, 'select extract(epoch from $1::interval)::float8 * 1000 as value', [text]);

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { postgraphile } from 'postgraphile';
+import { PgSubscriber } from 'postgraphile/adaptors/pg';
 import { grafserv } from 'postgraphile/grafserv/node';
 import type { Config } from '../config.ts';
 import type { ErrorCode } from '../db/errors.ts';
@@ -37,7 +38,10 @@ export interface ServerOptions {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly probes: Record<string, ReadinessProbe>;
+  /** graphqlPool runs GraphQL requests, one transaction each. */
   readonly graphqlPool?: pg.Pool;
+  /** listenPool holds the session subscriptions LISTEN on (DATABASE_LISTEN_URL); graphqlPool's otherwise. */
+  readonly listenPool?: pg.Pool;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -56,13 +60,15 @@ export async function startServer({
   metrics,
   probes,
   graphqlPool,
+  listenPool,
 }: ServerOptions): Promise<HttpServer> {
   const limiter = createRequestLimiter(config.rateLimit, config.jwtSecret, config.tokenMaxTtl);
   let graphql: Handler | undefined;
   let websockets: WebSockets | undefined;
   let release = async () => {};
   if (graphqlPool) {
-    const pgl = postgraphile(graphqlPreset(config, graphqlPool, limiter));
+    const subscriber = new PgSubscriber(listenPool ?? graphqlPool);
+    const pgl = postgraphile(graphqlPreset(config, graphqlPool, limiter, subscriber));
     const serv = pgl.createServ(grafserv);
     graphql = serv.createHandler();
     websockets = makeUpgradeHandler(
@@ -77,6 +83,8 @@ export async function startServer({
       sockets.close();
       await pgl.release(); // also releases the grafserv instance
       for (const service of pgl.getResolvedPreset().pgServices ?? []) await service.release?.();
+      // Ours, not the service's: it gives its connection back once it has unlistened.
+      subscriber.release();
     };
   }
 
