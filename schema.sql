@@ -923,6 +923,56 @@ $$;
 COMMENT ON FUNCTION app_hidden.current_user_is_admin() IS 'Whether the signed-in user is an admin.';
 
 --
+-- Name: job_outcomes(bigint[], text, app_public.job_outcome); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.job_outcomes(ids bigint[], task text DEFAULT NULL::text, outcome app_public.job_outcome DEFAULT NULL::app_public.job_outcome) RETURNS json
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return coalesce((
+    select json_agg(json_build_object(
+      'id', h.id::text, 'jobId', h.job_id::text, 'task', h.task, 'jobKey', h.job_key,
+      'outcome', h.outcome, 'attempt', h.attempt, 'error', left(split_part(h.error, E'\n', 1), 200),
+      'finishedAt', h.finished_at, 'durationMs', h.duration_ms
+    ) order by h.id)
+    from app_private.job_history h
+    where h.id = any (job_outcomes.ids)
+      and (job_outcomes.task is null or h.task = job_outcomes.task)
+      and (job_outcomes.outcome is null or h.outcome = job_outcomes.outcome)
+  ), '[]');
+end;
+$$;
+
+--
+-- Name: FUNCTION job_outcomes(ids bigint[], task text, outcome app_public.job_outcome); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.job_outcomes(ids bigint[], task text, outcome app_public.job_outcome) IS 'Admins: the job history rows of these ids (of this task and outcome, when given), oldest first, each with its error''s first line.';
+
+--
+-- Name: job_outcomes_topic(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.job_outcomes_topic() RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return app_private.subscription_topic('jobs');
+end;
+$$;
+
+--
+-- Name: FUNCTION job_outcomes_topic(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.job_outcomes_topic() IS 'Admins: the LISTEN topic of job outcomes, schoolbell:jobs.';
+
+--
 -- Name: my_notifications_topic(); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -975,6 +1025,54 @@ $$;
 --
 
 COMMENT ON FUNCTION app_hidden.notification_scheduled_by_id(id uuid) IS 'The admin who scheduled the notification, for admins; null for anyone else.';
+
+--
+-- Name: queue_counts(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.queue_counts() RETURNS json
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+declare
+  v_summary app_public.queue_summary := app_public.queue_summary();
+begin
+  return json_build_object(
+    'counts', coalesce((
+      select json_agg(json_build_object('task', c.task, 'state', c.state, 'count', c.count) order by c.task, c.state)
+      from app_public.job_counts() c
+    ), '[]'),
+    'succeededLastHour', v_summary.succeeded_last_hour,
+    'failedLastHour', v_summary.failed_last_hour
+  );
+end;
+$$;
+
+--
+-- Name: FUNCTION queue_counts(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.queue_counts() IS 'Admins: jobs by task and state, and jobs succeeded and attempts failed over the last hour (app_public.job_counts, queue_summary).';
+
+--
+-- Name: queue_counts_topics(); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.queue_counts_topics() RETURNS text[]
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform app_hidden.require_admin();
+  return array[app_private.subscription_topic('jobs'), 'jobs:insert'];
+end;
+$$;
+
+--
+-- Name: FUNCTION queue_counts_topics(); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.queue_counts_topics() IS 'Admins: the LISTEN topics that announce a change to the queue: schoolbell:jobs (outcomes) and graphile-worker''s jobs:insert.';
 
 --
 -- Name: is_time_zone(text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -2379,24 +2477,22 @@ $$;
 COMMENT ON FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) IS 'The graphile-worker job spec of a notification''s delivery at run_at (send_notification, keyed notification:<id>).';
 
 --
--- Name: notification_slot_job_spec(uuid, timestamp with time zone, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: notification_slot_job_spec(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.notification_slot_job_spec(id uuid, slot timestamp with time zone, late boolean) RETURNS graphile_worker.job_spec
+CREATE FUNCTION app_private.notification_slot_job_spec(id uuid, slot timestamp with time zone) RETURNS graphile_worker.job_spec
     LANGUAGE sql STABLE
     AS $$
-  select (s.identifier,
-    (s.payload::jsonb || pg_catalog.jsonb_build_object('slot', slot)
-      || case when late then '{"late": true}'::jsonb else '{}'::jsonb end)::json,
+  select (s.identifier, (s.payload::jsonb || pg_catalog.jsonb_build_object('slot', slot))::json,
     s.queue_name, s.run_at, s.max_attempts, s.job_key, s.priority, s.flags)::graphile_worker.job_spec
     from app_private.notification_job_spec(id, slot) s
 $$;
 
 --
--- Name: FUNCTION notification_slot_job_spec(id uuid, slot timestamp with time zone, late boolean); Type: COMMENT; Schema: app_private; Owner: -
+-- Name: FUNCTION notification_slot_job_spec(id uuid, slot timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.notification_slot_job_spec(id uuid, slot timestamp with time zone, late boolean) IS 'The job spec of a notification''s delivery moved to its rate-limit slot (notification_job_spec, the slot in the payload).';
+COMMENT ON FUNCTION app_private.notification_slot_job_spec(id uuid, slot timestamp with time zone) IS 'The job spec of a notification''s delivery moved to a rate-limit slot (notification_job_spec, the slot in the payload).';
 
 --
 -- Name: pause(text, text, text); Type: FUNCTION; Schema: app_private; Owner: -
@@ -3169,10 +3265,10 @@ $$;
 COMMENT ON FUNCTION app_private.sync_timers(after app_public.bookings[], before app_public.bookings[]) IS 'Makes the job changes of a set of booking changes at once: instant timers added and removed, reminders scheduled, moved and cancelled.';
 
 --
--- Name: take_delivery_slot(uuid, jsonb, timestamp with time zone, boolean); Type: FUNCTION; Schema: app_private; Owner: -
+-- Name: take_delivery_slot(uuid, jsonb, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone DEFAULT NULL::timestamp with time zone, late boolean DEFAULT false) RETURNS timestamp with time zone
+CREATE FUNCTION app_private.take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS timestamp with time zone
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
     AS $$
@@ -3181,9 +3277,8 @@ declare
   v_due timestamptz := v_now + interval '10 milliseconds';
   v_channel app_public.notification_channel;
   v_spacing interval;
+  v_rate app_private.channel_rates;
   v_slot timestamptz;
-  -- Held a slot and ran more than 50 ms after it (or had done so once already).
-  v_late boolean := reserved is not null and (late or reserved < v_now - interval '50 milliseconds');
 begin
   select n.channel into v_channel from app_public.notifications n
    where n.id = take_delivery_slot.id and n.state = 'pending' and n.run_at <= v_now + interval '1 second';
@@ -3192,31 +3287,38 @@ begin
     return null;
   end if;
   v_spacing := (spacings ->> v_channel::text)::interval;
-  select greatest(r.blocked_until, v_now) into v_slot from app_private.channel_rates r where r.channel = v_channel;
-  v_slot := coalesce(v_slot, v_now);
-  if reserved is not null and v_slot <= v_due
-     and (late or not v_late or v_spacing is null) then
-    return null;
+  if v_spacing is null then
+    -- Not limited: only a gateway's 429 holds it back.
+    select greatest(r.blocked_until, v_now) into v_slot from app_private.channel_rates r where r.channel = v_channel;
+    if v_slot is null or v_slot <= v_due then
+      return null;
+    end if;
+  else
+    insert into app_private.channel_rates (channel) values (v_channel) on conflict (channel) do nothing;
+    select * into v_rate from app_private.channel_rates r where r.channel = v_channel for update;
+    if v_rate.blocked_until <= v_due and v_rate.sent_next_at <= v_due
+       and (reserved is not null or v_rate.next_at <= v_due) then
+      update app_private.channel_rates r
+         set sent_next_at = greatest(r.sent_next_at, v_now) + v_spacing,
+             next_at = case when reserved is null then greatest(r.next_at, v_now) + v_spacing else r.next_at end,
+             updated_at = v_now
+       where r.channel = v_channel;
+      return null;
+    end if;
+    v_slot := greatest(v_rate.next_at, v_rate.sent_next_at, v_rate.blocked_until, v_now);
+    update app_private.channel_rates r set next_at = v_slot + v_spacing, updated_at = v_now
+     where r.channel = v_channel;
   end if;
-  if v_spacing is not null then
-    insert into app_private.channel_rates as r (channel, next_at) values (v_channel, v_now + v_spacing)
-    on conflict (channel) do update
-      set next_at = greatest(r.next_at, r.blocked_until, v_now) + v_spacing, updated_at = v_now
-    returning r.next_at - v_spacing into v_slot;
-  end if;
-  if v_slot <= v_due then
-    return null;
-  end if;
-  perform graphile_worker.add_jobs(array[app_private.notification_slot_job_spec(take_delivery_slot.id, v_slot, v_late)]);
+  perform graphile_worker.add_jobs(array[app_private.notification_slot_job_spec(take_delivery_slot.id, v_slot)]);
   return v_slot;
 end;
 $$;
 
 --
--- Name: FUNCTION take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone, late boolean); Type: COMMENT; Schema: app_private; Owner: -
+-- Name: FUNCTION take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone, late boolean) IS 'Takes a notification''s delivery slot on its channel: null to deliver now, or the time its job was moved to.';
+COMMENT ON FUNCTION app_private.take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone) IS 'Asks whether a notification may be delivered now on its channel: null to deliver, or the time its job was moved to.';
 
 --
 -- Name: tg__timestamps(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -3410,6 +3512,31 @@ begin
   return null;
 end;
 $$;
+
+--
+-- Name: tg_job_history__notify(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_job_history__notify() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform pg_notify(app_private.subscription_topic('jobs'), json_build_object('ids', c.ids)::text)
+  from (
+    select array_agg(w.id order by w.id) as ids
+    from (select id, (row_number() over (order by id) - 1) / 500 as chunk from written) w
+    group by w.chunk
+  ) c;
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_job_history__notify(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_job_history__notify() IS 'Announces the ids of the job history rows a statement wrote on schoolbell:jobs, up to 500 per notification.';
 
 --
 -- Name: tg_notifications__notify(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -4952,6 +5079,7 @@ $$;
 CREATE TABLE app_private.channel_rates (
     channel app_public.notification_channel NOT NULL,
     next_at timestamp with time zone DEFAULT '-infinity'::timestamp with time zone NOT NULL,
+    sent_next_at timestamp with time zone DEFAULT '-infinity'::timestamp with time zone NOT NULL,
     blocked_until timestamp with time zone DEFAULT '-infinity'::timestamp with time zone NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -4960,7 +5088,7 @@ CREATE TABLE app_private.channel_rates (
 -- Name: TABLE channel_rates; Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON TABLE app_private.channel_rates IS 'Per channel: its next free delivery slot (CHANNEL_RATES) and until when a gateway''s 429 holds it back.';
+COMMENT ON TABLE app_private.channel_rates IS 'Per channel: the next slot a waiting delivery takes (next_at), the earliest the next delivery may go at its rate (sent_next_at, CHANNEL_RATES) and until when a gateway''s 429 holds it back.';
 
 --
 -- Name: crontab; Type: TABLE; Schema: app_private; Owner: -
@@ -5985,6 +6113,12 @@ CREATE INDEX jobs_no_queue_index ON graphile_worker._private_jobs USING btree (p
 CREATE INDEX schoolbell_jobs_next_run_idx ON graphile_worker._private_jobs USING btree (run_at) WHERE is_available;
 
 --
+-- Name: job_history _900_notify; Type: TRIGGER; Schema: app_private; Owner: -
+--
+
+CREATE TRIGGER _900_notify AFTER INSERT ON app_private.job_history REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_job_history__notify();
+
+--
 -- Name: paused _900_notify; Type: TRIGGER; Schema: app_private; Owner: -
 --
 
@@ -6491,6 +6625,20 @@ REVOKE ALL ON FUNCTION app_hidden.current_user_is_admin() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.current_user_is_admin() TO schoolbell_visitor;
 
 --
+-- Name: FUNCTION job_outcomes(ids bigint[], task text, outcome app_public.job_outcome); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.job_outcomes(ids bigint[], task text, outcome app_public.job_outcome) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.job_outcomes(ids bigint[], task text, outcome app_public.job_outcome) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION job_outcomes_topic(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.job_outcomes_topic() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.job_outcomes_topic() TO schoolbell_visitor;
+
+--
 -- Name: FUNCTION my_notifications_topic(); Type: ACL; Schema: app_hidden; Owner: -
 --
 
@@ -6510,6 +6658,20 @@ GRANT ALL ON FUNCTION app_hidden.notification_last_error(id uuid) TO schoolbell_
 
 REVOKE ALL ON FUNCTION app_hidden.notification_scheduled_by_id(id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.notification_scheduled_by_id(id uuid) TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION queue_counts(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.queue_counts() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.queue_counts() TO schoolbell_visitor;
+
+--
+-- Name: FUNCTION queue_counts_topics(); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.queue_counts_topics() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.queue_counts_topics() TO schoolbell_visitor;
 
 --
 -- Name: FUNCTION is_time_zone(name text); Type: ACL; Schema: app_private; Owner: -
@@ -6797,10 +6959,10 @@ REVOKE ALL ON FUNCTION app_private.notification_job_key(id uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.notification_job_spec(id uuid, run_at timestamp with time zone) FROM PUBLIC;
 
 --
--- Name: FUNCTION notification_slot_job_spec(id uuid, slot timestamp with time zone, late boolean); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION notification_slot_job_spec(id uuid, slot timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.notification_slot_job_spec(id uuid, slot timestamp with time zone, late boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.notification_slot_job_spec(id uuid, slot timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION pause(kind text, name text, paused_by text); Type: ACL; Schema: app_private; Owner: -
@@ -7025,10 +7187,10 @@ REVOKE ALL ON FUNCTION app_private.sync_schedule_job(schedule app_public.schedul
 REVOKE ALL ON FUNCTION app_private.sync_timers(after app_public.bookings[], before app_public.bookings[]) FROM PUBLIC;
 
 --
--- Name: FUNCTION take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone, late boolean); Type: ACL; Schema: app_private; Owner: -
+-- Name: FUNCTION take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_private.take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone, late boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.take_delivery_slot(id uuid, spacings jsonb, reserved timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg__timestamps(); Type: ACL; Schema: app_private; Owner: -
@@ -7059,6 +7221,12 @@ REVOKE ALL ON FUNCTION app_private.tg_bookings__guard() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_bookings__timers_set() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_job_history__notify(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_job_history__notify() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_notifications__notify(); Type: ACL; Schema: app_private; Owner: -

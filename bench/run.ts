@@ -13,6 +13,7 @@ import { fanout } from './fanout.ts';
 import { idle } from './idle.ts';
 import { lateness } from './lateness.ts';
 import { machine, serverUrl } from './lib.ts';
+import { outcomes } from './outcomes.ts';
 import { schedules } from './schedules.ts';
 import { sweeps } from './sweeps.ts';
 import { throughput } from './throughput.ts';
@@ -31,6 +32,7 @@ const ALL = [
   'ceiling',
   'schedules',
   'fanout',
+  'outcomes',
 ] as const;
 const args = process.argv.slice(2);
 const write = args.includes('--write') || process.env.BENCH_WRITE === '1';
@@ -72,6 +74,7 @@ if (wanted.has('abuse')) await timed('abuse', abuse);
 if (wanted.has('ceiling')) await timed('ceiling', () => ceiling(jobsPerSecond));
 if (wanted.has('schedules')) await timed('schedules', schedules);
 if (wanted.has('fanout')) await timed('fanout', fanout);
+if (wanted.has('outcomes')) await timed('outcomes', outcomes);
 
 if (write) {
   const { rows } = await (await import('./lib.ts')).freshDatabase().then(async (db) => {

@@ -19,12 +19,12 @@ const CONCURRENCY = '10';
 const POOL = '14';
 
 /** Setting is one set of worker settings that every side runs with. */
-interface Setting {
+export interface Setting {
   readonly name: string;
   readonly env: Record<string, string>;
 }
 
-const SETTINGS: Setting[] = [
+export const SETTINGS: Setting[] = [
   { name: 'schoolbell defaults (local queue 20, completions batched)', env: {} },
   {
     name: "graphile-worker's defaults (no local queue, each job completed alone)",
@@ -38,7 +38,7 @@ export interface ThroughputResult {
   readonly jobsPerSecond: number;
 }
 
-interface Measured {
+export interface Measured {
   readonly rate: number;
   readonly fillSeconds: number;
 }
@@ -79,10 +79,23 @@ async function timed(fill: () => Promise<void>, done: () => Promise<boolean>): P
   return { rate: JOBS / ((Date.now() - queued) / 1000), fillSeconds: (queued - filling) / 1000 };
 }
 
-/** schoolbell runs `start` (API and worker) with the log channel and times JOBS reminders. */
-async function schoolbell(
+/** JWT_SECRET is what the benchmarks' `start` signs tokens with. */
+export const JWT_SECRET = 'bench-secret-0123456789abcdef0123456789';
+
+/**
+ * Around prepares a run once `start` is ready (e.g. connects a subscriber), returning what
+ * undoes it afterwards.
+ */
+export type Around = (db: BenchDatabase, url: string) => Promise<() => Promise<void>>;
+
+/**
+ * schoolbell runs `start` (API and worker) with the log channel and times JOBS reminders;
+ * `around`, if given, prepares the run once the service is ready.
+ */
+export async function schoolbell(
   setting: Setting,
   memory?: { idle: number; peak: number },
+  around?: Around,
 ): Promise<Measured> {
   const db = await freshDatabase();
   try {
@@ -91,12 +104,14 @@ async function schoolbell(
       DATABASE_URL: db.url,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
-      JWT_SECRET: 'bench-secret-0123456789abcdef0123456789',
+      JWT_SECRET,
       ...workerEnv(setting),
     });
     let sampler: NodeJS.Timeout | undefined;
+    let undo: (() => Promise<void>) | undefined;
     try {
       await sleep(5_000);
+      undo = await around?.(db, service.url);
       const pid = service.child.pid as number;
       if (memory) {
         memory.idle = await rssMiB(pid);
@@ -110,6 +125,7 @@ async function schoolbell(
       );
     } finally {
       clearInterval(sampler);
+      await undo?.();
       await service.stop();
     }
   } finally {

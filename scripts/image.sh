@@ -66,6 +66,10 @@ echo "# POST /graphql -> $answer"
 page=$(curl -sf "http://127.0.0.1:$port/admin" | grep -c '<title>schoolbell admin</title>' || true)
 [ "$page" = 1 ] || { echo "the admin page is not served" >&2; exit 1; }
 echo "# GET /admin -> the admin page"
+# Its live views import graphql-ws's browser client from the production dependencies.
+client=$(curl -sf "http://127.0.0.1:$port/admin/vendor/graphql-ws/client.js" | grep -c 'createClient' || true)
+[ "$client" -ge 1 ] || { echo "graphql-ws's browser client is not served" >&2; exit 1; }
+echo "# GET /admin/vendor/graphql-ws/client.js -> graphql-ws's client"
 
 kill -TERM "$pid"
 status=0

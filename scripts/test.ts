@@ -2,7 +2,9 @@
 //   TEST_DATABASE_URL if set, else the server in DATABASE_URL, else an embedded one under
 //   .data/test. It builds one migrated template database, runs tap (each test file clones
 //   the template into a database of its own), then drops the template.
-// Arguments are passed to tap, e.g. `npm test -- test/migrate.test.ts`.
+// Arguments are passed to tap, e.g. `npm test -- test/migrate.test.ts`. With TEST_PGBOUNCER=1,
+// every `server` the tests start goes through one PgBouncer in transaction mode
+// (support/processes.ts, runCli).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -13,9 +15,20 @@ import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
 import { root } from '../src/paths.ts';
 import { databaseUrl, withAdmin } from '../support/database.ts';
+import { type PgBouncer, startPgBouncer } from '../support/pgbouncer.ts';
 
 const log = createLogger({ logLevel: 'warn', logFormat: 'pretty' });
 const template = `schoolbell_template_${process.pid}`;
+// Server connections per test database behind PgBouncer: fewer than a server's pools hold.
+const PGBOUNCER_POOL_SIZE = 4;
+
+const pgbouncerMode = process.env.TEST_PGBOUNCER;
+if (pgbouncerMode !== undefined && pgbouncerMode !== '' && pgbouncerMode !== '1') {
+  console.error(
+    `scripts/test.ts: TEST_PGBOUNCER must be 1 (every server behind PgBouncer) or unset, not "${pgbouncerMode}"`,
+  );
+  process.exit(64);
+}
 
 let embedded: EmbeddedPostgres | undefined;
 let serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
@@ -31,7 +44,19 @@ if (serverUrl === undefined) {
 console.log(`# tests run against ${new URL(serverUrl).host}${embedded ? ' (embedded)' : ''}`);
 
 let code = 1;
+let pgbouncer: PgBouncer | undefined;
 try {
+  if (pgbouncerMode === '1') {
+    pgbouncer = await startPgBouncer(undefined, {
+      server: serverUrl,
+      poolMode: 'transaction',
+      poolSize: PGBOUNCER_POOL_SIZE,
+      maxClients: 2000,
+    });
+    console.log(
+      `# every server role runs behind PgBouncer (transaction mode, ${PGBOUNCER_POOL_SIZE} server connections per database) on port ${pgbouncer.port}`,
+    );
+  }
   await withAdmin(serverUrl, (client) => client.query(`create database ${template}`));
   const pool = createPool(databaseUrl(serverUrl, template), 2, log, 'template');
   try {
@@ -44,10 +69,12 @@ try {
     ...process.env,
     SCHOOLBELL_TEST_SERVER_URL: serverUrl,
     SCHOOLBELL_TEST_TEMPLATE: template,
+    ...(pgbouncer ? { SCHOOLBELL_TEST_PGBOUNCER_URL: pgbouncer.url('postgres') } : {}),
   });
   code = run.code;
   await printTotals(run);
 } finally {
+  await pgbouncer?.stop();
   await withAdmin(serverUrl, (client) =>
     client.query(`drop database if exists ${template} with (force)`),
   );

@@ -196,6 +196,11 @@ const schema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     DATABASE_URL: postgresUrl.optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+    DATABASE_GRAPHQL_POOL_SIZE: count(1, 200).optional(),
+    DATABASE_LISTEN_URL: postgresUrl.optional(),
+    DATABASE_PREPARED_STATEMENTS: z
+      .enum(['on', 'off'], { error: 'must be on or off' })
+      .default('on'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(5678),
     DATA_DIR: z.string().min(1).default('.data'),
@@ -328,6 +333,13 @@ const schema = z
         message: 'must be at least 100 milliseconds',
       });
     }
+    if (env.DATABASE_LISTEN_URL !== undefined && env.DATABASE_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_LISTEN_URL'],
+        message: 'needs DATABASE_URL: the embedded database is always listened to directly',
+      });
+    }
     if (env.OPS_HOST !== undefined && env.OPS_PORT === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -339,7 +351,14 @@ const schema = z
       env: env.NODE_ENV,
       production,
       databaseUrl: env.DATABASE_URL,
+      /** databasePoolSize: the service pool's connections (the worker's jobs and LISTEN, startup, probes, metrics). */
       databasePoolSize: env.DATABASE_POOL_SIZE,
+      /** graphqlPoolSize: the GraphQL pool's connections (requests, subscriptions' checks). */
+      graphqlPoolSize: env.DATABASE_GRAPHQL_POOL_SIZE ?? env.DATABASE_POOL_SIZE,
+      /** listenUrl: where subscriptions LISTEN, on a session of their own (DATABASE_LISTEN_URL, else DATABASE_URL). */
+      listenUrl: env.DATABASE_LISTEN_URL ?? env.DATABASE_URL,
+      /** preparedStatements: whether the pools may name (prepare) statements; off behind a transaction pooler that cannot keep them. */
+      preparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'on',
       host: env.HOST,
       port: env.PORT,
       dataDir: path.resolve(env.DATA_DIR),
@@ -447,3 +466,6 @@ export function loadConfig(): Config {
   dotenv.config({ path: process.env.DOTENV_PATH ?? '.env', quiet: true });
   return parseConfig(process.env);
 }
+
+/** CONFIG_VARIABLES names every environment variable the configuration reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.in.shape));

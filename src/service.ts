@@ -9,7 +9,7 @@ import {
   startEmbeddedPostgres,
 } from './db/embedded.ts';
 import { MigrationError, migrate, pendingMigrations, readMigrations } from './db/migrate.ts';
-import { intervalMs, writeCrontab } from './db/queries.ts';
+import { databaseName, intervalMs, writeCrontab } from './db/queries.ts';
 import { seedDevelopmentUsers } from './db/seed.ts';
 import { writeSettings } from './db/settings.ts';
 import { databaseProbes, type ReadinessProbe, sweepsProbe } from './http/readiness.ts';
@@ -112,7 +112,8 @@ export async function startService(
     const database = await openDatabase(role, config, log);
     const { embedded } = database;
     if (embedded) undo.push(['embedded PostgreSQL', () => embedded.stop()]);
-    const servicePool = createPool(database.url, config.databasePoolSize, log, role);
+    const pooling = { preparedStatements: config.preparedStatements };
+    const servicePool = createPool(database.url, config.databasePoolSize, log, role, pooling);
     undo.push(['service pool', () => servicePool.end()]);
     await prepareDatabase(servicePool, config, log, role === 'start');
     const metrics = createMetrics(servicePool);
@@ -129,11 +130,18 @@ export async function startService(
     }
     // Every role serves /healthz, /readyz and /metrics; the API roles serve GraphQL too, from a
     // pool of their own so that busy jobs cannot starve requests, nor the reverse.
+    // Subscriptions LISTEN on a session of their own (DATABASE_LISTEN_URL), opened with the
+    // first subscription: DATABASE_URL may be a transaction pooler, where LISTEN cannot work.
     let graphqlPool: pg.Pool | undefined;
+    let listenPool: pg.Pool | undefined;
     if (role === 'start' || role === 'server') {
-      const apiPool = createPool(database.url, config.databasePoolSize, log, 'graphql');
+      const apiPool = createPool(database.url, config.graphqlPoolSize, log, 'graphql', pooling);
       undo.push(['GraphQL pool', () => apiPool.end()]);
       graphqlPool = apiPool;
+      const listen = createPool(config.listenUrl ?? database.url, 1, log, 'listen');
+      undo.push(['listen pool', () => listen.end()]);
+      if (config.listenUrl !== database.url) await checkListenDatabase(servicePool, listen);
+      listenPool = listen;
     }
     const server = await startServer({
       config,
@@ -141,6 +149,7 @@ export async function startService(
       metrics,
       probes,
       graphqlPool,
+      listenPool,
     });
     undo.push(['HTTP server', () => server.close()]);
     http = server;
@@ -209,6 +218,19 @@ export async function checkDurations(
   }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+}
+
+/**
+ * checkListenDatabase refuses a DATABASE_LISTEN_URL that reaches another database than
+ * DATABASE_URL: subscriptions would listen where no change is announced, and hear nothing.
+ */
+async function checkListenDatabase(pool: pg.Pool, listenPool: pg.Pool): Promise<void> {
+  const [served, listened] = await Promise.all([databaseName(pool), databaseName(listenPool)]);
+  if (served !== listened) {
+    throw new ConfigError(
+      `DATABASE_LISTEN_URL reaches database "${listened}", DATABASE_URL "${served}": subscriptions would hear nothing; point both at the same database`,
+    );
   }
 }
 

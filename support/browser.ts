@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { debianToolMissing } from './debian.ts';
 
 /** CHROMIUM is Debian's chromium; no test downloads a browser of its own. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -9,10 +9,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * (.ci/run installs chromium) a missing browser is an error, not a reason to skip.
  */
 export function browserUnavailable(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  if (process.env.CI)
-    throw new Error(`${CHROMIUM} is missing: .ci/run should have installed Debian's chromium`);
-  return `${CHROMIUM} is not installed (apt-get install chromium); skipping the browser test`;
+  return debianToolMissing(CHROMIUM, 'chromium', 'the browser test');
 }
 
 /** launchBrowser starts headless Chromium with the flags this workplace's closed network needs. */

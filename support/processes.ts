@@ -62,7 +62,38 @@ export function runCli(
   env: Record<string, string>,
   options: CommandOptions = {},
 ): CliProcess {
-  return runCommand(t, process.execPath, [path.join(root, 'src', 'cli.ts'), ...args], env, options);
+  return runCommand(
+    t,
+    process.execPath,
+    [path.join(root, 'src', 'cli.ts'), ...args],
+    behindPgBouncer(args, env),
+    options,
+  );
+}
+
+/**
+ * behindPgBouncer is the environment of a `server` when the run puts every server behind
+ * PgBouncer (`TEST_PGBOUNCER=1 npm test`: scripts/test.ts starts one in transaction mode and
+ * names it in SCHOOLBELL_TEST_PGBOUNCER_URL): DATABASE_URL through it, subscriptions listening
+ * on the database directly, statements unnamed, as README (Connections and pooling) says to
+ * deploy it. Other roles, and a server whose DATABASE_URL is not on the test server (a proxy,
+ * a bad URL), are left as they are.
+ */
+function behindPgBouncer(args: string[], env: Record<string, string>): Record<string, string> {
+  const bouncer = process.env.SCHOOLBELL_TEST_PGBOUNCER_URL;
+  const server = process.env.SCHOOLBELL_TEST_SERVER_URL;
+  const direct = env.DATABASE_URL === undefined ? null : URL.parse(env.DATABASE_URL);
+  if (args[0] !== 'server' || !bouncer || !server || !direct) return env;
+  if (direct.host !== URL.parse(server)?.host) return env;
+  const pooled = new URL(bouncer);
+  pooled.pathname = direct.pathname;
+  pooled.search = direct.search;
+  return {
+    DATABASE_LISTEN_URL: direct.toString(),
+    DATABASE_PREPARED_STATEMENTS: 'off',
+    ...env,
+    DATABASE_URL: pooled.toString(),
+  };
 }
 
 /**

@@ -27,23 +27,20 @@ const RETRY_CAP_MS = 3_600_000;
  * as it was and fails the job, which graphile-worker retries with its own backoff.
  *
  * A channel with a rate (CHANNEL_RATES) or held back by a gateway's 429 is waited for, not
- * failed: the job moves to the channel's next free slot (`slot` in its payload, so that it then
- * delivers) and this run ends successfully, so no attempt is spent. A 429 holds the channel
- * back for its Retry-After (bounded) and moves this delivery there, likewise without an attempt.
+ * failed: the job moves to a later slot (`slot` in its payload: it has waited its turn, so it
+ * then goes as soon as the rate allows) and this run ends successfully, so no attempt is spent.
+ * A 429 holds the channel back for its Retry-After (bounded) and moves this delivery there,
+ * likewise without an attempt.
  */
 export default defineTask({
   payload: z.object({
     notificationId: z.uuid(),
     slot: z.iso.datetime({ offset: true }).optional(),
-    late: z.boolean().optional(),
   }),
   timeout: '30 seconds',
-  async run({ notificationId, slot, late }, helpers, { config, channels, signal }) {
+  async run({ notificationId, slot }, helpers, { config, channels, signal }) {
     await helpers.withPgClient(async (client) => {
-      const movedTo = await takeDeliverySlot(client, notificationId, spacings(config), {
-        slot,
-        late,
-      });
+      const movedTo = await takeDeliverySlot(client, notificationId, spacings(config), slot);
       if (movedTo) {
         helpers.logger.debug(`waiting for the channel's slot at ${movedTo.toISOString()}`);
         return;

@@ -309,7 +309,7 @@ t.test('OPS_PORT: health, readiness and metrics only on the ops address', async 
   t.equal((await fetch(`${server.base}/admin`)).status, 200, 'the admin page stays public');
 });
 
-t.test('the admin page serves its own files and nothing outside admin/', async (t) => {
+t.test("the admin page serves its own files, graphql-ws's client, and nothing else", async (t) => {
   // fetch() resolves '..' (and '%2e%2e') before sending; node:http sends the path as written.
   const { request } = await import('node:http');
   const get = (path: string) =>
@@ -323,6 +323,11 @@ t.test('the admin page serves its own files and nothing outside admin/', async (
     });
   t.match(await get('/admin/style.css'), { status: 200, type: /^text\/css/ });
   t.match(await get('/favicon.ico'), { status: 200, type: 'image/x-icon' });
+  // graphql-ws's browser client, from the installed package: its .js files and nothing else.
+  t.match(await get('/admin/vendor/graphql-ws/client.js'), {
+    status: 200,
+    type: /^text\/javascript/,
+  });
   for (const path of [
     '/admin/../package.json',
     '/admin/%2e%2e/package.json',
@@ -330,6 +335,11 @@ t.test('the admin page serves its own files and nothing outside admin/', async (
     '/admin/.hidden.js',
     '/admin/nothing-here.js',
     '/admin/index.html.bak',
+    '/admin/vendor/graphql-ws/../package.json',
+    '/admin/vendor/graphql-ws/%2e%2e%2fpackage.json',
+    '/admin/vendor/graphql-ws/client.d.ts',
+    '/admin/vendor/graphql-ws/use/ws.js',
+    '/admin/vendor/ws/index.js',
   ]) {
     t.equal((await get(path)).status, 404, `${path}: 404`);
   }

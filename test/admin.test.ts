@@ -2,6 +2,7 @@
 // find a failed job, retry it, watch it succeed; a non-admin token is refused.
 import os from 'node:os';
 import path from 'node:path';
+import type { WebSocket } from 'playwright-core';
 import t, { type Test } from 'tap';
 import { signToken } from '../src/http/auth.ts';
 import { root } from '../src/paths.ts';
@@ -149,6 +150,61 @@ if (skip) {
       'the page was not reloaded',
     );
   });
+
+  t.test(
+    'the overview and the jobs list update live from the queue, without a reload',
+    async (t) => {
+      // Every frame the page's sockets receive, and whether any closed: the page polls only
+      // once its socket is down (page.js liveOrRefresh), so an open socket means no polling.
+      const frames: string[] = [];
+      let closed = 0;
+      const onSocket = (socket: WebSocket) => {
+        socket.on('framereceived', ({ payload }) => frames.push(String(payload)));
+        socket.on('close', () => closed++);
+      };
+      page.on('websocket', onSocket);
+      t.teardown(() => page.off('websocket', onSocket));
+      const counted = () => frames.filter((f) => f.includes('"queueCounts"')).length;
+      const scheduled = page.locator('[data-state=scheduled] .value');
+
+      await page.goto(`${base}/admin#/overview`);
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      // The stream starts with the counts as they are.
+      await waitUntil('the overview streams the counts', async () => counted() > 0);
+      const before = Number(await scheduled.textContent());
+      await page.evaluate(() => {
+        (globalThis as { unreloaded?: boolean }).unreloaded = true;
+      });
+      const live = counted();
+      // Three jobs of a task no worker runs, due tomorrow: scheduled.
+      await pool.query(
+        "select graphile_worker.add_job('admin_live', '{}', run_at := now() + interval '1 day') from generate_series(1, 3)",
+      );
+      await waitUntil('the scheduled card counts them', async () =>
+        Number(await scheduled.textContent()) === before + 3 ? true : undefined,
+      );
+      t.ok(counted() > live, 'the stream sent the new counts');
+      t.equal(closed, 0, 'the socket stayed open: nothing polled');
+
+      // The jobs list of that task gains a row the same way, and keeps the filter as it is.
+      await page.goto(`${base}/admin#/jobs?task=admin_live`);
+      const rows = page.locator('[data-testid=jobs] tr[data-job-id]');
+      await waitUntil('the list shows the three', async () => (await rows.count()) === 3);
+      await waitUntil("the overview's stream ends with its view", async () => closed === 1);
+      await page.getByLabel('since').fill('2030-01-01T00:00');
+      await pool.query(
+        "select graphile_worker.add_job('admin_live', '{}', run_at := now() + interval '1 day')",
+      );
+      await waitUntil('the list shows the fourth', async () => (await rows.count()) === 4);
+      t.equal(await page.getByLabel('since').inputValue(), '2030-01-01T00:00', 'the edit is kept');
+      t.equal(closed, 1, "no socket closed but the overview's");
+      t.equal(
+        await page.evaluate(() => (globalThis as { unreloaded?: boolean }).unreloaded),
+        true,
+        'the page was not reloaded',
+      );
+    },
+  );
 
   t.test(
     'the bookings list loads, most recently changed first, and filters by state',

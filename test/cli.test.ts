@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestDatabase, databaseUrl } from '../support/database.ts';
 import { postGraphql } from '../support/graphql.ts';
 import { finished, freePort, runCli } from '../support/processes.ts';
 
@@ -145,6 +145,13 @@ t.test('every mistake is one line on stderr, without a stack, and an exit status
       { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-chars' },
       78,
       /DATABASE_URL is required for the server role/,
+    ],
+    [
+      'subscriptions listening on another database',
+      ['server'],
+      { DATABASE_URL: db.url, DATABASE_LISTEN_URL: databaseUrl(db.url, 'postgres') },
+      78,
+      /^schoolbell: DATABASE_LISTEN_URL reaches database "postgres", DATABASE_URL "schoolbell_test_\w+": subscriptions would hear nothing/,
     ],
     [
       'a token for nobody',

@@ -334,3 +334,42 @@ t.test(
     }
   },
 );
+
+t.test('the pools: sizes each, a listen URL, prepared statements on or off', async (t) => {
+  const defaults = parseConfig({ DATABASE_URL: 'postgres://root@db:5432/app' });
+  t.equal(defaults.databasePoolSize, 10);
+  t.equal(defaults.graphqlPoolSize, 10, 'the GraphQL pool is as large as the service pool');
+  t.equal(
+    defaults.listenUrl,
+    'postgres://root@db:5432/app',
+    'subscriptions listen on DATABASE_URL',
+  );
+  t.equal(defaults.preparedStatements, true);
+  const pooled = parseConfig({
+    DATABASE_URL: 'postgres://root@pgbouncer:6432/app',
+    DATABASE_LISTEN_URL: 'postgres://root@db:5432/app',
+    DATABASE_POOL_SIZE: '3',
+    DATABASE_GRAPHQL_POOL_SIZE: '20',
+    DATABASE_PREPARED_STATEMENTS: 'off',
+  });
+  t.equal(pooled.databasePoolSize, 3);
+  t.equal(pooled.graphqlPoolSize, 20);
+  t.equal(pooled.listenUrl, 'postgres://root@db:5432/app');
+  t.equal(pooled.preparedStatements, false);
+  t.equal(parseConfig({}).listenUrl, undefined, 'embedded: the embedded server, found at startup');
+
+  const error = t.throws(() =>
+    parseConfig({
+      DATABASE_LISTEN_URL: 'redis://secret@cache',
+      DATABASE_GRAPHQL_POOL_SIZE: '0',
+      DATABASE_PREPARED_STATEMENTS: 'maybe',
+    }),
+  ) as ConfigError;
+  t.match(error.message, /DATABASE_LISTEN_URL: must be a postgres:\/\/ URL/);
+  t.notMatch(error.message, /secret/, 'URLs may hold passwords and are not echoed');
+  t.match(error.message, /DATABASE_GRAPHQL_POOL_SIZE: must be between 1 and 200 \(got "0"\)/);
+  t.match(error.message, /DATABASE_PREPARED_STATEMENTS: must be on or off \(got "maybe"\)/);
+  t.throws(() => parseConfig({ DATABASE_LISTEN_URL: 'postgres://root@db:5432/app' }), {
+    message: /DATABASE_LISTEN_URL: needs DATABASE_URL/,
+  });
+});

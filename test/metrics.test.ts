@@ -1,10 +1,10 @@
 // /metrics as Prometheus reads it: promtool accepts a live scrape, and GraphQL requests are
 // counted by how they ended (ok, a GraphQL error, an HTTP error), GET and POST alike.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import t from 'tap';
 import { signToken } from '../src/http/auth.ts';
 import { createTestPool } from '../support/database.ts';
+import { debianToolMissing } from '../support/debian.ts';
 import { createUser } from '../support/factories.ts';
 import { postGraphql } from '../support/graphql.ts';
 import { serve } from '../support/processes.ts';
@@ -14,12 +14,7 @@ const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
 const SECRET = 'metrics-test-secret-0123456789abcdef';
 
 /** promtoolMissing says why promtool cannot run here; in CI (.ci/run installs it) that is an error. */
-function promtoolMissing(): string | false {
-  if (existsSync(PROMTOOL)) return false;
-  if (process.env.CI)
-    throw new Error(`${PROMTOOL} is missing: .ci/run should have installed Debian's prometheus`);
-  return `${PROMTOOL} is not installed (apt-get install prometheus); skipping promtool`;
-}
+const promtoolMissing = () => debianToolMissing(PROMTOOL, 'prometheus', 'promtool');
 
 const { pool, ...db } = await createTestPool(t, 2);
 const { base } = await serve(t, 'start', { DATABASE_URL: db.url, JWT_SECRET: SECRET });

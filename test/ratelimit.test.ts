@@ -94,9 +94,9 @@ t.test('a burst of 500 to a webhook limited to 50/second waits its turn', async 
   t.equal(keys.length, 500, 'all 500 arrived');
   t.equal(new Set(keys).size, 500, 'none twice');
 
-  // The busiest one-second window of arrivals. Slots are 20 ms apart; a delivery goes at most
-  // 10 ms before its slot and at most 50 ms after it (a later job takes a new slot, once), and
-  // the gateway sees each a little after it was sent: we allow 10% over the rate, 55 at 50/s.
+  // The busiest one-second window of arrivals. A delivery goes only 20 ms after the channel's
+  // previous one (10 ms leeway), whether its job ran on time or late, and the gateway sees each
+  // a little after it was sent: we allow 10% over the rate, 55 at 50/s.
   const times = [...arrivals].sort((a, b) => a - b);
   let busiest = 0;
   for (let i = 0, j = 0; i < times.length; i++) {
@@ -144,3 +144,64 @@ t.test('Retry-After: seconds or an HTTP date, bounded, with a default', async (t
     t.equal(retryAfterMs(bad, now), BUSY_DEFAULT_MS, `"${bad}": the default`);
   }
 });
+
+t.test(
+  'the rate holds at the moment of sending: late jobs neither bunch up nor starve',
+  async (t) => {
+    // No worker here: the rule itself, with a spacing of an hour so that no clock can race it.
+    const { pool: quiet } = await createTestPool(t, 2);
+    const admin = await createUser(quiet, 'admin');
+    const student = await createUser(quiet, 'student');
+    const ids = await asUser(
+      quiet,
+      admin,
+      async (client) =>
+        (
+          await client.query<{ id: string }>(
+            `select s.id from generate_series(1, 4) i,
+             app_public.schedule_notification($1, 'webhook', 'rule #' || i) s`,
+            [student.id],
+          )
+        ).rows.map((row) => row.id),
+      { commit: true },
+    );
+    const [first, second, late, newcomer] = ids as [string, string, string, string];
+    const spacings = JSON.stringify({ webhook: '1 hour' });
+    const ask = async (id: string, reserved: Date | null) =>
+      (
+        await quiet.query<{ slot: Date | null; now: Date }>(
+          'select app_private.take_delivery_slot($1, $2, $3) as slot, clock_timestamp() as now',
+          [id, spacings, reserved],
+        )
+      ).rows[0] as { slot: Date | null; now: Date };
+    const hours = (a: Date, b: Date) => (a.getTime() - b.getTime()) / 3_600_000;
+
+    t.equal((await ask(first, null)).slot, null, 'the first goes at once');
+    const waiting = await ask(second, null);
+    t.ok(
+      waiting.slot && Math.abs(hours(waiting.slot, waiting.now) - 1) < 0.01,
+      'the next waits an hour',
+    );
+    // A job that held a slot ten minutes ago runs only now (the workers were busy): the channel
+    // delivered within the hour, so it may not go, and takes the next free slot.
+    const bunched = await ask(late, new Date(Date.now() - 600_000));
+    t.ok(
+      bunched.slot && Math.abs(hours(bunched.slot, bunched.now) - 2) < 0.01,
+      'a late job does not go right after a delivery: it takes the next slot, in two hours',
+    );
+    // An hour has passed since the last delivery (as the rule reads it: its clock moved back).
+    await quiet.query(
+      "update app_private.channel_rates set sent_next_at = clock_timestamp() - interval '1 second'",
+    );
+    t.equal(
+      (await ask(late, new Date(Date.now() - 600_000))).slot,
+      null,
+      'a job that has waited its turn goes as soon as the rate allows, however late it runs',
+    );
+    const behind = await ask(newcomer, null);
+    t.ok(
+      behind.slot && hours(behind.slot, behind.now) > 2.9,
+      'a newcomer waits behind the slots already taken',
+    );
+  },
+);

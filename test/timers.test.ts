@@ -26,14 +26,15 @@ interface JobRow {
 
 /**
  * jobsOf lists the pending jobs of a booking: the timers at any of its deadlines (each shared by
- * every booking due at the same instant) and its reminders' deliveries.
+ * every booking due at the same instant), as app_private.booking_deadlines names them, and its
+ * reminders' deliveries.
  */
 async function jobsOf(bookingId: string): Promise<JobRow[]> {
   const { rows } = await pool.query<JobRow>(
     `select j.task_identifier, j.key, j.run_at from graphile_worker.jobs j
       where j.key in (
-              select app_private.timer_key(t.task, t.at) from app_public.bookings b,
-                lateral (values ('expire_requests_timer', b.expires_at), ('start_sessions_timer', b.starts_at), ('end_sessions_timer', b.ends_at)) t(task, at)
+              select app_private.timer_key(d.timer_task, app_private.booking_time(b, d.deadline_column))
+                from app_public.bookings b, app_private.booking_deadlines d
                where b.id = $1::uuid)
          or j.key in (select app_private.notification_job_key(n.id) from app_public.notifications n where n.booking_id = $1::uuid)
       order by j.run_at, j.key`,

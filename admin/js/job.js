@@ -4,10 +4,14 @@ import { confirmAtButton, confirmButton } from './confirm.js';
 import { badge, h, seconds, toLocalInput, when } from './dom.js';
 import { facts } from './facts.js';
 import { JOB_FIELDS } from './jobs.js';
-import { load, main, refreshAfter } from './page.js';
+import { liveOrRefresh, load, main, refreshAfter } from './page.js';
 
 /** WATCH_GONE_MS is how long a job that left the queue is watched for its outcome to show. */
 const WATCH_GONE_MS = 30_000;
+/** POLL_MS is how often a job is read again while its live stream is down. */
+const POLL_MS = 2_000;
+/** OUTCOMES is the stream the page redraws on: the outcomes of the job's task (its own, only). */
+const OUTCOMES = 'subscription ($task: String) { jobOutcomes(task: $task) { jobId } }';
 
 /** pauseTaskButton pauses a task (its jobs stay queued) or, when it is `paused`, resumes it. */
 function pauseTaskButton(task, paused, after) {
@@ -31,7 +35,7 @@ export async function renderJob(id, goneSince = Date.now()) {
   const data = await load(
     `query ($id: BigInt!) {
       job(id: $id) { ${JOB_FIELDS} }
-      jobRuns(jobId: $id) { nodes { id attempt outcome error workerId startedAt finishedAt durationMs } }
+      jobRuns(jobId: $id) { nodes { id task attempt outcome error workerId startedAt finishedAt durationMs } }
       pauses { nodes { kind name } }
     }`,
     { id },
@@ -134,11 +138,15 @@ export async function renderJob(id, goneSince = Date.now()) {
         )
       : h('p', { class: 'muted' }, 'No attempt has finished yet.'),
   );
-  // Watch a job that is still on its way (queued, running, retrying) until it settles. A job
-  // that left the queue has settled once its history says how (the history is written just
-  // after); a job gone without a trace is watched for WATCH_GONE_MS, then left alone.
-  const last = runs.at(-1)?.outcome;
-  const settled = job ? job.state === 'FAILED' : ['SUCCESS', 'FAILED', 'CANCELLED'].includes(last);
-  if (!settled && goneSince + WATCH_GONE_MS > Date.now())
-    refreshAfter(2_000, () => renderJob(id, job ? Date.now() : goneSince));
+  // Each outcome of this job redraws it, as it happens (an admin's retry, cancel or move
+  // redraws it too, through its action); while the socket is down, it is read every POLL_MS.
+  // A job gone without a trace (its task unknown) is read for WATCH_GONE_MS, then left alone.
+  const task = job?.task ?? runs.at(-1)?.task;
+  if (task) {
+    liveOrRefresh(OUTCOMES, { task }, () => renderJob(id), POLL_MS, {
+      only: (data) => String(data.jobOutcomes?.jobId) === String(id),
+    });
+  } else if (goneSince + WATCH_GONE_MS > Date.now()) {
+    refreshAfter(POLL_MS, () => renderJob(id, goneSince));
+  }
 }

@@ -2,12 +2,22 @@
 
 import { confirmAtButton, confirmButton } from './confirm.js';
 import { badge, h, readDate, toLocalInput, when } from './dom.js';
-import { load, main } from './page.js';
+import { liveOrRefresh, load, main } from './page.js';
 import { table } from './table.js';
 
 export const JOB_FIELDS =
   'id task key queue state paused runAt latenessSeconds attempts maxAttempts lastError lockedBy lockedAt payload createdAt';
 
+/** POLL_MS is how often the list is read again while its live stream is down. */
+const POLL_MS = 5_000;
+/** CHANGES is the stream the list is read again on: the queue's counts, each time they change. */
+const CHANGES = 'subscription { queueCounts { succeededLastHour failedLastHour } }';
+
+/**
+ * renderJobs shows the filter, the bulk actions and the list; as the queue changes (and every
+ * POLL_MS while the live stream is down) it reads them again and redraws the bulk actions and
+ * the list only, so that a filter being edited keeps what was typed.
+ */
 export async function renderJobs(params) {
   const filters = {
     state: params.get('state')?.toUpperCase() || null,
@@ -15,17 +25,7 @@ export async function renderJobs(params) {
     since: readDate(params.get('since') || '')?.toISOString() ?? null,
     until: readDate(params.get('until') || '')?.toISOString() ?? null,
   };
-  const data = await load(
-    `query ($state: JobState, $task: String, $since: Datetime, $until: Datetime, $filtered: Boolean!) {
-      jobs(state: $state, task: $task, since: $since, until: $until, first: 100) { totalCount nodes { ${JOB_FIELDS} } }
-      jobsMatching(state: $state, task: $task, since: $since, until: $until) @include(if: $filtered) {
-        total retryable cancellable reschedulable perCall
-      }
-      jobCounts { nodes { task } }
-      adminVocabulary { jobStates }
-    }`,
-    { ...filters, filtered: Object.values(filters).some(Boolean) },
-  );
+  const data = await readJobs(filters);
   const tasks = [...new Set(data.jobCounts.nodes.map((c) => c.task))].sort();
   const STATES = data.adminVocabulary.jobStates;
   const field = (name, control) => h('label', { for: `filter-${name}` }, name, control);
@@ -82,11 +82,43 @@ export async function renderJobs(params) {
     ),
     h('button', { type: 'submit', class: 'primary' }, 'Filter'),
   );
-  const jobs = data.jobs.nodes;
+  // Each redraw keeps the stream (or, while it is down, tries it again).
+  const live = () => liveOrRefresh(CHANGES, {}, redraw, POLL_MS, { skipFirst: true });
+  const redraw = async () => {
+    const fresh = await readJobs(filters);
+    const [bulk, list] = jobParts(filters, fresh, () => renderJobs(params));
+    main.querySelector('[data-testid=bulk]')?.replaceWith(bulk);
+    main.querySelector('[data-testid=jobs]')?.replaceWith(list);
+    live();
+  };
+  live();
   main.replaceChildren(
     h('h2', {}, 'Jobs'),
     form,
-    bulkActions(filters, data.jobsMatching, () => renderJobs(params)),
+    ...jobParts(filters, data, () => renderJobs(params)),
+  );
+}
+
+/** readJobs reads the list, the bulk counts and the choices of the filter. */
+function readJobs(filters) {
+  return load(
+    `query ($state: JobState, $task: String, $since: Datetime, $until: Datetime, $filtered: Boolean!) {
+      jobs(state: $state, task: $task, since: $since, until: $until, first: 100) { totalCount nodes { ${JOB_FIELDS} } }
+      jobsMatching(state: $state, task: $task, since: $since, until: $until) @include(if: $filtered) {
+        total retryable cancellable reschedulable perCall
+      }
+      jobCounts { nodes { task } }
+      adminVocabulary { jobStates }
+    }`,
+    { ...filters, filtered: Object.values(filters).some(Boolean) },
+  );
+}
+
+/** jobParts is the bulk actions and the list of the jobs read. */
+function jobParts(filters, data, refresh) {
+  const jobs = data.jobs.nodes;
+  return [
+    bulkActions(filters, data.jobsMatching, refresh),
     table({
       attributes: { 'data-testid': 'jobs' },
       caption: `${data.jobs.totalCount} job(s)${jobs.length < data.jobs.totalCount ? `, the first ${jobs.length} shown` : ''}, by run time`,
@@ -104,7 +136,7 @@ export async function renderJobs(params) {
       })),
       empty: 'No job matches.',
     }),
-  );
+  ];
 }
 
 /**

@@ -1,37 +1,41 @@
-// Live streams from the API over WebSocket: the graphql-ws protocol, the little of it a view
-// that watches one subscription needs.
+// Live streams from the API over WebSocket, with graphql-ws's own browser client (served by
+// the server from the installed package, src/http/server.ts VENDOR_DIRS): the protocol, its
+// keep-alive pings and its errors are the library's, not this page's.
 
+import { createClient } from '/admin/vendor/graphql-ws/client.js';
 import { TOKEN_KEY } from './api.js';
+
+/** KEEP_ALIVE_MS is how often the socket is pinged, so that a dead one is noticed. */
+const KEEP_ALIVE_MS = 10_000;
 
 /**
  * watch subscribes to `query` with the admin's token and calls onEvent with each result's data;
- * when the socket cannot open, is refused, or drops, it calls onDrop once. Returns stop().
+ * when the socket cannot open, is refused, or drops, or the subscription ends, it calls onDrop
+ * once (the view then polls, and tries the socket again on each poll: no retries here).
+ * Returns stop().
  */
 export function watch(query, variables, onEvent, onDrop) {
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const socket = new WebSocket(`${scheme}://${location.host}/graphql`, 'graphql-transport-ws');
-  const send = (message) => socket.send(JSON.stringify(message));
   let over = false;
-  socket.onopen = () =>
-    send({
-      type: 'connection_init',
-      payload: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}` },
-    });
-  socket.onmessage = (message) => {
-    const m = JSON.parse(message.data);
-    if (m.type === 'connection_ack')
-      send({ id: '1', type: 'subscribe', payload: { query, variables } });
-    else if (m.type === 'ping') send({ type: 'pong' });
-    else if (m.type === 'next' && m.payload?.data) onEvent(m.payload.data);
-    else if (m.type === 'error' || m.type === 'complete') socket.close();
-  };
-  socket.onclose = () => {
+  const drop = () => {
     if (over) return;
     over = true;
+    client.dispose();
     onDrop();
   };
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const client = createClient({
+    url: `${scheme}://${location.host}/graphql`,
+    connectionParams: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}` },
+    retryAttempts: 0,
+    keepAlive: KEEP_ALIVE_MS,
+    on: { closed: drop },
+  });
+  client.subscribe(
+    { query, variables },
+    { next: (result) => result.data && onEvent(result.data), error: drop, complete: drop },
+  );
   return () => {
     over = true;
-    socket.close();
+    client.dispose();
   };
 }

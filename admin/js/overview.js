@@ -3,10 +3,13 @@
 
 import { mutate } from './confirm.js';
 import { h, readDate, seconds, when } from './dom.js';
-import { load, main, refreshAfter } from './page.js';
+import { liveOrRefresh, load, main } from './page.js';
 import { table } from './table.js';
 
+/** REFRESH_MS is how often the view is read again while its live stream is down. */
 const REFRESH_MS = 5_000;
+/** CHANGES is the stream the view redraws on: the queue's counts, each time they change. */
+const CHANGES = 'subscription { queueCounts { succeededLastHour failedLastHour } }';
 const OVERVIEW = `{
   adminVocabulary { jobStates sweeps }
   jobCounts { nodes { task state count } }
@@ -192,7 +195,11 @@ export async function renderOverview() {
       })),
       empty: 'The queue is empty.',
     }),
-    h('p', { class: 'muted' }, `Refreshes every ${REFRESH_MS / 1000} seconds.`),
+    h(
+      'p',
+      { class: 'muted' },
+      `Live: redrawn as the queue changes (every ${REFRESH_MS / 1000} seconds while the live stream is down).`,
+    ),
   );
-  refreshAfter(REFRESH_MS, renderOverview);
+  liveOrRefresh(CHANGES, {}, renderOverview, REFRESH_MS, { skipFirst: true });
 }

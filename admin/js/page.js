@@ -70,18 +70,27 @@ export async function load(query, variables) {
 }
 
 /**
- * liveOrRefresh renders the current view again on each result of the subscription `query`,
- * and, while the socket is down (it could not open, or dropped), every `ms` as refreshAfter
- * does; each of those renders tries the socket again. Called by every render of the view: the
- * stream it already has is kept.
+ * liveOrRefresh renders the current view again on each result of the subscription `query`
+ * that `only(data)` accepts (but the first, with `skipFirst`: a stream that starts with the
+ * state as it is, which the view has just read), and, while the socket is down (it could not
+ * open, or dropped), every `ms` as refreshAfter does; each of those renders tries the socket
+ * again. Called by every render of the view: the stream it already has is kept.
  */
-export function liveOrRefresh(query, variables, render, ms) {
+export function liveOrRefresh(
+  query,
+  variables,
+  render,
+  ms,
+  { skipFirst = false, only = () => true } = {},
+) {
   const mine = view;
   const key = JSON.stringify([query, variables]);
   if (stream && stream.view === mine && stream.key === key) return;
   stream?.stop();
-  const rerender = () => {
-    if (mine === view) render().catch(showError);
+  let skip = skipFirst;
+  const rerender = (data) => {
+    if (skip) skip = false;
+    else if (mine === view && only(data)) render().catch(showError);
   };
   stream = {
     view: mine,

@@ -107,15 +107,46 @@ export interface Database {
 const IDLE_CONNECTION_TIMEOUT_MS = 15_000;
 
 /**
- * createPool opens a connection pool. A connection that breaks (Postgres restarted, network
- * gone) is logged and discarded by pg; without these handlers its error would crash the process.
+ * UnnamedStatementsClient is a pg client that sends every statement unnamed. PostGraphile's
+ * adaptor names (prepares) its statements once per connection, which a transaction pooler that
+ * cannot keep prepared statements (PgBouncer before 1.21) breaks: the next transaction of the
+ * same client lands on another server connection, where the name is unknown (26000) or taken
+ * (42P05). Unnamed, each statement is parsed where it runs.
  */
-export function createPool(url: string, size: number, log: Logger, name: string): pg.Pool {
+class UnnamedStatementsClient extends pg.Client {
+  override query(config: unknown, ...rest: unknown[]): never {
+    const unnamed =
+      typeof config === 'object' && config !== null && 'name' in config && !('submit' in config)
+        ? { ...config, name: undefined }
+        : config;
+    return (super.query as (...args: unknown[]) => never)(unnamed, ...rest);
+  }
+}
+
+/** PoolOptions are how a pool talks to the server, beyond its size. */
+export interface PoolOptions {
+  /** preparedStatements false sends every statement unnamed (DATABASE_PREPARED_STATEMENTS=off). */
+  readonly preparedStatements?: boolean;
+}
+
+/**
+ * createPool opens a connection pool, its connections named `schoolbell <name>` in
+ * pg_stat_activity. A connection that breaks (Postgres restarted, network gone) is logged and
+ * discarded by pg; without these handlers its error would crash the process.
+ */
+export function createPool(
+  url: string,
+  size: number,
+  log: Logger,
+  name: string,
+  options: PoolOptions = {},
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: size,
     application_name: `schoolbell ${name}`,
     idleTimeoutMillis: IDLE_CONNECTION_TIMEOUT_MS,
+    ...(options.preparedStatements === false ? { Client: UnnamedStatementsClient } : {}),
   });
   pool.on('error', (error) =>
     log.warn({ err: error, pool: name }, 'idle database connection failed'),

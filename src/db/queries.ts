@@ -141,22 +141,21 @@ export async function markNotificationFailed(
 }
 
 /**
- * takeDeliverySlot takes a notification's delivery slot on its channel
+ * takeDeliverySlot asks whether a notification may be delivered now on its channel
  * (app_private.take_delivery_slot), on its own, outside any transaction that sends: undefined to
  * deliver now, or the time its job was moved to. `spacings` maps a limited channel to the
- * interval between two deliveries; `reserved` is the slot a moved job holds, `late` whether it
- * took that slot because it ran too late for an earlier one.
+ * interval between two deliveries; `reserved` is the slot a moved job took, if it was moved.
  */
 export async function takeDeliverySlot(
   db: Queryable,
   id: string,
   spacings: Readonly<Record<string, string>>,
-  reserved: { slot?: string | undefined; late?: boolean | undefined },
+  reserved: string | undefined,
 ): Promise<Date | undefined> {
   const slot = await scalar<Date | null>(
     db,
-    'select app_private.take_delivery_slot($1, $2, $3, $4) as value',
-    [id, JSON.stringify(spacings), reserved.slot ?? null, reserved.late ?? false],
+    'select app_private.take_delivery_slot($1, $2, $3) as value',
+    [id, JSON.stringify(spacings), reserved ?? null],
   );
   return slot ?? undefined;
 }
@@ -237,6 +236,11 @@ export async function queueDepth(
     'select task, state::text as state, count(*)::int as count from app_private.job_states group by 1, 2',
   );
   return rows;
+}
+
+/** databaseName is the name of the database a connection reaches, whatever pooler is between. */
+export async function databaseName(db: Queryable): Promise<string> {
+  return scalar(db, 'select current_database() as value', []);
 }
 
 /** intervalMs is how long Postgres reads an interval to be, in milliseconds (throws if it cannot). */
@@ -637,6 +641,13 @@ export async function crontabSchedules(
   return rows;
 }
 
+/** Caller is who a subscription reads as: its token's sub and role, under the requests' role. */
+export interface Caller {
+  readonly sub: string;
+  readonly role: string;
+  readonly visitorRole: string;
+}
+
 /** SUBSCRIPTIONS are, per stream, the function naming the caller's topic and the table of its rows. */
 const SUBSCRIPTIONS = {
   bookingEvents: { topic: 'app_hidden.booking_events_topic()', table: 'app_public.booking_events' },
@@ -652,12 +663,10 @@ export type SubscriptionName = keyof typeof SUBSCRIPTIONS;
 /** subscriptionTopic is the topic a user's stream is announced on, as its SQL function names it now. */
 export function subscriptionTopic(
   client: pg.ClientBase,
-  visitorRole: string,
-  sub: string,
-  role: string,
+  caller: Caller,
   name: SubscriptionName,
 ): Promise<string | null> {
-  return withClaims(client, { sub, role, visitorRole }, () =>
+  return withClaims(client, caller, () =>
     scalar<string | null>(client, `select ${SUBSCRIPTIONS[name].topic} as value`, []),
   );
 }
@@ -665,13 +674,11 @@ export function subscriptionTopic(
 /** subscriptionRowVisible is whether row-level security shows a stream's row to a user now. */
 export function subscriptionRowVisible(
   client: pg.ClientBase,
-  visitorRole: string,
-  sub: string,
-  role: string,
+  caller: Caller,
   name: SubscriptionName,
   id: string,
 ): Promise<boolean> {
-  return withClaims(client, { sub, role, visitorRole }, () =>
+  return withClaims(client, caller, () =>
     scalar<boolean>(
       client,
       `select exists (select 1 from ${SUBSCRIPTIONS[name].table} where id = $1) as value`,
@@ -691,4 +698,61 @@ export async function pausedFlags(db: Queryable): Promise<string[]> {
 /** listenForPauses makes `client` hear each change to what is paused (app_private.paused's trigger). */
 export async function listenForPauses(client: pg.ClientBase): Promise<void> {
   await client.query('listen "schoolbell:paused"');
+}
+
+/** jobOutcomesTopic is the topic job outcomes are announced on; refused (DENYD) unless an admin. */
+export function jobOutcomesTopic(client: pg.ClientBase, caller: Caller): Promise<string> {
+  return withClaims(client, caller, () =>
+    scalar<string>(client, 'select app_hidden.job_outcomes_topic() as value', []),
+  );
+}
+
+/** queueCountsTopics are the topics a change to the queue is announced on; admins only. */
+export function queueCountsTopics(client: pg.ClientBase, caller: Caller): Promise<string[]> {
+  return withClaims(client, caller, () =>
+    scalar<string[]>(client, 'select app_hidden.queue_counts_topics() as value', []),
+  );
+}
+
+/** JobOutcomeRow is one job history row as app_hidden.job_outcomes gives it. */
+export interface JobOutcomeRow {
+  readonly id: string;
+  readonly jobId: string;
+  readonly task: string;
+  readonly jobKey: string | null;
+  readonly outcome: WorkerOutcome;
+  readonly attempt: number;
+  readonly error: string | null;
+  readonly finishedAt: string;
+  readonly durationMs: number | null;
+}
+
+/** jobOutcomes reads the history rows of `ids` (of a task and outcome, when given) as an admin. */
+export function jobOutcomes(
+  client: pg.ClientBase,
+  caller: Caller,
+  ids: readonly string[],
+  only: { task?: string; outcome?: string },
+): Promise<JobOutcomeRow[]> {
+  return withClaims(client, caller, () =>
+    scalar<JobOutcomeRow[]>(client, 'select app_hidden.job_outcomes($1, $2, $3) as value', [
+      ids,
+      only.task ?? null,
+      only.outcome ?? null,
+    ]),
+  );
+}
+
+/** QueueCounts is the queue as app_hidden.queue_counts counts it. */
+export interface QueueCounts {
+  readonly counts: ReadonlyArray<{ task: string; state: string; count: number }>;
+  readonly succeededLastHour: number;
+  readonly failedLastHour: number;
+}
+
+/** queueCounts counts the queue by task and state, and the last hour's outcomes, as an admin. */
+export function queueCounts(client: pg.ClientBase, caller: Caller): Promise<QueueCounts> {
+  return withClaims(client, caller, () =>
+    scalar<QueueCounts>(client, 'select app_hidden.queue_counts() as value', []),
+  );
 }

@@ -1,7 +1,7 @@
 import { PgSimplifyInflectionPreset } from '@graphile/simplify-inflection';
 import type pg from 'pg';
 import { makeSchema } from 'postgraphile';
-import { makePgService } from 'postgraphile/adaptors/pg';
+import { makePgService, type PgSubscriber } from 'postgraphile/adaptors/pg';
 import { defaultMaskError } from 'postgraphile/grafserv';
 import { GraphQLError, lexicographicSortSchema, printSchema } from 'postgraphile/graphql';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { isClientError } from '../db/errors.ts';
 import { SEED_USERS } from '../db/seed.ts';
 import { ActorNamePlugin } from './actor-name.ts';
+import { adminStreamsPlugin } from './admin-streams.ts';
 import { type Claims, verifyAuthorization } from './auth.ts';
 import { ConventionsPreset } from './conventions.ts';
 import { ENDPOINTS } from './endpoints.ts';
@@ -108,12 +109,16 @@ query Welcome {
 
 /**
  * graphqlPreset is the PostGraphile configuration: app_public only, auth from bearer tokens,
- * the cost limits; with a limiter, each operation is billed to its caller by its cost.
+ * the cost limits; with a limiter, each operation is billed to its caller by its cost. Requests
+ * run on `pool`, one transaction each (so it may be a transaction pooler); subscriptions
+ * LISTEN through `subscriber`, whose connection must be a session of its own (without one,
+ * PostGraphile's subscriber takes a connection of `pool`: fine for printing the schema).
  */
 export function graphqlPreset(
   config: Config,
   pool: pg.Pool,
   limiter?: RequestLimiter,
+  subscriber?: PgSubscriber,
 ): GraphileConfig.Preset {
   // The responses plugin verifies a request's token before anything runs (to answer a 401 with
   // its code); the context then reuses that verification of the same request.
@@ -135,9 +140,12 @@ export function graphqlPreset(
       schedulesPlugin(pool),
       upcomingPlugin(pool),
       subscriptionsPlugin(pool, VISITOR_ROLE),
+      adminStreamsPlugin(pool, VISITOR_ROLE),
     ],
     disablePlugins: ['NodePlugin'],
-    pgServices: [makePgService({ pool, schemas: ['app_public'], pubsub: true })],
+    pgServices: [
+      makePgService({ pool, schemas: ['app_public'], pubsub: true, pgSubscriber: subscriber }),
+    ],
     gather: { pgStrictFunctions: true },
     schema: {
       defaultBehavior: '-insert -update -delete',

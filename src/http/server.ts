@@ -2,8 +2,10 @@ import fs from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { postgraphile } from 'postgraphile';
+import { PgSubscriber } from 'postgraphile/adaptors/pg';
 import { grafserv } from 'postgraphile/grafserv/node';
 import type { Config } from '../config.ts';
 import type { ErrorCode } from '../db/errors.ts';
@@ -36,7 +38,10 @@ export interface ServerOptions {
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly probes: Record<string, ReadinessProbe>;
+  /** graphqlPool runs GraphQL requests, one transaction each. */
   readonly graphqlPool?: pg.Pool;
+  /** listenPool holds the session subscriptions LISTEN on (DATABASE_LISTEN_URL); graphqlPool's otherwise. */
+  readonly listenPool?: pg.Pool;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -55,13 +60,15 @@ export async function startServer({
   metrics,
   probes,
   graphqlPool,
+  listenPool,
 }: ServerOptions): Promise<HttpServer> {
   const limiter = createRequestLimiter(config.rateLimit, config.jwtSecret, config.tokenMaxTtl);
   let graphql: Handler | undefined;
   let websockets: WebSockets | undefined;
   let release = async () => {};
   if (graphqlPool) {
-    const pgl = postgraphile(graphqlPreset(config, graphqlPool, limiter));
+    const subscriber = new PgSubscriber(listenPool ?? graphqlPool);
+    const pgl = postgraphile(graphqlPreset(config, graphqlPool, limiter, subscriber));
     const serv = pgl.createServ(grafserv);
     graphql = serv.createHandler();
     websockets = makeUpgradeHandler(
@@ -76,6 +83,8 @@ export async function startServer({
       sockets.close();
       await pgl.release(); // also releases the grafserv instance
       for (const service of pgl.getResolvedPreset().pgServices ?? []) await service.release?.();
+      // Ours, not the service's: it gives its connection back once it has unlistened.
+      subscriber.release();
     };
   }
 
@@ -256,22 +265,41 @@ const ADMIN_TYPES: Record<string, string> = {
  */
 const ADMIN_PATH = /^\/admin\/((?:[A-Za-z0-9_-][A-Za-z0-9_.-]*\/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*)$/;
 
-/** adminFile is the file under admin/ a URL path names, with its content type, or undefined. */
-function adminFile(route: string): { file: string; type: string } | undefined {
+/**
+ * VENDOR_DIRS are the browser builds of libraries the admin page imports, served under
+ * /admin/vendor/<name>/ from the installed package (no copy to keep in step): graphql-ws's
+ * client (admin/js/live.js) and the chunk it imports beside it.
+ */
+const VENDOR_DIRS: Record<string, string> = {
+  'graphql-ws': path.dirname(fileURLToPath(import.meta.resolve('graphql-ws/client'))),
+};
+
+/** VENDOR_PATH matches /admin/vendor/<name>/<file>.js: one plain file name, no folder. */
+const VENDOR_PATH = /^\/admin\/vendor\/([a-z-]+)\/([A-Za-z0-9_-]+\.js)$/;
+
+/**
+ * adminFile is the file a URL path names under admin/ (or a vendor's directory), with its
+ * content type, or undefined.
+ */
+function adminFile(route: string): { dir: string; file: string; type: string } | undefined {
   if (route === '/admin' || route === '/admin/') {
-    return { file: 'index.html', type: ADMIN_TYPES['.html'] as string };
+    return { dir: adminDir, file: 'index.html', type: ADMIN_TYPES['.html'] as string };
   }
+  const vendor = VENDOR_PATH.exec(route);
+  const vendorDir = vendor ? VENDOR_DIRS[vendor[1] as string] : undefined;
+  if (vendor && vendorDir)
+    return { dir: vendorDir, file: vendor[2] as string, type: ADMIN_TYPES['.js'] as string };
   // Browsers ask for /favicon.ico on every page they open, GraphiQL's included.
   const file = route === '/favicon.ico' ? 'favicon.ico' : ADMIN_PATH.exec(route)?.[1];
   const type = file ? ADMIN_TYPES[path.extname(file)] : undefined;
-  return file && type ? { file, type } : undefined;
+  return file && type ? { dir: adminDir, file, type } : undefined;
 }
 
 async function sendAdminFile(
   res: ServerResponse<IncomingMessage>,
-  entry: { file: string; type: string },
+  entry: { dir: string; file: string; type: string },
 ): Promise<void> {
-  const body = await fs.readFile(path.join(adminDir, entry.file));
+  const body = await fs.readFile(path.join(entry.dir, entry.file));
   res.writeHead(200, {
     'content-type': entry.type,
     'content-length': body.length,

@@ -1,19 +1,10 @@
 import type pg from 'pg';
-import { type JSONParseStep, jsonParse } from 'postgraphile/@dataplan/json';
+import { jsonParse } from 'postgraphile/@dataplan/json';
 import type { PgResource } from 'postgraphile/@dataplan/pg';
-import {
-  constant,
-  context,
-  type FieldArgs,
-  type GrafastSubscriber,
-  lambda,
-  listen,
-  type Step,
-} from 'postgraphile/grafast';
+import type { Step } from 'postgraphile/grafast';
 import { extendSchema, gql } from 'postgraphile/utils';
 import { type SubscriptionName, subscriptionRowVisible, subscriptionTopic } from '../db/queries.ts';
-
-type Settings = Record<string, string | undefined>;
+import { announcements, iterator, type Stream, streamPlan, withClient } from './streams.ts';
 
 /** Announcement is what the notify triggers send: ids only (a booking event's with its booking's). */
 interface Announcement {
@@ -36,25 +27,13 @@ export function subscriptionsPlugin(pool: pg.Pool, visitorRole: string): Graphil
     if (!events || !notifications) throw new Error('booking_events and notifications are needed');
     /** stream is the field's plans: listen as the caller, read each announced row under RLS. */
     const stream = (name: SubscriptionName, resource: PgResource, filter?: string) => ({
-      subscribePlan(_$root: Step, fieldArgs: FieldArgs) {
-        const $subscriber = lambda(
-          [
-            context().get('pgSubscriber') as Step<GrafastSubscriber | null>,
-            context().get('pgSettings') as Step<Settings>,
-            (filter ? fieldArgs.getRaw(filter) : constant(null)) as Step<unknown>,
-          ],
-          ([subscriber, settings, only]) =>
-            subscriber &&
-            visibleRows(
-              { pool, visitorRole, name, source: subscriber, settings },
-              filter && typeof only === 'string' ? only : undefined,
-            ),
-          true,
-        );
-        return listen($subscriber, name, jsonParse);
-      },
+      subscribePlan: streamPlan(visitorRole, filter ? [filter] : [], (caller, [only]) =>
+        visibleRows(pool, name, caller, typeof only === 'string' ? only : undefined),
+      ),
       plan($announcement: Step) {
-        return resource.get({ id: ($announcement as JSONParseStep<{ id: string }>).get('id') });
+        return resource.get({
+          id: jsonParse<{ id: string }>($announcement as Step<string>).get('id'),
+        });
       },
     });
     return {
@@ -86,63 +65,29 @@ export function subscriptionsPlugin(pool: pg.Pool, visitorRole: string): Graphil
   });
 }
 
-interface Source {
-  readonly pool: pg.Pool;
-  readonly visitorRole: string;
-  readonly name: SubscriptionName;
-  readonly source: GrafastSubscriber;
-  readonly settings: Settings;
-}
-
 /**
- * visibleRows is a subscriber whose stream is the caller's announcements of a stream, only those
- * of `bookingId` when given, each only if the caller may see its row now; it ends once the
- * token has expired.
+ * visibleRows is the caller's announcements of a stream, only those of `bookingId` when given,
+ * each only if the caller may see its row now; it ends once the token has expired.
  */
-function visibleRows(
-  { pool, visitorRole, name, source, settings }: Source,
+async function visibleRows(
+  pool: pg.Pool,
+  name: SubscriptionName,
+  stream: Stream,
   bookingId: string | undefined,
-): GrafastSubscriber {
-  const sub = settings['jwt.claims.sub'];
-  const role = settings['jwt.claims.role'];
-  const expiresAt = Number(settings['jwt.claims.exp']) * 1000;
-  const ask = async <T>(query: (client: pg.PoolClient) => Promise<T>) => {
-    const client = await pool.connect();
-    try {
-      return await query(client);
-    } finally {
-      client.release();
+): Promise<AsyncIterableIterator<string>> {
+  const { caller } = stream;
+  const topic = await withClient(pool, (client) => subscriptionTopic(client, caller, name));
+  if (!topic) throw new Error('a subscription needs a signed-in caller');
+  const heard = await announcements(stream, topic);
+  return iterator(async () => {
+    for (;;) {
+      const next = await heard.next();
+      if (next === undefined) return undefined;
+      const announcement = JSON.parse(next) as Announcement;
+      if (bookingId && announcement.bookingId !== bookingId) continue;
+      const id = String(announcement.id);
+      if (await withClient(pool, (client) => subscriptionRowVisible(client, caller, name, id)))
+        return next;
     }
-  };
-  return {
-    async subscribe() {
-      if (!sub || !role) throw new Error('a subscription needs a signed-in caller');
-      const topic = await ask((client) => subscriptionTopic(client, visitorRole, sub, role, name));
-      if (!topic) throw new Error('a subscription needs a signed-in caller');
-      const announcements = (await source.subscribe(topic)) as AsyncIterableIterator<string>;
-      const stream: AsyncIterableIterator<string> = {
-        [Symbol.asyncIterator]: () => stream,
-        async next() {
-          for (;;) {
-            const next = await announcements.next();
-            if (next.done) return next;
-            if (!(Date.now() < expiresAt)) {
-              return stream.return?.() ?? { done: true, value: undefined };
-            }
-            const announcement = JSON.parse(next.value) as Announcement;
-            if (bookingId && announcement.bookingId !== bookingId) continue;
-            const visible = await ask((client) =>
-              subscriptionRowVisible(client, visitorRole, sub, role, name, String(announcement.id)),
-            );
-            if (visible) return next;
-          }
-        },
-        async return() {
-          await announcements.return?.();
-          return { done: true, value: undefined };
-        },
-      };
-      return stream;
-    },
-  } as GrafastSubscriber;
+  }, heard.stop);
 }
