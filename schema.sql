@@ -5540,7 +5540,11 @@ CREATE VIEW app_private.sweep_status AS
            FROM (app_private.job_states s
              JOIN graphile_worker._private_jobs pj ON ((pj.id = s.id)))
           WHERE (s.key = c.job_key)) j ON (true))
-     CROSS JOIN LATERAL ( SELECT LEAST((COALESCE(last.started_at, k.known_since) + c.period),
+     CROSS JOIN LATERAL ( SELECT LEAST((GREATEST(COALESCE(last.started_at, k.known_since),
+                CASE
+                    WHEN ((j.id IS NULL) OR (j.state = 'running'::app_public.job_state)) THEN k.last_execution
+                    ELSE NULL::timestamp with time zone
+                END) + c.period),
                 CASE
                     WHEN (j.state = ANY (ARRAY['due'::app_public.job_state, 'retrying'::app_public.job_state])) THEN LEAST(j.created_at, j.run_at)
                     ELSE NULL::timestamp with time zone

@@ -123,8 +123,11 @@ comment on view app_private.stale_locks is
 -- the job views (job_states, jobs_due) never show it as more than a tick late, however long it
 -- has waited. A sweep's real wait is measured from what it last did instead: the crontab says
 -- how often it must run (app_private.crontab, written by every process as it starts), the job
--- history when it last succeeded. The pending job's created_at (kept when ticks fold into it)
--- bounds the wait from the other side.
+-- history when it last succeeded. A tick that found nothing to do leaves no history (the
+-- worker's idleTicks), so a tick graphile-worker added (last_execution) whose job has gone, or
+-- is running, counts as a run too: without it an idle sweep looked overdue five minutes after
+-- its last real work. The pending job's created_at (kept when ticks fold into it) bounds the
+-- wait from the other side.
 create view app_private.sweep_status as
 select
   c.identifier as sweep,
@@ -155,8 +158,12 @@ left join lateral (
 ) j on true
 cross join lateral (
   select least(
-    -- The next tick after the last success (or since cron first knew the entry)...
-    coalesce(last.started_at, k.known_since) + c.period,
+    -- The next tick after the last success (or since cron first knew the entry), or after the
+    -- last tick added whose job is gone (it ran) or running...
+    greatest(
+      coalesce(last.started_at, k.known_since),
+      case when j.id is null or j.state = 'running' then k.last_execution end
+    ) + c.period,
     -- ...or the oldest tick folded into a pending job that is due or retrying.
     case when j.state in ('due', 'retrying') then least(j.created_at, j.run_at) end
   ) as due_since

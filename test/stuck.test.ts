@@ -1,6 +1,6 @@
 // Stuck work shows: a sweep whose ticks fold into one job is seen as late as it really is, a
 // worker-only process is not ready while a sweep is overdue, and a worker whose task ids were
-// garbage-collected under it recovers by itself.
+// garbage-collected under it, or whose runner graphile-worker stopped, recovers by itself.
 import { makeWorkerUtils } from 'graphile-worker';
 import type pg from 'pg';
 import t from 'tap';
@@ -28,6 +28,14 @@ async function addSweep(pool: pg.Pool, task: string): Promise<string> {
     [task],
   );
   return rows[0].id;
+}
+
+/** refuse makes the database refuse every `operation` on `table` (a trigger named refuse) until it is dropped. */
+async function refuse(pool: pg.Pool, operation: 'insert' | 'delete', table: string) {
+  await pool.query(`
+    create or replace function public.refuse() returns trigger language plpgsql as $$
+      begin raise exception 'refused by the test'; end $$;
+    create trigger refuse before ${operation} on ${table} for each row execute function public.refuse()`);
 }
 
 t.test('a sweep whose ticks folded into one job shows how long it has really waited', async (t) => {
@@ -91,6 +99,33 @@ t.test('a sweep whose ticks folded into one job shows how long it has really wai
   t.notOk('sweeps' in ready.checks, 'the API roles have no sweeps check');
 });
 
+t.test('a sweep whose ticks find nothing to do is not overdue', async (t) => {
+  const { pool } = await createTestPool(t, 2);
+  // Known for an hour, ticked half a minute ago, never any work: the timers moved everything, so
+  // each tick found nothing and left no history (task.ts, idleTicks).
+  await pool.query(
+    `insert into app_private.crontab (identifier, task, schedule, period, job_key)
+     values ('start_sessions_sweep', 'start_sessions_sweep', '* * * * *', interval '1 minute', 'sweep:start_sessions_sweep')`,
+  );
+  await pool.query(
+    `insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution)
+     values ('start_sessions_sweep', now() - interval '1 hour', now() - interval '30 seconds')`,
+  );
+  const status = async () =>
+    (
+      await pool.query(
+        "select extract(epoch from overdue_for)::float8 as seconds from app_private.sweep_status where sweep = 'start_sessions_sweep'",
+      )
+    ).rows[0].seconds as number;
+  t.equal(await status(), 0, 'an idle sweep that ticks on time');
+
+  // Its ticks stop (no worker runs the crontab): overdue a period after the last one.
+  await pool.query(
+    "update graphile_worker._private_known_crontabs set last_execution = now() - interval '7 minutes' where identifier = 'start_sessions_sweep'",
+  );
+  t.ok((await status()) >= 359, 'overdue once its ticks stop');
+});
+
 t.test('a worker process is not ready while a sweep is overdue, naming it', async (t) => {
   const { url, pool } = await createTestPool(t, 3);
   // start_sessions_sweep last succeeded ten minutes ago, and fails now: a DBA renamed what it calls.
@@ -100,7 +135,7 @@ t.test('a worker process is not ready while a sweep is overdue, naming it', asyn
              now() - interval '10 minutes', now() - interval '10 minutes', 'success')`,
   );
   await pool.query(
-    "insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution) values ('start_sessions_sweep', now() - interval '1 hour', now())",
+    "insert into graphile_worker._private_known_crontabs (identifier, known_since, last_execution) values ('start_sessions_sweep', now() - interval '1 hour', now() - interval '10 minutes')",
   );
   await pool.query(
     'alter function app_private.sweep_bookings(text, integer) rename to sweep_bookings_renamed',
@@ -181,3 +216,85 @@ t.test(
     t.equal(rows[0].n, 1, 'the replaced runner unregistered itself');
   },
 );
+
+t.test(
+  'a worker whose runner stops because a job could not be completed starts a new one',
+  async (t) => {
+    const { url, pool } = await createTestPool(t, 3);
+    // The database refuses to delete finished jobs, as it refuses everything while it restarts:
+    // graphile-worker 0.18.0 cannot complete the batch and stops its runner.
+    await refuse(pool, 'delete', 'graphile_worker._private_jobs');
+    const service = await serve(t, 'start', {
+      DATABASE_URL: url,
+      JWT_SECRET: SECRET,
+      WORKER_DEAD_AFTER: '1 second',
+    });
+    const student = await createUser(pool, 'student');
+    const notify = async (message: string) =>
+      (
+        await pool.query(
+          `with made as (
+             insert into app_public.notifications (recipient_id, channel, message, run_at)
+             values ($1, 'log', $2, now()) returning *
+           )
+           select m.id, app_private.schedule_notification_job(m) from made m`,
+          [student.id, message],
+        )
+      ).rows[0].id as string;
+    await notify('First');
+    await service.waitFor(/graphile-worker stopped by itself; starting a new runner/);
+    await pool.query('drop trigger refuse on graphile_worker._private_jobs');
+
+    // The new runner runs new work, and the job the old one held is freed and finished.
+    const second = await notify('Second');
+    await waitUntil('the second notification is sent', async () => {
+      const { rows } = await pool.query(
+        'select state from app_public.notifications where id = $1',
+        [second],
+      );
+      return rows[0].state === 'sent';
+    });
+    await waitUntil('no job is left', async () => {
+      const { rows } = await pool.query(
+        'select count(*)::int as n from graphile_worker._private_jobs',
+      );
+      return rows[0].n === 0;
+    });
+    const { rows } = await pool.query(
+      "select outcome from app_private.job_history where task = 'send_notification' order by id",
+    );
+    t.ok(
+      rows.some((row) => row.outcome === 'crashed'),
+      'the job held by the stopped runner was recovered as crashed',
+    );
+    const ready = await readiness(service.base);
+    t.equal(ready.status, 200, 'and the worker is ready again');
+  },
+);
+
+t.test('job history the database refused is written once it accepts again', async (t) => {
+  const { url, pool } = await createTestPool(t, 3);
+  // The history table refuses rows for a while, as a restarting database refuses everything.
+  await refuse(pool, 'insert', 'app_private.job_history');
+  const service = await serve(t, 'start', { DATABASE_URL: url, JWT_SECRET: SECRET });
+  const student = await createUser(pool, 'student');
+  const { rows } = await pool.query(
+    `with made as (
+       insert into app_public.notifications (recipient_id, channel, message, run_at)
+       values ($1, 'log', 'Kept', now()) returning *
+     )
+     select m.id, app_private.schedule_notification_job(m) from made m`,
+    [student.id],
+  );
+  await service.waitFor(/could not write job history; trying again/);
+  await pool.query('drop trigger refuse on app_private.job_history');
+
+  const history = await waitUntil('the history is written', async () => {
+    const { rows: found } = await pool.query(
+      'select outcome from app_private.job_history where job_key = app_private.notification_job_key($1)',
+      [rows[0].id],
+    );
+    return found.length > 0 ? found : undefined;
+  });
+  t.match(history, [{ outcome: 'success' }], 'the run is in the history once');
+});

@@ -297,6 +297,31 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
   }
   let running = true;
 
+  // graphile-worker stops a runner by itself when it cannot record jobs' outcomes: in 0.18.0 one
+  // failed batched completeJobs or failJobs is enough, as its retry loop leaves at the first
+  // error (graphile/worker issue 636), e.g. while PostgreSQL restarts. The process would live on
+  // running nothing, its heartbeat keeping its jobs locked: a runner that ends unasked is
+  // replaced, and the jobs its pool still holds are freed once that pool, no longer registered,
+  // has held them for WORKER_DEAD_AFTER (recover_dead_workers).
+  const watchRunner = (watched: Runner) => {
+    void watched.promise
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      .then((error) => {
+        if (stopping || watched !== runner || !running) return;
+        running = false;
+        workerLog.error({ err: error }, 'graphile-worker stopped by itself; starting a new runner');
+        restarting = restarting.then(async () => {
+          await replaceRunner('stopped by itself', (failure) =>
+            workerLog.error({ err: failure }, 'starting a new runner failed; trying again'),
+          );
+        });
+      });
+  };
+  watchRunner(runner);
+
   // Lets running jobs finish within SHUTDOWN_TIMEOUT, then abandons them.
   const stopRunner = async (reason: string) => {
     if (!running) return;
@@ -334,6 +359,7 @@ export async function startWorker({ config, pool, log, metrics }: WorkerOptions)
       try {
         runner = await run(runnerOptions());
         running = true;
+        watchRunner(runner);
         return true;
       } catch (error) {
         failed(error as Error);
