@@ -20,9 +20,38 @@ export interface Invariant {
 }
 
 /**
+ * HISTORY_MISSING is a query of the work in the data whose job run is not in the history: each
+ * sent notification, each timed move by a timer or a sweep, with when it was done (`done`).
+ */
+export const HISTORY_MISSING = `
+  select n.id::text as what, 'send_notification' as task, n.sent_at as done
+    from app_public.notifications n
+   where n.state = 'sent' and not exists (
+     select 1 from app_private.job_history h
+      where h.job_key = app_private.notification_job_key(n.id) and h.outcome = 'success')
+  union all
+  select e.booking_id::text, a.subject, e.created_at
+    from app_public.booking_events e
+    join app_public.bookings b on b.id = e.booking_id
+    join app_private.booking_deadlines d on d.from_state = e.from_state and d.to_state = e.to_state
+    cross join lateral app_private.actor_parts(e.actor) a
+   where a.kind = 'job' and not exists (
+     select 1 from app_private.job_history h
+      where h.job_key = app_private.timer_key(a.subject, app_private.deadline_instant(b, d))
+        and h.outcome = 'success')
+  union all
+  select e.booking_id::text, a.subject, e.created_at
+    from app_public.booking_events e
+    cross join lateral app_private.actor_parts(e.actor) a
+   where a.kind = 'sweep' and not exists (
+     select 1 from app_private.job_history h
+      where h.task = a.subject and h.outcome = 'success' and h.finished_at >= e.created_at)`;
+
+/**
  * CHECKS are the invariants, each a query returning one row per violation. They read
- * `chaos_deliveries` (what the receiver got) and `chaos_live_workers` (the pids of the worker
- * processes alive at the end), temporary tables loadDeliveries fills.
+ * `chaos_deliveries` (what the receiver got), `chaos_live_workers` (the pids of the worker
+ * processes alive at the end) and `chaos_worker_kills` (when a worker was killed with SIGKILL),
+ * temporary tables loadDeliveries fills.
  */
 export const CHECKS: ReadonlyArray<{ name: string; promise: string; sql: string }> = [
   {
@@ -118,40 +147,23 @@ export const CHECKS: ReadonlyArray<{ name: string; promise: string; sql: string 
   {
     name: 'history complete',
     promise:
-      'every job whose work is in the data has its run in the history: each sent notification, each move by a timer or a sweep',
-    sql: `select n.id::text as what, 'send_notification' as task
-            from app_public.notifications n
-           where n.state = 'sent' and not exists (
-             select 1 from app_private.job_history h
-              where h.job_key = app_private.notification_job_key(n.id) and h.outcome = 'success')
-          union all
-          select e.booking_id::text, a.subject
-            from app_public.booking_events e
-            join app_public.bookings b on b.id = e.booking_id
-            join app_private.booking_deadlines d on d.from_state = e.from_state and d.to_state = e.to_state
-            cross join lateral app_private.actor_parts(e.actor) a
-           where a.kind = 'job' and not exists (
-             select 1 from app_private.job_history h
-              where h.job_key = app_private.timer_key(a.subject, app_private.deadline_instant(b, d))
-                and h.outcome = 'success')
-          union all
-          select e.booking_id::text, a.subject
-            from app_public.booking_events e
-            cross join lateral app_private.actor_parts(e.actor) a
-           where a.kind = 'sweep' and not exists (
-             select 1 from app_private.job_history h
-              where h.task = a.subject and h.outcome = 'success' and h.finished_at >= e.created_at)`,
+      'every job whose work is in the data has its run in the history (each sent notification, each move by a timer or a sweep), but for work done within a second before a worker was killed with SIGKILL: the batch it had not yet written (README, Job history)',
+    sql: `select m.* from (${HISTORY_MISSING}) m
+           where not exists (select 1 from chaos_worker_kills k
+                              where k.at between m.done and m.done + interval '1 second')`,
   },
 ];
 
 /**
  * loadDeliveries fills the checking session's temporary tables: what the receiver got (the
- * notification id and run_at its idempotency key names) and which worker pids are alive.
+ * notification id and run_at its idempotency key names), which worker pids are alive, and when
+ * a worker was killed with SIGKILL (epoch milliseconds).
  */
 export async function loadDeliveries(
   client: pg.ClientBase,
   deliveries: readonly Delivery[],
   liveWorkerPids: readonly number[],
+  workerKills: readonly number[] = [],
 ): Promise<void> {
   await client.query(
     'create temporary table chaos_deliveries (notification_id uuid, run_at timestamptz, received_at timestamptz)',
@@ -174,6 +186,10 @@ export async function loadDeliveries(
   );
   await client.query('insert into chaos_live_workers select unnest($1::int[])', [
     [...liveWorkerPids],
+  ]);
+  await client.query('create temporary table chaos_worker_kills (at timestamptz)');
+  await client.query('insert into chaos_worker_kills select unnest($1::timestamptz[])', [
+    workerKills.map((at) => new Date(at).toISOString()),
   ]);
 }
 

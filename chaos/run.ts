@@ -20,7 +20,7 @@ import { waitUntil } from '../support/waiting.ts';
 import { type Cluster, startCluster, startDatabase } from './cluster.ts';
 import { type Fault, runFaults } from './faults.ts';
 import { carried, lateness, loadFaults, overdue, unfinished } from './figures.ts';
-import { checkInvariants, type Delivery, loadDeliveries } from './invariants.ts';
+import { checkInvariants, type Delivery, HISTORY_MISSING, loadDeliveries } from './invariants.ts';
 import { startLoad } from './load.ts';
 
 const USAGE = 'usage: npm run chaos -- --minutes N [--json FILE] [--seed N] [--every MS]';
@@ -195,12 +195,15 @@ try {
   let report: Record<string, unknown>;
   try {
     const live = cluster.workers.map((worker) => worker.pid()).filter((pid) => pid !== undefined);
-    await loadDeliveries(client, deliveries, live);
+    const kills = faults.filter((f) => f.kinds.includes('kill-worker')).map((f) => f.startedAt);
+    await loadDeliveries(client, deliveries, live, kills);
     await loadFaults(client, faults);
     const invariants = await checkInvariants(client);
     const late = await lateness(client);
     const totals = await carried(client);
     const duplicates = deliveries.length - new Set(deliveries.map((d) => d.key)).size;
+    // Job runs missing from the history, counting those a SIGKILLed worker had not yet written.
+    const historyMissing = (await client.query(HISTORY_MISSING)).rowCount ?? 0;
     const loadMinutes = (stoppedAt - loadStart) / 60_000;
     report = {
       seed: opts.seed,
@@ -215,6 +218,7 @@ try {
         ...totals,
         deliveries: deliveries.length,
         duplicates,
+        historyMissing,
       },
       faults: faults.map((fault) => ({
         n: fault.n,
@@ -269,6 +273,9 @@ function print(
     `  notifications ${JSON.stringify(load.notifications)}; job runs ${JSON.stringify(load.jobs)}`,
   );
   console.log(`  webhook deliveries ${load.deliveries}, duplicates ${load.duplicates}`);
+  console.log(
+    `  job runs missing from the history ${load.historyMissing} (each within a second before a worker's SIGKILL, or "history complete" says otherwise)`,
+  );
   console.log('\nFaults');
   for (const fault of report.faults as Array<Record<string, unknown>>)
     console.log(
