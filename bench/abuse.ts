@@ -10,9 +10,8 @@ import { HEAVY_COST, type Limits } from '../src/http/limits.ts';
 import { postAs } from '../support/graphql.ts';
 import { spawnRole } from '../support/processes.ts';
 import type { AttackerOptions } from './attacker.ts';
-import { freshDatabase, people, summarize, table } from './lib.ts';
+import { freshDatabase, people, SECRET, summarize, table } from './lib.ts';
 
-const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION_MS = Number(process.env.BENCH_ABUSE_SECONDS ?? 15) * 1000;
 const RATE = Number(process.env.BENCH_ABUSE_RATE ?? 20);
 const ATTACKERS = Number(process.env.BENCH_ABUSE_ATTACKERS ?? 3);

@@ -4,9 +4,8 @@
 import { signToken } from '../src/http/auth.ts';
 import { postAs } from '../support/graphql.ts';
 import { spawnRole } from '../support/processes.ts';
-import { freshDatabase, people, summarize, table } from './lib.ts';
+import { freshDatabase, people, SECRET, summarize, table } from './lib.ts';
 
-export const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION_MS = Number(process.env.BENCH_API_SECONDS ?? 15) * 1000;
 const CLIENTS = 16;
 const READ_RATE = Number(process.env.BENCH_READ_RATE ?? 100);

@@ -13,8 +13,8 @@ import { type Client, createClient } from 'graphql-ws';
 import { signToken } from '../src/http/auth.ts';
 import { bearer, postAs, type Signed } from '../support/graphql.ts';
 import { waitUntil } from '../support/waiting.ts';
-import { ACCEPT, SECRET, startApiServer } from './api.ts';
-import { cpuSeconds, format, freshDatabase, rssMiB, summarize, table } from './lib.ts';
+import { ACCEPT, startApiServer } from './api.ts';
+import { cpuSeconds, format, freshDatabase, rssMiB, SECRET, summarize, table } from './lib.ts';
 
 const N = Number(process.env.BENCH_FANOUT_N ?? 1000);
 const ADMINS = 3;

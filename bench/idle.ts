@@ -19,6 +19,7 @@ import {
   type BenchDatabase,
   freshDatabase,
   insertSchedules,
+  SECRET,
   serverUrl,
   sleep,
   table,
@@ -76,7 +77,7 @@ export async function idle(): Promise<string> {
         DATABASE_URL: db.url,
         LOG_LEVEL: 'warn',
         NODE_ENV: 'production',
-        JWT_SECRET: 'bench-secret-0123456789abcdef0123456789',
+        JWT_SECRET: SECRET,
         ...variant.env,
       });
       stops.push(() => service.stop());

@@ -216,3 +216,6 @@ export async function adrLoop(url: string): Promise<{ moved: number; seconds: nu
     await client.end();
   }
 }
+
+/** SECRET is what every benchmark's server signs and checks tokens with (JWT_SECRET). */
+export const SECRET = 'bench-secret-0123456789abcdef0123456789';

@@ -9,8 +9,8 @@
 import { createClient } from 'graphql-ws';
 import { insertJobHistory, type JobHistoryRow } from '../src/db/queries.ts';
 import { signToken } from '../src/http/auth.ts';
-import { type BenchDatabase, freshDatabase, summarize, table } from './lib.ts';
-import { type Around, JWT_SECRET, SETTINGS, schoolbell } from './throughput.ts';
+import { type BenchDatabase, freshDatabase, SECRET, summarize, table } from './lib.ts';
+import { type Around, SETTINGS, schoolbell } from './throughput.ts';
 
 const ROUNDS = Number(process.env.BENCH_OUTCOMES_ROUNDS ?? 3);
 /** BATCHES is how many history batches of 200 rows (a worker's largest) each side writes. */
@@ -33,7 +33,7 @@ const watched =
     const client = createClient({
       url: `${url.replace('http', 'ws')}/graphql`,
       connectionParams: {
-        authorization: `Bearer ${await signToken({ id: rows[0].id, role: 'admin' }, JWT_SECRET, 3600)}`,
+        authorization: `Bearer ${await signToken({ id: rows[0].id, role: 'admin' }, SECRET, 3600)}`,
       },
       retryAttempts: 0,
     });

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { root } from '../src/paths.ts';
 import { spawnRole } from '../support/processes.ts';
 import { waitUntil } from '../support/waiting.ts';
-import { type BenchDatabase, freshDatabase, people, rssMiB, sleep, table } from './lib.ts';
+import { type BenchDatabase, freshDatabase, people, rssMiB, SECRET, sleep, table } from './lib.ts';
 
 const JOBS = Number(process.env.BENCH_THROUGHPUT_N ?? 5000);
 const CONCURRENCY = '10';
@@ -79,9 +79,6 @@ async function timed(fill: () => Promise<void>, done: () => Promise<boolean>): P
   return { rate: JOBS / ((Date.now() - queued) / 1000), fillSeconds: (queued - filling) / 1000 };
 }
 
-/** JWT_SECRET is what the benchmarks' `start` signs tokens with. */
-export const JWT_SECRET = 'bench-secret-0123456789abcdef0123456789';
-
 /**
  * Around prepares a run once `start` is ready (e.g. connects a subscriber), returning what
  * undoes it afterwards.
@@ -104,7 +101,7 @@ export async function schoolbell(
       DATABASE_URL: db.url,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
-      JWT_SECRET,
+      JWT_SECRET: SECRET,
       ...workerEnv(setting),
     });
     let sampler: NodeJS.Timeout | undefined;
