@@ -2699,6 +2699,61 @@ $$;
 COMMENT ON FUNCTION app_private.remove_jobs(keys text[]) IS 'graphile_worker.remove_job for each key, planned for the jobs table as it is and looking jobs up by key.';
 
 --
+-- Name: report_job_runs(json); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.report_job_runs(reports json) RETURNS TABLE(job_id bigint, attempt integer)
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog'
+    AS $$
+  with v as (
+    select r.* from json_to_recordset(reports) as r(
+      job_id bigint, task text, job_key text, attempt integer, run_at timestamptz,
+      started_at timestamptz, finished_at timestamptz, duration_ms double precision,
+      outcome app_public.job_outcome, error text, worker_id text, payload json, idle boolean)
+  ), matched as (
+    select v.job_id, v.attempt, h.id as history_id, v.idle, v.started_at, v.duration_ms
+      from v join app_private.job_history h
+        on h.job_id = v.job_id and h.attempt = v.attempt
+       and case when v.outcome = 'success' then h.outcome = 'success'
+                else h.outcome in ('error', 'failed') end
+  ), held as (
+    select v.job_id, v.attempt from v
+     where not exists (select 1 from matched m where m.job_id = v.job_id and m.attempt = v.attempt)
+       and exists (select 1 from graphile_worker._private_jobs j
+                    where j.id = v.job_id and j.locked_by = v.worker_id and j.attempts = v.attempt)
+  ), refined as (
+    update app_private.job_history h
+       set started_at = m.started_at, duration_ms = m.duration_ms
+      from matched m
+     where h.id = m.history_id and not m.idle
+    returning h.id
+  ), dropped as (
+    delete from app_private.job_history h
+     using matched m
+     where h.id = m.history_id and m.idle
+    returning h.id
+  ), written as (
+    insert into app_private.job_history
+      (job_id, task, job_key, attempt, run_at, started_at, finished_at, duration_ms, outcome, error, worker_id, payload)
+    select v.job_id, v.task, v.job_key, v.attempt, v.run_at, v.started_at, v.finished_at, v.duration_ms,
+           v.outcome, v.error, v.worker_id, v.payload
+      from v
+     where not v.idle
+       and not exists (select 1 from matched m where m.job_id = v.job_id and m.attempt = v.attempt)
+       and not exists (select 1 from held k where k.job_id = v.job_id and k.attempt = v.attempt)
+    returning 1
+  )
+  select k.job_id, k.attempt from held k;
+$$;
+
+--
+-- Name: FUNCTION report_job_runs(reports json); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.report_job_runs(reports json) IS 'Applies a worker''s report of its runs to the history; returns the runs whose completion has not committed yet.';
+
+--
 -- Name: requeue_notifications(integer); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -3583,6 +3638,63 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.tg_paused__notify() IS 'Tells every worker (LISTEN schoolbell:paused) to reload what is paused.';
+
+--
+-- Name: tg_private_jobs__history_failure(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_private_jobs__history_failure() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  insert into app_private.job_history
+    (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome, error, worker_id, payload)
+  select o.id, t.identifier, o.key, o.attempts, o.run_at, o.locked_at, clock_timestamp(),
+         case when n.attempts >= n.max_attempts then 'failed' else 'error' end::app_public.job_outcome,
+         n.last_error, o.locked_by, o.payload
+    from before_update o
+    join after_update n on n.id = o.id
+    join graphile_worker._private_tasks t on t.id = o.task_id
+   where o.locked_by is not null and n.locked_by is null
+     and n.run_at > o.run_at and n.last_error is not null
+   order by o.id;
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_private_jobs__history_failure(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_private_jobs__history_failure() IS 'Writes the history of the attempts a worker failed (released with a later run_at and an error), in the failing transaction.';
+
+--
+-- Name: tg_private_jobs__history_success(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_private_jobs__history_success() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  insert into app_private.job_history
+    (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome, worker_id, payload)
+  select o.id, t.identifier, o.key, o.attempts, o.run_at, o.locked_at, clock_timestamp(), 'success',
+         o.locked_by, o.payload
+    from finished o
+    join graphile_worker._private_tasks t on t.id = o.task_id
+   where o.locked_by is not null
+   order by o.id;
+  return null;
+end;
+$$;
+
+--
+-- Name: FUNCTION tg_private_jobs__history_success(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_private_jobs__history_success() IS 'Writes the history of the jobs a worker completed (deleted while locked), in their completing transaction.';
 
 --
 -- Name: tg_private_jobs__pause_flags(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -6197,6 +6309,18 @@ CREATE TRIGGER _900_timers_update AFTER UPDATE ON app_public.bookings REFERENCIN
 CREATE TRIGGER _500_pause_flags BEFORE INSERT ON graphile_worker._private_jobs FOR EACH ROW EXECUTE FUNCTION app_private.tg_private_jobs__pause_flags();
 
 --
+-- Name: _private_jobs _900_history; Type: TRIGGER; Schema: graphile_worker; Owner: -
+--
+
+CREATE TRIGGER _900_history AFTER DELETE ON graphile_worker._private_jobs REFERENCING OLD TABLE AS finished FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_private_jobs__history_success();
+
+--
+-- Name: _private_jobs _900_history_failure; Type: TRIGGER; Schema: graphile_worker; Owner: -
+--
+
+CREATE TRIGGER _900_history_failure AFTER UPDATE ON graphile_worker._private_jobs REFERENCING OLD TABLE AS before_update NEW TABLE AS after_update FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_private_jobs__history_failure();
+
+--
 -- Name: booking_events booking_events_booking_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
 --
 
@@ -7013,6 +7137,12 @@ REVOKE ALL ON FUNCTION app_private.recover_dead_workers(dead_after interval) FRO
 REVOKE ALL ON FUNCTION app_private.remove_jobs(keys text[]) FROM PUBLIC;
 
 --
+-- Name: FUNCTION report_job_runs(reports json); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.report_job_runs(reports json) FROM PUBLIC;
+
+--
 -- Name: FUNCTION requeue_notifications(batch_size integer); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -7239,6 +7369,18 @@ REVOKE ALL ON FUNCTION app_private.tg_notifications__notify() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_paused__notify() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_private_jobs__history_failure(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_private_jobs__history_failure() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_private_jobs__history_success(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_private_jobs__history_success() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_private_jobs__pause_flags(); Type: ACL; Schema: app_private; Owner: -

@@ -188,8 +188,11 @@ export async function workerStopped(db: Queryable, poolId: string): Promise<void
   await db.query('select app_private.worker_stopped($1)', [poolId]);
 }
 
-/** JobHistoryRow is one job outcome for app_private.job_history. */
-export interface JobHistoryRow {
+/**
+ * JobRunReport is what a worker knows of one run of a job, for app_private.report_job_runs:
+ * the run as the history holds it, and whether it was a crontab tick that found nothing (idle).
+ */
+export interface JobRunReport {
   job_id: string;
   task: string;
   job_key: string | null;
@@ -202,20 +205,23 @@ export interface JobHistoryRow {
   error: string | null;
   worker_id: string | null;
   payload: unknown;
+  idle: boolean;
 }
 
-/** insertJobHistory writes a batch of job outcomes in one statement. */
-export async function insertJobHistory(
+/**
+ * reportJobRuns applies a batch of a worker's run reports to the history in one statement
+ * (sql/0016_history_at_completion.sql); returns the reports whose completion has not committed
+ * yet, by job id and attempt, to be sent again.
+ */
+export async function reportJobRuns(
   db: Queryable,
-  rows: readonly JobHistoryRow[],
-): Promise<void> {
-  await db.query(
-    `insert into app_private.job_history
-       (job_id, task, job_key, attempt, run_at, started_at, finished_at, duration_ms, outcome, error, worker_id, payload)
-     select job_id, task, job_key, attempt, run_at, started_at, finished_at, duration_ms, outcome, error, worker_id, payload
-       from json_populate_recordset(null::app_private.job_history, $1)`,
-    [JSON.stringify(rows)],
+  reports: readonly JobRunReport[],
+): Promise<Array<{ job_id: string; attempt: number }>> {
+  const { rows } = await db.query<{ job_id: string; attempt: number }>(
+    'select job_id::text as job_id, attempt from app_private.report_job_runs($1)',
+    [JSON.stringify(reports)],
   );
+  return rows;
 }
 
 /** pruneJobHistory deletes one batch of history older than the retention; returns how many. */

@@ -1,62 +1,79 @@
 import type { EventEmitter } from 'node:events';
 import type pg from 'pg';
-import { insertJobHistory, type JobHistoryRow } from '../db/queries.ts';
+import { type JobRunReport, reportJobRuns } from '../db/queries.ts';
 import type { Logger } from '../log.ts';
 import { idleTicks } from '../task.ts';
 import { watchJobs } from './job-events.ts';
 
-/** FLUSH_MS and FLUSH_ROWS bound how long and how much history waits before it is written. */
+/** FLUSH_MS and FLUSH_ROWS bound how long and how much a worker's reports wait before they are sent. */
 const FLUSH_MS = 200;
 const FLUSH_ROWS = 200;
-/** RETRY_MS is how long history that could not be written waits before the next try. */
+/** RETRY_MS is how long reports that could not be applied wait before the next try. */
 const RETRY_MS = 1_000;
-/** MAX_PENDING bounds the history kept while the database is away; beyond it the oldest goes. */
+/** MAX_PENDING bounds the reports kept while the database is away; beyond it the oldest go. */
 const MAX_PENDING = 10_000;
 
-/** JobHistory writes a worker's job outcomes to app_private.job_history. */
+/** JobHistory reports a worker's job runs to app_private.job_history. */
 export interface JobHistory {
-  /** stop writes what is still buffered. */
+  /** stop sends what is still buffered. */
   stop(): Promise<void>;
 }
 
 /**
- * recordJobHistory keeps every job outcome of this worker in app_private.job_history, in
- * batches (one insert per FLUSH_MS or FLUSH_ROWS) so that the history costs the queue little.
- * A crash loses at most the last FLUSH_MS of history, never a job; history the database
- * refused (while it restarts) is kept and written on a later try. A crontab tick that found
- * nothing to do (task.ts, idleTicks) is left out: it would be most of the history of a quiet day.
+ * recordJobHistory completes the history of this worker's job runs. The run itself enters
+ * app_private.job_history in the transaction that completes or fails the job (triggers on
+ * graphile-worker's jobs table, sql/0016_history_at_completion.sql), so a worker killed at any
+ * moment loses no history. What only the worker knows follows in batches (one statement per
+ * FLUSH_MS or FLUSH_ROWS): when each attempt started and how long it ran; that a crontab tick
+ * found nothing to do (task.ts, idleTicks; its row is removed, or it would be most of the
+ * history of a quiet day); and a run the triggers could not see, because its lock was taken
+ * away (the worker declared dead) before its completion committed. A report whose completion
+ * has not committed yet, or that the database refused (while it restarts), is sent again later.
  */
 export function recordJobHistory(pool: pg.Pool, events: EventEmitter, log: Logger): JobHistory {
-  let buffer: JobHistoryRow[] = [];
+  let buffer: JobRunReport[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   let stopped = false;
+
+  const keep = (reports: JobRunReport[]) => {
+    buffer = [...reports, ...buffer];
+    const dropped = buffer.length - MAX_PENDING;
+    if (dropped > 0) buffer = buffer.slice(dropped);
+    return Math.max(0, dropped);
+  };
 
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
     if (buffer.length === 0) return writing;
-    const rows = buffer;
+    const reports = buffer;
     buffer = [];
     writing = writing.then(() =>
-      insertJobHistory(pool, rows).catch((error) => {
-        // The database is away (restarting, the connection cut): the rows wait for the next
-        // try instead of being lost, oldest first, so that a live worker's history is complete.
-        buffer = [...rows, ...buffer];
-        const dropped = buffer.length - MAX_PENDING;
-        if (dropped > 0) buffer = buffer.slice(dropped);
-        log.warn(
-          { err: error, rows: rows.length, dropped: Math.max(0, dropped) },
-          'could not write job history; trying again',
-        );
-        if (!stopped) timer ??= setTimeout(flush, RETRY_MS);
-      }),
+      reportJobRuns(pool, reports).then(
+        (held) => {
+          // Completions graphile-worker has not committed yet (WORKER_BATCH_DELAY): next time.
+          if (held.length === 0) return;
+          const waiting = new Set(held.map(({ job_id, attempt }) => `${job_id}/${attempt}`));
+          keep(reports.filter(({ job_id, attempt }) => waiting.has(`${job_id}/${attempt}`)));
+          if (!stopped) timer ??= setTimeout(flush, FLUSH_MS);
+        },
+        (error) => {
+          // The database is away (restarting, the connection cut): the reports wait for the
+          // next try instead of being lost, oldest first.
+          const dropped = keep(reports);
+          log.warn(
+            { err: error, rows: reports.length, dropped },
+            'could not report job runs to the history; trying again',
+          );
+          if (!stopped) timer ??= setTimeout(flush, RETRY_MS);
+        },
+      ),
     );
     return writing;
   };
 
   const stopWatching = watchJobs(events, ({ job, startedAt, finishedAt, outcome, error }) => {
-    if (outcome === 'success' && idleTicks.has(job)) return;
     buffer.push({
       job_id: job.id,
       task: job.task_identifier,
@@ -70,6 +87,7 @@ export function recordJobHistory(pool: pg.Pool, events: EventEmitter, log: Logge
       error: error ?? null,
       worker_id: job.locked_by,
       payload: job.payload,
+      idle: outcome === 'success' && idleTicks.has(job),
     });
     if (buffer.length >= FLUSH_ROWS) void flush();
     else timer ??= setTimeout(flush, FLUSH_MS);
