@@ -3684,7 +3684,7 @@ begin
          o.locked_by, o.payload
     from finished o
     join graphile_worker._private_tasks t on t.id = o.task_id
-   where o.locked_by is not null
+   where o.locked_by is not null and o.locked_at > now() - interval '4 hours'
    order by o.id;
   return null;
 end;
