@@ -1482,6 +1482,31 @@ end;
 $$;
 
 --
+-- Name: announce_job_history(bigint[]); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.announce_job_history(ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog'
+    AS $$
+begin
+  perform pg_notify(app_private.subscription_topic('jobs'), json_build_object('ids', c.ids)::text)
+  from (
+    select array_agg(w.id order by w.id) as ids
+    from (select i.id, (row_number() over (order by i.id) - 1) / 500 as chunk
+            from unnest(announce_job_history.ids) as i(id)) w
+    group by w.chunk
+  ) c;
+end;
+$$;
+
+--
+-- Name: FUNCTION announce_job_history(ids bigint[]); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.announce_job_history(ids bigint[]) IS 'Announces job history ids on schoolbell:jobs, up to 500 per notification.';
+
+--
 -- Name: block_channel(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2658,8 +2683,12 @@ begin
   if v_dead is null then
     return;
   end if;
-  insert into app_private.job_history (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome, error, worker_id, payload)
-  select j.id, t.identifier, j.key, j.attempts, j.run_at, j.locked_at, now(), 'crashed',
+  -- Their jobs are held until this commits, so that a run a worker thought dead (only cut off)
+  -- completed meanwhile is not also written as crashed: its completion either committed
+  -- before (the job is gone) or waits for this (the job is unlocked, the worker reports it).
+  perform 1 from graphile_worker._private_jobs j where j.locked_by = any (v_dead) for update;
+  insert into app_private.job_history (job_id, task, job_key, attempt, run_at, started_at, taken_at, finished_at, outcome, error, worker_id, payload)
+  select j.id, t.identifier, j.key, j.attempts, j.run_at, j.locked_at, j.locked_at, now(), 'crashed',
          format('worker %s stopped heartbeating', j.locked_by), j.locked_by, j.payload
   from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
   where j.locked_by = any (v_dead);
@@ -2702,29 +2731,41 @@ COMMENT ON FUNCTION app_private.remove_jobs(keys text[]) IS 'graphile_worker.rem
 -- Name: report_job_runs(json); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.report_job_runs(reports json) RETURNS TABLE(job_id bigint, attempt integer)
-    LANGUAGE sql
+CREATE FUNCTION app_private.report_job_runs(reports json) RETURNS TABLE(report integer)
+    LANGUAGE plpgsql
     SET search_path TO 'pg_catalog'
     AS $$
+declare
+  v_refined bigint[];
+  v_held integer[];
+begin
   with v as (
-    select r.* from json_to_recordset(reports) as r(
-      job_id bigint, task text, job_key text, attempt integer, run_at timestamptz,
-      started_at timestamptz, finished_at timestamptz, duration_ms double precision,
-      outcome app_public.job_outcome, error text, worker_id text, payload json, idle boolean)
+    select e.n::integer as n, r.*
+      from json_array_elements(reports) with ordinality as e(report, n),
+           json_to_record(e.report) as r(
+             job_id bigint, task text, job_key text, attempt integer, run_at timestamptz,
+             taken_at timestamptz, started_at timestamptz, finished_at timestamptz,
+             duration_ms double precision, outcome app_public.job_outcome, error text,
+             worker_id text, payload json, idle boolean)
   ), matched as (
-    select v.job_id, v.attempt, h.id as history_id, v.idle, v.started_at, v.duration_ms
+    -- The worker's clock has milliseconds, the database's microseconds.
+    select v.*, h.id as history_id
       from v join app_private.job_history h
-        on h.job_id = v.job_id and h.attempt = v.attempt
-       and case when v.outcome = 'success' then h.outcome = 'success'
-                else h.outcome in ('error', 'failed') end
+        on h.job_id = v.job_id and h.worker_id = v.worker_id
+       and h.taken_at >= v.taken_at - interval '1 millisecond'
+       and h.taken_at < v.taken_at + interval '1 millisecond'
+       and h.outcome in ('success', 'error', 'failed')
   ), held as (
-    select v.job_id, v.attempt from v
-     where not exists (select 1 from matched m where m.job_id = v.job_id and m.attempt = v.attempt)
+    select v.n from v
+     where not exists (select 1 from matched m where m.n = v.n)
        and exists (select 1 from graphile_worker._private_jobs j
-                    where j.id = v.job_id and j.locked_by = v.worker_id and j.attempts = v.attempt)
+                    where j.id = v.job_id and j.locked_by = v.worker_id
+                      and j.locked_at >= v.taken_at - interval '1 millisecond'
+                      and j.locked_at < v.taken_at + interval '1 millisecond')
   ), refined as (
     update app_private.job_history h
-       set started_at = m.started_at, duration_ms = m.duration_ms
+       set started_at = m.started_at, duration_ms = m.duration_ms, attempt = m.attempt,
+           job_key = m.job_key, outcome = m.outcome, error = m.error
       from matched m
      where h.id = m.history_id and not m.idle
     returning h.id
@@ -2735,23 +2776,30 @@ CREATE FUNCTION app_private.report_job_runs(reports json) RETURNS TABLE(job_id b
     returning h.id
   ), written as (
     insert into app_private.job_history
-      (job_id, task, job_key, attempt, run_at, started_at, finished_at, duration_ms, outcome, error, worker_id, payload)
-    select v.job_id, v.task, v.job_key, v.attempt, v.run_at, v.started_at, v.finished_at, v.duration_ms,
-           v.outcome, v.error, v.worker_id, v.payload
+      (job_id, task, job_key, attempt, run_at, taken_at, started_at, finished_at, duration_ms,
+       outcome, error, worker_id, payload)
+    select v.job_id, v.task, v.job_key, v.attempt, v.run_at, v.taken_at, v.started_at,
+           v.finished_at, v.duration_ms, v.outcome, v.error, v.worker_id, v.payload
       from v
      where not v.idle
-       and not exists (select 1 from matched m where m.job_id = v.job_id and m.attempt = v.attempt)
-       and not exists (select 1 from held k where k.job_id = v.job_id and k.attempt = v.attempt)
+       and not exists (select 1 from matched m where m.n = v.n)
+       and not exists (select 1 from held k where k.n = v.n)
     returning 1
   )
-  select k.job_id, k.attempt from held k;
+  -- dropped and written run although nothing reads them (PostgreSQL runs every data-modifying
+  -- WITH to completion).
+  select array(select r.id from refined r), array(select k.n from held k order by k.n)
+    into v_refined, v_held;
+  perform app_private.announce_job_history(v_refined);
+  return query select unnest(v_held);
+end;
 $$;
 
 --
 -- Name: FUNCTION report_job_runs(reports json); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.report_job_runs(reports json) IS 'Applies a worker''s report of its runs to the history; returns the runs whose completion has not committed yet.';
+COMMENT ON FUNCTION app_private.report_job_runs(reports json) IS 'Applies a worker''s report of its runs to the history; returns the positions of the reports whose completion has not committed yet.';
 
 --
 -- Name: requeue_notifications(integer); Type: FUNCTION; Schema: app_private; Owner: -
@@ -3577,12 +3625,11 @@ CREATE FUNCTION app_private.tg_job_history__notify() RETURNS trigger
     SET search_path TO 'pg_catalog'
     AS $$
 begin
-  perform pg_notify(app_private.subscription_topic('jobs'), json_build_object('ids', c.ids)::text)
-  from (
-    select array_agg(w.id order by w.id) as ids
-    from (select id, (row_number() over (order by id) - 1) / 500 as chunk from written) w
-    group by w.chunk
-  ) c;
+  -- A run the triggers above wrote waits for its worker's report (report_job_runs).
+  perform app_private.announce_job_history(array(
+    select w.id from written w
+     where not (w.taken_at is not null and w.duration_ms is null
+                and w.outcome in ('success', 'error', 'failed'))));
   return null;
 end;
 $$;
@@ -3591,7 +3638,7 @@ $$;
 -- Name: FUNCTION tg_job_history__notify(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.tg_job_history__notify() IS 'Announces the ids of the job history rows a statement wrote on schoolbell:jobs, up to 500 per notification.';
+COMMENT ON FUNCTION app_private.tg_job_history__notify() IS 'Announces the ids of the job history rows a statement wrote on schoolbell:jobs, but for runs still waiting for their worker''s report.';
 
 --
 -- Name: tg_notifications__notify(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -3649,16 +3696,12 @@ CREATE FUNCTION app_private.tg_private_jobs__history_failure() RETURNS trigger
     AS $$
 begin
   insert into app_private.job_history
-    (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome, error, worker_id, payload)
-  select o.id, t.identifier, o.key, o.attempts, o.run_at, o.locked_at, clock_timestamp(),
-         case when n.attempts >= n.max_attempts then 'failed' else 'error' end::app_public.job_outcome,
-         n.last_error, o.locked_by, o.payload
-    from before_update o
-    join after_update n on n.id = o.id
-    join graphile_worker._private_tasks t on t.id = o.task_id
-   where o.locked_by is not null and n.locked_by is null
-     and n.run_at > o.run_at and n.last_error is not null
-   order by o.id;
+    (job_id, task, job_key, attempt, run_at, started_at, taken_at, finished_at, outcome, error, worker_id, payload)
+  select old.id, t.identifier, old.key, old.attempts, old.run_at, old.locked_at, old.locked_at, clock_timestamp(),
+         case when new.attempts >= new.max_attempts then 'failed' else 'error' end::app_public.job_outcome,
+         new.last_error, old.locked_by, old.payload
+    from graphile_worker._private_tasks t
+   where t.id = old.task_id;
   return null;
 end;
 $$;
@@ -3667,7 +3710,7 @@ $$;
 -- Name: FUNCTION tg_private_jobs__history_failure(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.tg_private_jobs__history_failure() IS 'Writes the history of the attempts a worker failed (released with a later run_at and an error), in the failing transaction.';
+COMMENT ON FUNCTION app_private.tg_private_jobs__history_failure() IS 'Writes the history of an attempt a worker failed (released with a later run_at and an error), in the failing transaction.';
 
 --
 -- Name: tg_private_jobs__history_success(); Type: FUNCTION; Schema: app_private; Owner: -
@@ -3679,9 +3722,9 @@ CREATE FUNCTION app_private.tg_private_jobs__history_success() RETURNS trigger
     AS $$
 begin
   insert into app_private.job_history
-    (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome, worker_id, payload)
-  select o.id, t.identifier, o.key, o.attempts, o.run_at, o.locked_at, clock_timestamp(), 'success',
-         o.locked_by, o.payload
+    (job_id, task, job_key, attempt, run_at, started_at, taken_at, finished_at, outcome, worker_id, payload)
+  select o.id, t.identifier, o.key, o.attempts, o.run_at, o.locked_at, o.locked_at, clock_timestamp(),
+         'success', o.locked_by, o.payload
     from finished o
     join graphile_worker._private_tasks t on t.id = o.task_id
    where o.locked_by is not null and o.locked_at > now() - interval '4 hours'
@@ -5257,6 +5300,7 @@ CREATE TABLE app_private.job_history (
     attempt integer NOT NULL,
     run_at timestamp with time zone,
     started_at timestamp with time zone,
+    taken_at timestamp with time zone,
     finished_at timestamp with time zone NOT NULL,
     duration_ms double precision,
     outcome app_public.job_outcome NOT NULL,
@@ -5282,6 +5326,12 @@ COMMENT ON COLUMN app_private.job_history.attempt IS 'Which attempt of the job t
 --
 
 COMMENT ON COLUMN app_private.job_history.run_at IS 'When the job was due.';
+
+--
+-- Name: COLUMN job_history.taken_at; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.job_history.taken_at IS 'When the worker took the job (graphile_worker locked_at); with job_id and worker_id, which run this is.';
 
 --
 -- Name: COLUMN job_history.worker_id; Type: COMMENT; Schema: app_private; Owner: -
@@ -6318,7 +6368,7 @@ CREATE TRIGGER _900_history AFTER DELETE ON graphile_worker._private_jobs REFERE
 -- Name: _private_jobs _900_history_failure; Type: TRIGGER; Schema: graphile_worker; Owner: -
 --
 
-CREATE TRIGGER _900_history_failure AFTER UPDATE ON graphile_worker._private_jobs REFERENCING OLD TABLE AS before_update NEW TABLE AS after_update FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_private_jobs__history_failure();
+CREATE TRIGGER _900_history_failure AFTER UPDATE ON graphile_worker._private_jobs FOR EACH ROW WHEN (((old.locked_by IS NOT NULL) AND (new.locked_by IS NULL) AND (new.run_at > old.run_at) AND (new.last_error IS NOT NULL))) EXECUTE FUNCTION app_private.tg_private_jobs__history_failure();
 
 --
 -- Name: booking_events booking_events_booking_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
@@ -6901,6 +6951,12 @@ REVOKE ALL ON FUNCTION app_private.pause_flag(kind text, name text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.admin_job_for_update(id bigint, change text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION announce_job_history(ids bigint[]); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.announce_job_history(ids bigint[]) FROM PUBLIC;
 
 --
 -- Name: FUNCTION block_channel(id uuid, until timestamp with time zone); Type: ACL; Schema: app_private; Owner: -

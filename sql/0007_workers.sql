@@ -51,6 +51,7 @@ create table app_private.job_history (
   attempt integer not null,
   run_at timestamptz,
   started_at timestamptz,
+  taken_at timestamptz,
   finished_at timestamptz not null,
   duration_ms double precision,
   outcome app_public.job_outcome not null,
@@ -67,6 +68,8 @@ comment on table app_private.job_history is
 comment on column app_private.job_history.attempt is 'Which attempt of the job this was (1 for the first).';
 comment on column app_private.job_history.run_at is 'When the job was due.';
 comment on column app_private.job_history.worker_id is 'The worker pool that ran it (graphile_worker locked_by).';
+comment on column app_private.job_history.taken_at is
+  'When the worker took the job (graphile_worker locked_at); with job_id and worker_id, which run this is.';
 
 -- Unlocks the jobs (and queues) of every worker silent for longer than dead_after, and of
 -- lockers that never registered (older versions, other tools) once their lock is that old;
@@ -90,8 +93,12 @@ begin
   if v_dead is null then
     return;
   end if;
-  insert into app_private.job_history (job_id, task, job_key, attempt, run_at, started_at, finished_at, outcome, error, worker_id, payload)
-  select j.id, t.identifier, j.key, j.attempts, j.run_at, j.locked_at, now(), 'crashed',
+  -- Their jobs are held until this commits, so that a run a worker thought dead (only cut off)
+  -- completed meanwhile is not also written as crashed: its completion either committed
+  -- before (the job is gone) or waits for this (the job is unlocked, the worker reports it).
+  perform 1 from graphile_worker._private_jobs j where j.locked_by = any (v_dead) for update;
+  insert into app_private.job_history (job_id, task, job_key, attempt, run_at, started_at, taken_at, finished_at, outcome, error, worker_id, payload)
+  select j.id, t.identifier, j.key, j.attempts, j.run_at, j.locked_at, j.locked_at, now(), 'crashed',
          format('worker %s stopped heartbeating', j.locked_by), j.locked_by, j.payload
   from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
   where j.locked_by = any (v_dead);

@@ -156,80 +156,153 @@ t.test('what the history records of each way a job leaves graphile-worker', asyn
   t.same(await history(expired), [], 'complete_jobs on an expired lock is not a run');
 });
 
-t.test(
-  "the worker's report: durations, idle ticks, late completions and pending ones",
-  async (t) => {
-    const { pool } = await createTestPool(t, 1);
-    const report = async (reports: object[]) =>
-      (
-        await pool.query<{ job_id: string; attempt: number }>(
-          'select job_id::text, attempt from app_private.report_job_runs($1)',
-          [JSON.stringify(reports)],
-        )
-      ).rows;
-    const add = async (payload: object = {}) => {
-      const { rows } = await pool.query<{ id: string }>(
-        `select (graphile_worker.add_job('requeue_notifications', $1::json)).id::text as id`,
-        [JSON.stringify(payload)],
-      );
-      const id = rows[0]?.id as string;
-      await pool.query(
-        "update graphile_worker._private_jobs set locked_by = 'worker-a', locked_at = now(), attempts = 1 where id = $1",
-        [id],
-      );
-      return id;
-    };
-    const run = (id: string, more: object = {}) => ({
+t.test("the worker's report: each run known by its job, worker and lock", async (t) => {
+  const { pool } = await createTestPool(t, 1);
+  /** report sends reports as the worker does; returns the positions of those held back. */
+  const report = async (reports: object[]) =>
+    (
+      await pool.query<{ report: number }>('select report from app_private.report_job_runs($1)', [
+        JSON.stringify(reports),
+      ])
+    ).rows.map(({ report }) => report);
+  const add = async (payload: object = {}, key: string | null = null) => {
+    const { rows } = await pool.query<{ id: string }>(
+      `select (graphile_worker.add_job('requeue_notifications', $1::json, job_key => $2)).id::text as id`,
+      [JSON.stringify(payload), key],
+    );
+    return rows[0]?.id as string;
+  };
+  /** take locks a job as a worker's fetch does; returns the job as that worker holds it. */
+  const take = async (id: string, worker = 'worker-a') => {
+    const { rows } = await pool.query<{ locked_at: Date; attempts: number; key: string | null }>(
+      `update graphile_worker._private_jobs set locked_by = $2, locked_at = clock_timestamp(), attempts = attempts + 1
+        where id = $1 returning locked_at, attempts, key`,
+      [id, worker],
+    );
+    const held = rows[0];
+    if (!held) throw new Error(`no job ${id}`);
+    return (more: object = {}) => ({
       job_id: id,
       task: 'requeue_notifications',
-      job_key: null,
-      attempt: 1,
+      job_key: held.key,
+      attempt: held.attempts,
       run_at: new Date().toISOString(),
+      taken_at: held.locked_at.toISOString(),
       started_at: new Date(Date.now() - 1_500).toISOString(),
       finished_at: new Date().toISOString(),
       duration_ms: 1_500,
       outcome: 'success',
       error: null,
-      worker_id: 'worker-a',
+      worker_id: worker,
       payload: {},
       idle: false,
       ...more,
     });
-    const history = async (id: string) =>
-      (
-        await pool.query(
-          'select outcome::text, duration_ms, worker_id from app_private.job_history where job_id = $1',
-          [id],
-        )
-      ).rows;
-
-    const busy = await add();
-    const idle = await add({ _cron: { ts: new Date().toISOString() } });
-    const pending = await add();
-    await pool.query('delete from graphile_worker._private_jobs where id = any($1::bigint[])', [
-      [busy, idle],
-    ]);
-    const held = await report([run(busy), run(idle, { idle: true }), run(pending)]);
-    t.same(
-      held,
-      [{ job_id: pending, attempt: 1 }],
-      'a run whose completion is not in yet is sent again',
+  };
+  const complete = (id: string) =>
+    pool.query('delete from graphile_worker._private_jobs where id = $1', [id]);
+  const fail = (id: string, worker: string, message: string) =>
+    pool.query(
+      `update graphile_worker._private_jobs
+          set last_error = $3, run_at = greatest(now(), run_at) + (exp(least(attempts, 10)) * interval '1 second'),
+              locked_by = null, locked_at = null
+        where id = $1 and locked_by = $2`,
+      [id, worker, message],
     );
-    t.same(await history(busy), [
-      { outcome: 'success', duration_ms: 1_500, worker_id: 'worker-a' },
-    ]);
-    t.same(await history(idle), [], 'a tick that found nothing leaves no row');
-    t.same(await history(pending), [], 'nothing written for it yet');
+  const history = async (id: string) =>
+    (
+      await pool.query(
+        `select outcome::text, attempt, job_key, duration_ms, worker_id
+           from app_private.job_history where job_id = $1 order by id`,
+        [id],
+      )
+    ).rows;
+  const reported = (
+    outcome: string,
+    attempt = 1,
+    worker = 'worker-a',
+    key: string | null = null,
+  ) => ({
+    outcome,
+    attempt,
+    job_key: key,
+    duration_ms: 1_500,
+    worker_id: worker,
+  });
 
-    // Its lock was taken away (the worker declared dead) and its completion then came: the
-    // triggers saw no run, the report writes it.
-    await pool.query("select graphile_worker.force_unlock_workers(array['worker-a'])");
-    await pool.query('delete from graphile_worker._private_jobs where id = $1', [pending]);
-    t.same(await report([run(pending)]), []);
-    t.same(await history(pending), [
-      { outcome: 'success', duration_ms: 1_500, worker_id: 'worker-a' },
-    ]);
-    t.same(await report([run(pending)]), []);
-    t.equal((await history(pending)).length, 1, 'a report sent twice writes the run once');
-  },
-);
+  const busy = await add();
+  const idle = await add({ _cron: { ts: new Date().toISOString() } });
+  const pending = await add();
+  const busyRun = await take(busy);
+  const idleRun = await take(idle);
+  const pendingRun = await take(pending);
+  await complete(busy);
+  await complete(idle);
+  t.same(
+    await report([busyRun(), idleRun({ idle: true }), pendingRun()]),
+    [3],
+    'a run whose completion is not in yet is sent again',
+  );
+  t.same(await history(busy), [reported('success')], 'the run, with its duration');
+  t.same(await history(idle), [], 'a tick that found nothing leaves no row');
+  t.same(await history(pending), [], 'nothing written for it yet');
+
+  // Its lock was taken away (the worker declared dead) and its completion then came: the
+  // triggers saw no run, the report writes it, once however often it is sent.
+  await pool.query("select graphile_worker.force_unlock_workers(array['worker-a'])");
+  await complete(pending);
+  t.same(await report([pendingRun()]), []);
+  t.same(await report([pendingRun()]), []);
+  t.same(await history(pending), [reported('success')], 'a report sent twice writes the run once');
+
+  // add_job on a running job's key takes the key away and sets its attempts to max_attempts:
+  // the triggers write what the job row says, the report what ran.
+  const keyed = await add({}, 'sweep:keyed');
+  const keyedRun = await take(keyed);
+  await add({}, 'sweep:keyed');
+  await complete(keyed);
+  t.match(await history(keyed), [
+    { outcome: 'success', attempt: 25, job_key: null, duration_ms: null },
+  ]);
+  t.same(await report([keyedRun()]), []);
+  t.same(
+    await history(keyed),
+    [reported('success', 1, 'worker-a', 'sweep:keyed')],
+    'one row, as it ran',
+  );
+
+  // An admin's retry resets attempts: a second attempt 1 is another run.
+  const retried = await add();
+  const firstRun = await take(retried);
+  await fail(retried, 'worker-a', 'first');
+  t.same(await report([firstRun({ outcome: 'error', error: 'first' })]), []);
+  await pool.query(
+    'select graphile_worker.reschedule_jobs(array[$1::bigint], now(), attempts => 0)',
+    [retried],
+  );
+  const secondRun = await take(retried);
+  await fail(retried, 'worker-a', 'second');
+  t.same(await report([secondRun({ outcome: 'error', error: 'second', duration_ms: 700 })]), []);
+  t.match(
+    await history(retried),
+    [
+      { outcome: 'error', attempt: 1, duration_ms: 1_500 },
+      { outcome: 'error', attempt: 1, duration_ms: 700 },
+    ],
+    'each report on its own run',
+  );
+
+  // A worker thought dead completes late, after another took the job: graphile-worker deletes
+  // by id, so the triggers credit the other worker; each report puts its own run right.
+  const contested = await add();
+  const lateRun = await take(contested, 'worker-a');
+  await pool.query("select graphile_worker.force_unlock_workers(array['worker-a'])");
+  const otherRun = await take(contested, 'worker-b');
+  await complete(contested);
+  t.same(await report([lateRun()]), []);
+  t.same(await report([otherRun({ outcome: 'error', error: 'its job was gone' })]), []);
+  t.same(await history(contested), [
+    reported('error', 2, 'worker-b'),
+    reported('success', 1, 'worker-a'),
+  ]);
+});

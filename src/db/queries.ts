@@ -190,7 +190,9 @@ export async function workerStopped(db: Queryable, poolId: string): Promise<void
 
 /**
  * JobRunReport is what a worker knows of one run of a job, for app_private.report_job_runs:
- * the run as the history holds it, and whether it was a crontab tick that found nothing (idle).
+ * the run as the history holds it, known by job_id, worker_id and taken_at (when the worker
+ * took the job: graphile-worker's locked_at), and whether it was a crontab tick that found
+ * nothing (idle).
  */
 export interface JobRunReport {
   job_id: string;
@@ -198,6 +200,7 @@ export interface JobRunReport {
   job_key: string | null;
   attempt: number;
   run_at: Date | null;
+  taken_at: Date | null;
   started_at: Date | null;
   finished_at: Date;
   duration_ms: number | null;
@@ -211,17 +214,17 @@ export interface JobRunReport {
 /**
  * reportJobRuns applies a batch of a worker's run reports to the history in one statement
  * (sql/0016_history_at_completion.sql); returns the reports whose completion has not committed
- * yet, by job id and attempt, to be sent again.
+ * yet, to be sent again.
  */
 export async function reportJobRuns(
   db: Queryable,
   reports: readonly JobRunReport[],
-): Promise<Array<{ job_id: string; attempt: number }>> {
-  const { rows } = await db.query<{ job_id: string; attempt: number }>(
-    'select job_id::text as job_id, attempt from app_private.report_job_runs($1)',
+): Promise<JobRunReport[]> {
+  const { rows } = await db.query<{ report: number }>(
+    'select report from app_private.report_job_runs($1)',
     [JSON.stringify(reports)],
   );
-  return rows;
+  return rows.flatMap(({ report }) => reports[report - 1] ?? []);
 }
 
 /** pruneJobHistory deletes one batch of history older than the retention; returns how many. */

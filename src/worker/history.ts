@@ -54,9 +54,14 @@ export function recordJobHistory(pool: pg.Pool, events: EventEmitter, log: Logge
         (held) => {
           // Completions graphile-worker has not committed yet (WORKER_BATCH_DELAY): next time.
           if (held.length === 0) return;
-          const waiting = new Set(held.map(({ job_id, attempt }) => `${job_id}/${attempt}`));
-          keep(reports.filter(({ job_id, attempt }) => waiting.has(`${job_id}/${attempt}`)));
-          if (!stopped) timer ??= setTimeout(flush, FLUSH_MS);
+          const dropped = keep(held);
+          if (dropped > 0) log.warn({ dropped }, 'job run reports dropped: too many waiting');
+          if (stopped) {
+            log.warn(
+              { rows: held.length },
+              'stopping with job runs whose completion has not committed; their history stays as the database wrote it',
+            );
+          } else timer ??= setTimeout(flush, FLUSH_MS);
         },
         (error) => {
           // The database is away (restarting, the connection cut): the reports wait for the
@@ -66,7 +71,8 @@ export function recordJobHistory(pool: pg.Pool, events: EventEmitter, log: Logge
             { err: error, rows: reports.length, dropped },
             'could not report job runs to the history; trying again',
           );
-          if (!stopped) timer ??= setTimeout(flush, RETRY_MS);
+          if (stopped) log.warn({ rows: reports.length }, 'stopping with job runs not reported');
+          else timer ??= setTimeout(flush, RETRY_MS);
         },
       ),
     );
@@ -80,6 +86,7 @@ export function recordJobHistory(pool: pg.Pool, events: EventEmitter, log: Logge
       job_key: job.key,
       attempt: job.attempts,
       run_at: new Date(job.run_at),
+      taken_at: job.locked_at,
       started_at: startedAt,
       finished_at: finishedAt,
       duration_ms: finishedAt.getTime() - startedAt.getTime(),
