@@ -6368,7 +6368,7 @@ CREATE TRIGGER _900_history AFTER DELETE ON graphile_worker._private_jobs REFERE
 -- Name: _private_jobs _900_history_failure; Type: TRIGGER; Schema: graphile_worker; Owner: -
 --
 
-CREATE TRIGGER _900_history_failure AFTER UPDATE ON graphile_worker._private_jobs FOR EACH ROW WHEN (((old.locked_by IS NOT NULL) AND (new.locked_by IS NULL) AND (new.run_at > old.run_at) AND (new.last_error IS NOT NULL))) EXECUTE FUNCTION app_private.tg_private_jobs__history_failure();
+CREATE TRIGGER _900_history_failure AFTER UPDATE ON graphile_worker._private_jobs FOR EACH ROW WHEN (((old.locked_by IS NOT NULL) AND (new.locked_by IS NULL) AND (new.run_at > old.run_at) AND (new.last_error IS NOT NULL) AND (old.locked_at > (now() - '04:00:00'::interval)))) EXECUTE FUNCTION app_private.tg_private_jobs__history_failure();
 
 --
 -- Name: booking_events booking_events_booking_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -

@@ -11,7 +11,8 @@
 --     statement trigger: one insert per batch graphile-worker completes;
 --   * a locked job released with a later run_at and an error is a failed attempt: retried
 --     ('error') while attempts are left, else 'failed'. force_unlock_workers and a local
---     queue's returned jobs release a job without moving its run_at, so they write nothing. A
+--     queue's returned jobs release a job without moving its run_at, and graphile-worker's
+--     release of locks older than four hours may move it but is no run: none writes anything. A
 --     row trigger whose WHEN filters in C, because graphile-worker updates its jobs table on
 --     every fetch and failures are few.
 -- A run is known by its job, its worker and when that worker took it (job_history.taken_at,
@@ -76,7 +77,8 @@ comment on function app_private.tg_private_jobs__history_failure() is
 create trigger _900_history_failure after update on graphile_worker._private_jobs
   for each row
   when (old.locked_by is not null and new.locked_by is null
-        and new.run_at > old.run_at and new.last_error is not null)
+        and new.run_at > old.run_at and new.last_error is not null
+        and old.locked_at > now() - interval '4 hours')
   execute function app_private.tg_private_jobs__history_failure();
 
 -- Announces job history ids on schoolbell:jobs, 500 a notification (a NOTIFY payload holds at

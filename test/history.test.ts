@@ -150,6 +150,19 @@ t.test('what the history records of each way a job leaves graphile-worker', asyn
   );
   t.same(await history(handedBack), [], 'a job handed back unstarted writes nothing');
 
+  const stale = await add('stale');
+  await lock(stale, 'worker-gone', "now() - interval '5 hours'");
+  await pool.query(
+    "update graphile_worker._private_jobs set last_error = 'an earlier attempt', run_at = now() - interval '1 day' where id = $1",
+    [stale],
+  );
+  // 0.18's resetLockedAt: locks older than four hours are released, run_at brought to now.
+  await pool.query(
+    `update graphile_worker._private_jobs set locked_at = null, locked_by = null, run_at = greatest(run_at, now())
+      where locked_at < now() - interval '4 hours'`,
+  );
+  t.same(await history(stale), [], 'a stale lock released is not a failed attempt');
+
   const expired = await add('expired');
   await lock(expired, 'worker-gone', "now() - interval '5 hours'");
   await pool.query('select graphile_worker.complete_jobs(array[$1::bigint])', [expired]);
