@@ -97,7 +97,8 @@ async function batchCost(): Promise<{ on: number[]; off: number[] }> {
           [rows.map(({ id }) => id)],
         );
         times[side].push(performance.now() - started);
-        if (completed.rowCount !== 200) throw new Error(`completed ${completed.rowCount} of 200 jobs`);
+        if (completed.rowCount !== 200)
+          throw new Error(`completed ${completed.rowCount} of 200 jobs`);
       }
     }
     return times;
