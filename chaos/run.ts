@@ -201,7 +201,7 @@ try {
     const late = await lateness(client);
     const totals = await carried(client);
     const duplicates = deliveries.length - new Set(deliveries.map((d) => d.key)).size;
-    // Job runs missing from the history, counting those a SIGKILLed worker had not yet written.
+    // Job runs missing from the history (what "history complete" finds).
     const historyMissing = (await client.query(HISTORY_MISSING)).rowCount ?? 0;
     const loadMinutes = (stoppedAt - loadStart) / 60_000;
     report = {
