@@ -2,9 +2,45 @@
 // (sql/0016_history_at_completion.sql): a worker killed the moment its jobs completed has lost
 // none of their history; and what is not a run (a job removed, unlocked or handed back) writes
 // nothing. The worker's own report (src/worker/history.ts) then fills in what only it knows.
+import type pg from 'pg';
 import t from 'tap';
 import { createTestPool } from '../support/database.ts';
 import { runCli } from '../support/processes.ts';
+
+/**
+ * take locks a job as a worker's fetch does (at `at`, SQL); returns the job as that worker
+ * holds it.
+ */
+async function take(pool: pg.Pool, id: string, by: string, at = 'clock_timestamp()') {
+  const { rows } = await pool.query<{ locked_at: Date; attempts: number; key: string | null }>(
+    `update graphile_worker._private_jobs set locked_by = $2, locked_at = ${at}, attempts = attempts + 1
+      where id = $1 returning locked_at, attempts, key`,
+    [id, by],
+  );
+  const held = rows[0];
+  if (!held) throw new Error(`no job ${id}`);
+  return held;
+}
+
+// graphile-worker's own statements (0.18's batchCompleteJobs and batchFailJobs), as it runs them.
+function complete(pool: pg.Pool, ids: string[]) {
+  return pool.query(
+    'delete from graphile_worker._private_jobs as jobs using unnest($1::bigint[]) n(n) where id = n',
+    [ids],
+  );
+}
+
+function fail(pool: pg.Pool, id: string, by: string, message: string) {
+  return pool.query(
+    `update graphile_worker._private_jobs as jobs
+        set last_error = (el->>'message'),
+            run_at = greatest(now(), run_at) + (exp(least(attempts, 10)) * interval '1 second'),
+            locked_by = null, locked_at = null, payload = coalesce(el->'payload', jobs.payload)
+       from json_array_elements($2::json) as els(el)
+      where id = (el->>'jobId')::bigint and locked_by = $1::text`,
+    [by, JSON.stringify([{ jobId: id, message }])],
+  );
+}
 
 t.test(
   'kill -9 a worker the moment its jobs completed: every completed job is in the history',
@@ -19,7 +55,9 @@ t.test(
     const ids = added.map(({ id }) => id);
     // As soon as any of them has completed, with no pause (the worker's own report of a batch
     // waits 200 ms; these rows cannot have come from it).
+    const deadline = Date.now() + 60_000;
     for (;;) {
+      if (Date.now() > deadline) throw new Error('no job completed within a minute');
       const { rows } = await pool.query<{ n: number }>(
         'select count(*)::int as n from graphile_worker._private_jobs where id = any($1::bigint[])',
         [ids],
@@ -55,27 +93,6 @@ t.test('what the history records of each way a job leaves graphile-worker', asyn
     );
     return rows[0]?.id as string;
   };
-  const lock = (id: string, by: string, at = 'now()') =>
-    pool.query(
-      `update graphile_worker._private_jobs set locked_by = $2, locked_at = ${at}, attempts = attempts + 1 where id = $1`,
-      [id, by],
-    );
-  // graphile-worker's own statements (0.18's batchCompleteJobs and batchFailJobs), as it runs them.
-  const complete = (ids: string[]) =>
-    pool.query(
-      'delete from graphile_worker._private_jobs as jobs using unnest($1::bigint[]) n(n) where id = n',
-      [ids],
-    );
-  const fail = (id: string, by: string, message: string) =>
-    pool.query(
-      `update graphile_worker._private_jobs as jobs
-          set last_error = (el->>'message'),
-              run_at = greatest(now(), run_at) + (exp(least(attempts, 10)) * interval '1 second'),
-              locked_by = null, locked_at = null, payload = coalesce(el->'payload', jobs.payload)
-         from json_array_elements($2::json) as els(el)
-        where id = (el->>'jobId')::bigint and locked_by = $1::text`,
-      [by, JSON.stringify([{ jobId: id, message }])],
-    );
   const history = async (id: string) =>
     (
       await pool.query(
@@ -88,9 +105,9 @@ t.test('what the history records of each way a job leaves graphile-worker', asyn
 
   const done = await add('done');
   const other = await add('other');
-  await lock(done, 'worker-a');
-  await lock(other, 'worker-a');
-  await complete([done, other]);
+  await take(pool, done, 'worker-a');
+  await take(pool, other, 'worker-a');
+  await complete(pool, [done, other]);
   t.same(
     await history(done),
     [
@@ -110,7 +127,7 @@ t.test('what the history records of each way a job leaves graphile-worker', asyn
   t.equal((await history(other)).length, 1, 'one row per job of a completed batch');
 
   const rolledBack = await add('rolled-back');
-  await lock(rolledBack, 'worker-a');
+  await take(pool, rolledBack, 'worker-a');
   const client = await pool.connect();
   try {
     await client.query('begin');
@@ -122,13 +139,13 @@ t.test('what the history records of each way a job leaves graphile-worker', asyn
   t.same(await history(rolledBack), [], 'a completion rolled back leaves no history');
 
   const retried = await add('retried');
-  await lock(retried, 'worker-a');
-  await fail(retried, 'worker-a', 'gateway said 503');
+  await take(pool, retried, 'worker-a');
+  await fail(pool, retried, 'worker-a', 'gateway said 503');
   t.match(await history(retried), [{ outcome: 'error', attempt: 1, error: 'gateway said 503' }]);
 
   const lastTry = await add('last-try', 1);
-  await lock(lastTry, 'worker-a');
-  await fail(lastTry, 'worker-a', 'bad address');
+  await take(pool, lastTry, 'worker-a');
+  await fail(pool, lastTry, 'worker-a', 'bad address');
   t.match(await history(lastTry), [{ outcome: 'failed', attempt: 1, error: 'bad address' }]);
 
   const removed = await add('removed');
@@ -136,12 +153,12 @@ t.test('what the history records of each way a job leaves graphile-worker', asyn
   t.same(await history(removed), [], 'a job removed before it ran is not a run');
 
   const unlocked = await add('unlocked');
-  await lock(unlocked, 'worker-dead');
+  await take(pool, unlocked, 'worker-dead');
   await pool.query("select graphile_worker.force_unlock_workers(array['worker-dead'])");
   t.same(await history(unlocked), [], 'a job unlocked (its worker gone) writes nothing by itself');
 
   const handedBack = await add('handed-back');
-  await lock(handedBack, 'worker-a');
+  await take(pool, handedBack, 'worker-a');
   // 0.18's returnJobs: a local queue hands back jobs it fetched but did not start.
   await pool.query(
     `update graphile_worker._private_jobs set attempts = greatest(0, attempts - 1), locked_by = null, locked_at = null
@@ -151,7 +168,7 @@ t.test('what the history records of each way a job leaves graphile-worker', asyn
   t.same(await history(handedBack), [], 'a job handed back unstarted writes nothing');
 
   const stale = await add('stale');
-  await lock(stale, 'worker-gone', "now() - interval '5 hours'");
+  await take(pool, stale, 'worker-gone', "now() - interval '5 hours'");
   await pool.query(
     "update graphile_worker._private_jobs set last_error = 'an earlier attempt', run_at = now() - interval '1 day' where id = $1",
     [stale],
@@ -164,7 +181,7 @@ t.test('what the history records of each way a job leaves graphile-worker', asyn
   t.same(await history(stale), [], 'a stale lock released is not a failed attempt');
 
   const expired = await add('expired');
-  await lock(expired, 'worker-gone', "now() - interval '5 hours'");
+  await take(pool, expired, 'worker-gone', "now() - interval '5 hours'");
   await pool.query('select graphile_worker.complete_jobs(array[$1::bigint])', [expired]);
   t.same(await history(expired), [], 'complete_jobs on an expired lock is not a run');
 });
@@ -185,15 +202,9 @@ t.test("the worker's report: each run known by its job, worker and lock", async 
     );
     return rows[0]?.id as string;
   };
-  /** take locks a job as a worker's fetch does; returns the job as that worker holds it. */
-  const take = async (id: string, worker = 'worker-a') => {
-    const { rows } = await pool.query<{ locked_at: Date; attempts: number; key: string | null }>(
-      `update graphile_worker._private_jobs set locked_by = $2, locked_at = clock_timestamp(), attempts = attempts + 1
-        where id = $1 returning locked_at, attempts, key`,
-      [id, worker],
-    );
-    const held = rows[0];
-    if (!held) throw new Error(`no job ${id}`);
+  /** run takes a job as `worker`; returns its report of that run, with `more` changed. */
+  const run = async (id: string, worker = 'worker-a') => {
+    const held = await take(pool, id, worker);
     return (more: object = {}) => ({
       job_id: id,
       task: 'requeue_notifications',
@@ -212,16 +223,6 @@ t.test("the worker's report: each run known by its job, worker and lock", async 
       ...more,
     });
   };
-  const complete = (id: string) =>
-    pool.query('delete from graphile_worker._private_jobs where id = $1', [id]);
-  const fail = (id: string, worker: string, message: string) =>
-    pool.query(
-      `update graphile_worker._private_jobs
-          set last_error = $3, run_at = greatest(now(), run_at) + (exp(least(attempts, 10)) * interval '1 second'),
-              locked_by = null, locked_at = null
-        where id = $1 and locked_by = $2`,
-      [id, worker, message],
-    );
   const history = async (id: string) =>
     (
       await pool.query(
@@ -246,11 +247,11 @@ t.test("the worker's report: each run known by its job, worker and lock", async 
   const busy = await add();
   const idle = await add({ _cron: { ts: new Date().toISOString() } });
   const pending = await add();
-  const busyRun = await take(busy);
-  const idleRun = await take(idle);
-  const pendingRun = await take(pending);
-  await complete(busy);
-  await complete(idle);
+  const busyRun = await run(busy);
+  const idleRun = await run(idle);
+  const pendingRun = await run(pending);
+  await complete(pool, [busy]);
+  await complete(pool, [idle]);
   t.same(
     await report([busyRun(), idleRun({ idle: true }), pendingRun()]),
     [3],
@@ -263,7 +264,7 @@ t.test("the worker's report: each run known by its job, worker and lock", async 
   // Its lock was taken away (the worker declared dead) and its completion then came: the
   // triggers saw no run, the report writes it, once however often it is sent.
   await pool.query("select graphile_worker.force_unlock_workers(array['worker-a'])");
-  await complete(pending);
+  await complete(pool, [pending]);
   t.same(await report([pendingRun()]), []);
   t.same(await report([pendingRun()]), []);
   t.same(await history(pending), [reported('success')], 'a report sent twice writes the run once');
@@ -271,9 +272,9 @@ t.test("the worker's report: each run known by its job, worker and lock", async 
   // add_job on a running job's key takes the key away and sets its attempts to max_attempts:
   // the triggers write what the job row says, the report what ran.
   const keyed = await add({}, 'sweep:keyed');
-  const keyedRun = await take(keyed);
+  const keyedRun = await run(keyed);
   await add({}, 'sweep:keyed');
-  await complete(keyed);
+  await complete(pool, [keyed]);
   t.match(await history(keyed), [
     { outcome: 'success', attempt: 25, job_key: null, duration_ms: null },
   ]);
@@ -286,15 +287,15 @@ t.test("the worker's report: each run known by its job, worker and lock", async 
 
   // An admin's retry resets attempts: a second attempt 1 is another run.
   const retried = await add();
-  const firstRun = await take(retried);
-  await fail(retried, 'worker-a', 'first');
+  const firstRun = await run(retried);
+  await fail(pool, retried, 'worker-a', 'first');
   t.same(await report([firstRun({ outcome: 'error', error: 'first' })]), []);
   await pool.query(
     'select graphile_worker.reschedule_jobs(array[$1::bigint], now(), attempts => 0)',
     [retried],
   );
-  const secondRun = await take(retried);
-  await fail(retried, 'worker-a', 'second');
+  const secondRun = await run(retried);
+  await fail(pool, retried, 'worker-a', 'second');
   t.same(await report([secondRun({ outcome: 'error', error: 'second', duration_ms: 700 })]), []);
   t.match(
     await history(retried),
@@ -308,10 +309,10 @@ t.test("the worker's report: each run known by its job, worker and lock", async 
   // A worker thought dead completes late, after another took the job: graphile-worker deletes
   // by id, so the triggers credit the other worker; each report puts its own run right.
   const contested = await add();
-  const lateRun = await take(contested, 'worker-a');
+  const lateRun = await run(contested, 'worker-a');
   await pool.query("select graphile_worker.force_unlock_workers(array['worker-a'])");
-  const otherRun = await take(contested, 'worker-b');
-  await complete(contested);
+  const otherRun = await run(contested, 'worker-b');
+  await complete(pool, [contested]);
   t.same(await report([lateRun()]), []);
   t.same(await report([otherRun({ outcome: 'error', error: 'its job was gone' })]), []);
   t.same(await history(contested), [
