@@ -20,34 +20,6 @@ export interface Invariant {
 }
 
 /**
- * HISTORY_MISSING is a query of the work in the data whose job run is not in the history: each
- * sent notification, each timed move by a timer or a sweep, with when it was done (`done`).
- */
-export const HISTORY_MISSING = `
-  select n.id::text as what, 'send_notification' as task, n.sent_at as done
-    from app_public.notifications n
-   where n.state = 'sent' and not exists (
-     select 1 from app_private.job_history h
-      where h.job_key = app_private.notification_job_key(n.id) and h.outcome = 'success')
-  union all
-  select e.booking_id::text, a.subject, e.created_at
-    from app_public.booking_events e
-    join app_public.bookings b on b.id = e.booking_id
-    join app_private.booking_deadlines d on d.from_state = e.from_state and d.to_state = e.to_state
-    cross join lateral app_private.actor_parts(e.actor) a
-   where a.kind = 'job' and not exists (
-     select 1 from app_private.job_history h
-      where h.job_key = app_private.timer_key(a.subject, app_private.deadline_instant(b, d))
-        and h.outcome = 'success')
-  union all
-  select e.booking_id::text, a.subject, e.created_at
-    from app_public.booking_events e
-    cross join lateral app_private.actor_parts(e.actor) a
-   where a.kind = 'sweep' and not exists (
-     select 1 from app_private.job_history h
-      where h.task = a.subject and h.outcome = 'success' and h.finished_at >= e.created_at)`;
-
-/**
  * CHECKS are the invariants, each a query returning one row per violation. They read
  * `chaos_deliveries` (what the receiver got), `chaos_live_workers` (the pids of the worker
  * processes alive at the end), temporary tables loadDeliveries fills.
@@ -147,7 +119,28 @@ export const CHECKS: ReadonlyArray<{ name: string; promise: string; sql: string 
     name: 'history complete',
     promise:
       'every job whose work is in the data has its run in the history (each sent notification, each move by a timer or a sweep), whenever its worker was killed (README, Job history)',
-    sql: HISTORY_MISSING,
+    sql: `select n.id::text as what, 'send_notification' as task, n.sent_at as done
+            from app_public.notifications n
+           where n.state = 'sent' and not exists (
+             select 1 from app_private.job_history h
+              where h.job_key = app_private.notification_job_key(n.id) and h.outcome = 'success')
+          union all
+          select e.booking_id::text, a.subject, e.created_at
+            from app_public.booking_events e
+            join app_public.bookings b on b.id = e.booking_id
+            join app_private.booking_deadlines d on d.from_state = e.from_state and d.to_state = e.to_state
+            cross join lateral app_private.actor_parts(e.actor) a
+           where a.kind = 'job' and not exists (
+             select 1 from app_private.job_history h
+              where h.job_key = app_private.timer_key(a.subject, app_private.deadline_instant(b, d))
+                and h.outcome = 'success')
+          union all
+          select e.booking_id::text, a.subject, e.created_at
+            from app_public.booking_events e
+            cross join lateral app_private.actor_parts(e.actor) a
+           where a.kind = 'sweep' and not exists (
+             select 1 from app_private.job_history h
+              where h.task = a.subject and h.outcome = 'success' and h.finished_at >= e.created_at)`,
   },
 ];
 
