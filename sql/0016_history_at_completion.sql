@@ -147,13 +147,14 @@ begin
        and h.taken_at >= v.taken_at - interval '1 millisecond'
        and h.taken_at < v.taken_at + interval '1 millisecond'
        and h.outcome in ('success', 'error', 'failed')
+  ), unmatched as (
+    select v.* from v where not exists (select 1 from matched m where m.n = v.n)
   ), held as (
-    select v.n from v
-     where not exists (select 1 from matched m where m.n = v.n)
-       and exists (select 1 from graphile_worker._private_jobs j
-                    where j.id = v.job_id and j.locked_by = v.worker_id
-                      and j.locked_at >= v.taken_at - interval '1 millisecond'
-                      and j.locked_at < v.taken_at + interval '1 millisecond')
+    select u.n from unmatched u
+     where exists (select 1 from graphile_worker._private_jobs j
+                    where j.id = u.job_id and j.locked_by = u.worker_id
+                      and j.locked_at >= u.taken_at - interval '1 millisecond'
+                      and j.locked_at < u.taken_at + interval '1 millisecond')
   ), refined as (
     update app_private.job_history h
        set started_at = m.started_at, duration_ms = m.duration_ms, attempt = m.attempt,
@@ -170,12 +171,10 @@ begin
     insert into app_private.job_history
       (job_id, task, job_key, attempt, run_at, taken_at, started_at, finished_at, duration_ms,
        outcome, error, worker_id, payload)
-    select v.job_id, v.task, v.job_key, v.attempt, v.run_at, v.taken_at, v.started_at,
-           v.finished_at, v.duration_ms, v.outcome, v.error, v.worker_id, v.payload
-      from v
-     where not v.idle
-       and not exists (select 1 from matched m where m.n = v.n)
-       and not exists (select 1 from held k where k.n = v.n)
+    select u.job_id, u.task, u.job_key, u.attempt, u.run_at, u.taken_at, u.started_at,
+           u.finished_at, u.duration_ms, u.outcome, u.error, u.worker_id, u.payload
+      from unmatched u
+     where not u.idle and not exists (select 1 from held k where k.n = u.n)
     returning 1
   )
   -- dropped and written run although nothing reads them (PostgreSQL runs every data-modifying
