@@ -97,6 +97,9 @@ if (skip) {
     await dialog.getByRole('button', { name: 'Retry' }).click();
     await page.getByText(`Job #${jobId} queued to run again.`).waitFor();
     await page.locator('[data-testid=history] [data-outcome=success]').waitFor({ timeout: 30_000 });
+    // The success row commits with the job's removal; a redraw that read the job just before the
+    // commit and its runs just after shows the success first, and the next redraw the removal.
+    await page.getByTestId('job-gone').waitFor({ timeout: 30_000 });
     t.ok(await page.getByTestId('job-gone').isVisible(), 'the job succeeded and left the queue');
     const { rows } = await pool.query('select state from app_public.notifications where id = $1', [
       notificationId,
